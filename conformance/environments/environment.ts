@@ -1,0 +1,73 @@
+/**
+ * Where Kafka, the Schema Registry and Databend come from. Scenarios only see `StartedEnvironment`,
+ * so the same scenario runs against local processes, containers or external endpoints.
+ */
+export type ServiceName = 'kafka' | 'schema-registry' | 'databend';
+
+export const SERVICE_NAMES: readonly ServiceName[] = ['kafka', 'schema-registry', 'databend'];
+
+export interface KafkaEndpoint {
+  bootstrapServers: string[];
+  /** Kafka-style client settings (security.protocol, sasl.*) for external clusters; empty locally. */
+  clientSettings: Record<string, string>;
+}
+
+export interface SchemaRegistryEndpoint {
+  url: string;
+  /** `user:password` for basic auth, when the registry needs it. */
+  basicAuthUserInfo?: string;
+}
+
+export interface DatabendEndpoint {
+  /** `databend://user:password@host:port/?sslmode=disable`, as databend-driver takes it. */
+  dsn: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  sslmode: 'disable' | 'enable';
+}
+
+export interface Endpoints {
+  kafka: KafkaEndpoint;
+  schemaRegistry: SchemaRegistryEndpoint;
+  databend: DatabendEndpoint;
+}
+
+/** What each service reported about itself, for reports. */
+export type ServiceVersions = Record<ServiceName, string>;
+
+export interface StartTiming {
+  service: ServiceName;
+  /** Time spent installing (0 when the cache was warm). */
+  installMs: number;
+  startMs: number;
+  cold: boolean;
+}
+
+export interface StartedEnvironment {
+  readonly name: EnvironmentName;
+  readonly endpoints: Endpoints;
+  readonly versions: ServiceVersions;
+  readonly timings: StartTiming[];
+  /** Stops one service (fault injection); its endpoint stays reserved for `resume`. */
+  pause(service: ServiceName): Promise<void>;
+  resume(service: ServiceName): Promise<void>;
+  /** Log tail of a service, for failure reports. Empty when the environment has no access to logs. */
+  logTail(service: ServiceName, lines?: number): string;
+  stop(): Promise<void>;
+}
+
+export type EnvironmentName = 'local' | 'testcontainers' | 'external';
+
+export interface Environment {
+  readonly name: EnvironmentName;
+  start(): Promise<StartedEnvironment>;
+}
+
+/** Formats a DSN that databend-driver accepts. */
+export function databendDsn(e: Omit<DatabendEndpoint, 'dsn'>, database = 'default'): string {
+  const user = encodeURIComponent(e.user);
+  const password = encodeURIComponent(e.password);
+  return `databend://${user}:${password}@${e.host}:${e.port}/${encodeURIComponent(database)}?sslmode=${e.sslmode}`;
+}
