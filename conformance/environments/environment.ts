@@ -50,6 +50,8 @@ export interface StartedEnvironment {
   readonly endpoints: Endpoints;
   readonly versions: ServiceVersions;
   readonly timings: StartTiming[];
+  /** False where services cannot be stopped from here (external endpoints): outage scenarios are then not applicable. */
+  readonly supportsFaults: boolean;
   /** Stops one service (fault injection); its endpoint stays reserved for `resume`. */
   pause(service: ServiceName): Promise<void>;
   resume(service: ServiceName): Promise<void>;

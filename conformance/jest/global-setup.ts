@@ -1,0 +1,35 @@
+import type { StartedEnvironment } from '../environments/environment';
+import { selectEnvironment } from '../environments/select-environment';
+import { RUN_ENVIRONMENT_VARIABLE, RunEnvironment } from './run-environment';
+
+declare global {
+  var conformanceEnvironment: StartedEnvironment | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const environment = await selectEnvironment();
+  const started = await environment.start();
+  globalThis.conformanceEnvironment = started;
+  const run: RunEnvironment = {
+    name: started.name,
+    endpoints: started.endpoints,
+    versions: started.versions,
+    timings: started.timings,
+    supportsFaults: started.supportsFaults,
+  };
+  process.env[RUN_ENVIRONMENT_VARIABLE] = JSON.stringify(run);
+  // Lets a single service's own tests reuse the shared services instead of starting their own.
+  process.env.CONFORMANCE_KAFKA_BOOTSTRAP = started.endpoints.kafka.bootstrapServers.join(',');
+  process.env.CONFORMANCE_SCHEMA_REGISTRY_URL = started.endpoints.schemaRegistry.url;
+  process.env.CONFORMANCE_DATABEND_DSN = started.endpoints.databend.dsn;
+  process.stderr.write(`\n${describeStart(started)}\n`);
+}
+
+function describeStart(env: StartedEnvironment): string {
+  const lines = [`conformance environment: ${env.name}`];
+  for (const t of env.timings) {
+    const install = t.cold ? `cold install ${(t.installMs / 1000).toFixed(1)} s` : `warm (cache check ${(t.installMs / 1000).toFixed(1)} s)`;
+    lines.push(`  ${t.service.padEnd(16)} ${env.versions[t.service].padEnd(28)} ${install}, start ${(t.startMs / 1000).toFixed(1)} s`);
+  }
+  return lines.join('\n');
+}

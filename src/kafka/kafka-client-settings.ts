@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import type { KafkaConfig, SASLOptions } from 'kafkajs';
+
+/**
+ * Translates Kafka's own client keys (`security.protocol`, `sasl.mechanism`, `sasl.jaas.config`,
+ * `ssl.*`) into kafkajs options, so a config written for a Java client — e.g. a Confluent Cloud
+ * API key in a JAAS line — works unchanged.
+ */
+export type KafkaSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+
+export class KafkaSettingsError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`${key}: ${message}`);
+    this.name = 'KafkaSettingsError';
+  }
+}
+
+const PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+const MECHANISMS = { PLAIN: 'plain', 'SCRAM-SHA-256': 'scram-sha-256', 'SCRAM-SHA-512': 'scram-sha-512' } as const;
+
+export interface JaasCredentials {
+  loginModule: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * Parses `<LoginModule> required key="value" key2=value2;`. Values may be quoted with escapes.
+ * Errors never repeat the line itself: it carries a secret.
+ */
+export function parseJaasConfig(jaas: string): JaasCredentials {
+  const match = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\s+([\s\S]*?);?\s*$/.exec(jaas);
+  if (!match) throw new KafkaSettingsError('sasl.jaas.config', 'expected "<LoginModule> required username=\\"…\\" password=\\"…\\";"');
+  const options: Record<string, string> = {};
+  const optionPattern = /([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]+))/g;
+  let m: RegExpExecArray | null;
+  while ((m = optionPattern.exec(match[3])) !== null) {
+    options[m[1]] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+  }
+  const missing = ['username', 'password'].filter((k) => options[k] === undefined);
+  if (missing.length > 0) throw new KafkaSettingsError('sasl.jaas.config', `missing ${missing.join(' and ')} in the login module options`);
+  return { loginModule: match[1], username: options.username, password: options.password };
+}
+
+export function kafkaSecurity(settings: Record<string, string | undefined>): KafkaSecurity {
+  const protocol = (settings['security.protocol'] ?? 'PLAINTEXT').toUpperCase();
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new KafkaSettingsError('security.protocol', `"${settings['security.protocol']}" is not one of ${PROTOCOLS.join(', ')}`);
+  }
+  const result: KafkaSecurity = {};
+  if (protocol === 'SSL' || protocol === 'SASL_SSL') result.ssl = tlsOptions(settings);
+  if (protocol.startsWith('SASL_')) result.sasl = saslOptions(settings);
+  return result;
+}
+
+function saslOptions(settings: Record<string, string | undefined>): SASLOptions {
+  const mechanism = (settings['sasl.mechanism'] ?? 'GSSAPI').toUpperCase();
+  if (!(mechanism in MECHANISMS)) {
+    throw new KafkaSettingsError('sasl.mechanism', `"${settings['sasl.mechanism'] ?? '(unset, Kafka default GSSAPI)'}" is not supported; use one of ${Object.keys(MECHANISMS).join(', ')}`);
+  }
+  const jaas = settings['sasl.jaas.config'];
+  if (!jaas) throw new KafkaSettingsError('sasl.jaas.config', `is required with sasl.mechanism=${mechanism}`);
+  const { username, password } = parseJaasConfig(jaas);
+  return { mechanism: MECHANISMS[mechanism as keyof typeof MECHANISMS], username, password } as SASLOptions;
+}
+
+/** PEM files only: Node's TLS has no JKS/PKCS12 keystore reader for Kafka-style stores. */
+function tlsOptions(settings: Record<string, string | undefined>): KafkaSecurity['ssl'] {
+  const read = (key: string): string | undefined => {
+    const file = settings[key];
+    if (!file) return undefined;
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new KafkaSettingsError(key, `cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  for (const key of ['ssl.truststore.type', 'ssl.keystore.type']) {
+    const type = settings[key];
+    if (type && type.toUpperCase() !== 'PEM') throw new KafkaSettingsError(key, `"${type}" is not supported; only PEM stores can be read here`);
+  }
+  const ca = settings['ssl.truststore.certificates'] ?? read('ssl.truststore.location');
+  const cert = settings['ssl.keystore.certificate.chain'] ?? read('ssl.keystore.location');
+  const key = settings['ssl.keystore.key'];
+  const verifyHost = (settings['ssl.endpoint.identification.algorithm'] ?? 'https') !== '';
+  if (!ca && !cert && verifyHost) return true;
+  return {
+    ...(ca ? { ca: [ca] } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key, passphrase: settings['ssl.key.password'] } : {}),
+    ...(verifyHost ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
