@@ -114,7 +114,14 @@ export class ManagedProcess {
   async stop(graceMs = 10_000): Promise<void> {
     if (this.exited) return;
     signalGroup(this.pid, 'SIGTERM');
-    const stopped = await Promise.race([this.exitPromise.then(() => true), sleep(graceMs).then(() => false)]);
+    // The grace timer is cleared once the process is gone, so a stopped service never keeps
+    // node (or a jest worker) alive for the rest of `graceMs`.
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    });
+    const stopped = await Promise.race([this.exitPromise.then(() => true), grace]);
+    clearTimeout(timer);
     if (!stopped) {
       signalGroup(this.pid, 'SIGKILL');
       await this.exitPromise;
