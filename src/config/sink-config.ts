@@ -1,0 +1,71 @@
+/**
+ * The validated, typed connector config that the rest of the sink consumes. Produced only by
+ * `validateConfig` (validate.ts) from the raw string map; nothing else reads raw keys.
+ */
+export type InsertMode = 'insert' | 'upsert' | 'update';
+export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
+export type ConverterKind = 'avro' | 'json-schema' | 'json' | 'string' | 'bytearray';
+
+export interface ConverterConfig {
+  kind: ConverterKind;
+  /** The class name as configured, for messages. */
+  className: string;
+  /** JsonConverter: `schemas.enable` (default true, as in Kafka Connect). */
+  schemasEnable: boolean;
+  /** Avro / JSON Schema: the registry. */
+  schemaRegistryUrl?: string;
+  /** `user:password` from `basic.auth.user.info` / `schema.registry.basic.auth.user.info` (source USER_INFO). */
+  basicAuthUserInfo?: string;
+}
+
+export interface DatabendConnectionConfig {
+  /** DSN for databend-driver (`databend://user:password@host:port/db?…`), built from connection.* keys. */
+  dsn: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+export interface SinkConfig {
+  name: string;
+  topics: string[] | null;
+  topicsRegex: RegExp | null;
+  tasksMax: number;
+  connection: DatabendConnectionConfig;
+  insertMode: InsertMode;
+  batchSize: number;
+  /** How long a partial batch waits for more records before it is written. */
+  lingerMs: number;
+  deleteEnabled: boolean;
+  tableNameFormat: string;
+  pkMode: PkMode;
+  pkFields: string[];
+  fieldsWhitelist: string[];
+  dbTimezone: string;
+  autoCreate: boolean;
+  autoEvolve: boolean;
+  quoteIdentifiers: 'always' | 'never';
+  maxRetries: number;
+  retryBackoffMs: number;
+  keyConverter: ConverterConfig;
+  valueConverter: ConverterConfig;
+  errors: {
+    tolerance: 'none' | 'all';
+    dlqTopic: string | null;
+    dlqContextHeaders: boolean;
+    logEnable: boolean;
+    logIncludeMessages: boolean;
+  };
+  kafka: {
+    bootstrapServers: string[];
+    groupId: string;
+    /** Kafka-style client keys (security.protocol, sasl.*, ssl.*), for src/kafka/kafka-client-settings.ts. */
+    clientSettings: Record<string, string>;
+    /** `consumer.override.*` with the prefix removed. */
+    consumerOverrides: Record<string, string>;
+  };
+}

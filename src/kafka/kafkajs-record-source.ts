@@ -1,0 +1,106 @@
+import { Consumer, Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { SinkError } from '../errors';
+import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from './record-source';
+
+export interface KafkajsSourceOptions {
+  clientId: string;
+  brokers: string[];
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'>;
+  groupId: string;
+  topics: string[] | null;
+  topicsRegex: RegExp | null;
+  /** Partition batches handled at once (`tasks.max`). */
+  concurrency: number;
+  /** How long the broker may hold a fetch to fill it (`linger.ms`). */
+  maxWaitMs: number;
+  /** Upper bound of one partition's fetch, so a batch can reach `batch.size` records. */
+  maxBytesPerPartition: number;
+}
+
+export class KafkajsRecordSource implements RecordSource {
+  private readonly consumer: Consumer;
+  private stopping = false;
+  private resolveStopped: () => void = () => undefined;
+  private readonly stopped = new Promise<void>((resolve) => {
+    this.resolveStopped = resolve;
+  });
+
+  constructor(private readonly options: KafkajsSourceOptions) {
+    const kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8 },
+      ...options.security,
+    });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: options.maxWaitMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytes: Math.max(options.maxBytesPerPartition * options.concurrency, 10 * 1024 * 1024),
+      retry: { retries: 8 },
+    });
+  }
+
+  async run(handler: (batch: PartitionBatch, context: BatchContext) => Promise<void>): Promise<void> {
+    const crashed = new Promise<never>((_, reject) => {
+      this.consumer.on(this.consumer.events.CRASH, (event) => {
+        if (!event.payload.restart) {
+          reject(new SinkError('KAFKA_UNAVAILABLE', `Kafka consumer stopped: ${event.payload.error.message}`, undefined, { cause: event.payload.error }));
+        }
+      });
+    });
+    crashed.catch(() => undefined);
+    try {
+      await this.consumer.connect();
+      const topics: (string | RegExp)[] = this.options.topics ?? [this.options.topicsRegex as RegExp];
+      await this.consumer.subscribe({ topics, fromBeginning: true });
+    } catch (err) {
+      throw new SinkError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency,
+      eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
+        if (this.stopping || batch.messages.length === 0) return;
+        const records: RawRecord[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          timestamp: m.timestamp,
+          key: m.key,
+          value: m.value,
+          headers: Object.entries(m.headers ?? {}).flatMap(([key, v]) =>
+            (Array.isArray(v) ? v : [v]).map((value) => ({ key, value: value === undefined ? null : typeof value === 'string' ? Buffer.from(value) : value })),
+          ),
+        }));
+        const context: BatchContext = {
+          stillOwned: () => !this.stopping && isRunning() && !isStale(),
+          heartbeat,
+        };
+        await handler({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark }, context);
+      },
+    });
+    await Promise.race([this.stopped, crashed]);
+  }
+
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (err) {
+      throw new SinkError('KAFKA_UNAVAILABLE', `committing offsets failed: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    try {
+      await this.consumer.disconnect();
+    } finally {
+      this.resolveStopped();
+    }
+  }
+}

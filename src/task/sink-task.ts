@@ -1,0 +1,167 @@
+import type { Converter } from '../converters/converter';
+import { SinkError } from '../errors';
+import type { DeadLetterQueue, ErrorStage } from '../kafka/dead-letter-queue';
+import type { BatchContext, PartitionBatch, RawRecord, RecordSource } from '../kafka/record-source';
+import type { Logger } from '../logging/logger';
+import type { SinkRecord } from '../record/sink-record';
+import { ProgressMeter } from './progress-meter';
+import { RetryPolicy, withRetries } from './retry';
+
+/** A record that could not be written because of its own content. */
+export interface RecordFailure {
+  record: SinkRecord;
+  error: SinkError;
+}
+
+/**
+ * Writes converted records into Databend. Returns the records rejected for their own content;
+ * throws a retriable SinkError when Databend is unreachable (then nothing of the call is assumed
+ * written) and any other SinkError when the sink must stop.
+ */
+export interface RecordWriter {
+  write(records: SinkRecord[]): Promise<RecordFailure[]>;
+}
+
+export interface SinkTaskOptions {
+  batchSize: number;
+  tolerance: 'none' | 'all';
+  logErrors: boolean;
+  logMessages: boolean;
+  retry: RetryPolicy;
+  progressIntervalMs: number;
+}
+
+interface Failure {
+  raw: RawRecord;
+  error: SinkError;
+  stage: ErrorStage;
+}
+
+/**
+ * The consumer loop: per partition batch, convert, write, report errant records, then commit.
+ * Offsets are committed only after the rows are durable (and errant records are in the DLQ), so
+ * delivery is at-least-once; a record error under `errors.tolerance=none` stops the sink with the
+ * committed offset right before that record.
+ */
+export class SinkTask {
+  private fatal: SinkError | Error | null = null;
+  private readonly progress: ProgressMeter;
+
+  constructor(
+    private readonly source: RecordSource,
+    private readonly keyConverter: Converter,
+    private readonly valueConverter: Converter,
+    private readonly writer: RecordWriter,
+    private readonly dlq: DeadLetterQueue | null,
+    private readonly log: Logger,
+    private readonly options: SinkTaskOptions,
+  ) {
+    this.progress = new ProgressMeter(log, options.progressIntervalMs);
+  }
+
+  /** Runs until stopped; rejects with the error that stopped the sink. */
+  async run(): Promise<void> {
+    this.progress.start();
+    try {
+      await this.source.run((batch, context) => this.handle(batch, context));
+    } finally {
+      this.progress.stop();
+    }
+    if (this.fatal) throw this.fatal;
+  }
+
+  async stop(): Promise<void> {
+    await this.source.stop();
+  }
+
+  private async handle(batch: PartitionBatch, context: BatchContext): Promise<void> {
+    if (this.fatal) return;
+    try {
+      for (let start = 0; start < batch.records.length && !this.fatal; start += this.options.batchSize) {
+        const chunk = batch.records.slice(start, start + this.options.batchSize);
+        await this.process(chunk, context);
+        this.progress.lag(batch.topic, batch.partition, batch.highWatermark, chunk[chunk.length - 1].offset);
+      }
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private async process(chunk: RawRecord[], context: BatchContext): Promise<void> {
+    const converted: SinkRecord[] = [];
+    const failures: Failure[] = [];
+    for (const raw of chunk) {
+      const result = await this.convert(raw);
+      if ('failure' in result) failures.push(result.failure);
+      else converted.push(result.record);
+    }
+    // Under tolerance=none nothing at or after the first bad record may be committed.
+    const firstBad = this.options.tolerance === 'none' && failures.length > 0 ? failures[0] : null;
+    const toWrite = firstBad ? converted.filter((r) => BigInt(r.offset) < BigInt(firstBad.raw.offset)) : converted;
+
+    const rejected = await withRetries('writing to Databend', this.options.retry, () => this.writer.write(toWrite), (attempt, error) =>
+      this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
+    );
+    const byOffset = new Map(chunk.map((r) => [r.offset, r]));
+    for (const r of rejected) failures.push({ raw: byOffset.get(r.record.offset) as RawRecord, error: r.error.at(r.record), stage: 'TASK_PUT' });
+    failures.sort((a, b) => (BigInt(a.raw.offset) < BigInt(b.raw.offset) ? -1 : 1));
+
+    if (this.options.tolerance === 'none' && failures.length > 0) {
+      const first = failures[0];
+      // Records before the bad one are durable: commit up to it, never past it.
+      if (context.stillOwned()) await this.commitUpTo(first.raw, BigInt(first.raw.offset));
+      throw first.error;
+    }
+    for (const failure of failures) await this.report(failure);
+    this.progress.recordWritten(toWrite.length - rejected.length, failures.length);
+
+    const last = chunk[chunk.length - 1];
+    if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n);
+    else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; offsets not committed, the new owner rewrites it');
+    await context.heartbeat();
+  }
+
+  private async convert(raw: RawRecord): Promise<{ record: SinkRecord } | { failure: Failure }> {
+    let stage: ErrorStage = 'KEY_CONVERTER';
+    try {
+      const convert = (c: Converter, bytes: Buffer | null) =>
+        withRetries('reading the schema registry', this.options.retry, () => c.toConnectData(raw.topic, bytes), (attempt, error) =>
+          this.log.warn({ attempt, code: error.code, err: error.message }, 'Schema Registry unavailable, retrying'),
+        );
+      const key = await convert(this.keyConverter, raw.key);
+      stage = 'VALUE_CONVERTER';
+      const value = await convert(this.valueConverter, raw.value);
+      return { record: { topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp: raw.timestamp, key, value } };
+    } catch (err) {
+      if (err instanceof SinkError && err.isRecordError) return { failure: { raw, error: err.at(raw), stage } };
+      throw err instanceof SinkError ? err.at(raw) : err;
+    }
+  }
+
+  private async report(failure: Failure): Promise<void> {
+    const { raw, error, stage } = failure;
+    if (this.options.logErrors || !this.dlq) {
+      const entry: Record<string, unknown> = { topic: raw.topic, partition: raw.partition, offset: raw.offset, stage, code: error.code, err: error.message };
+      if (this.options.logMessages) {
+        entry.key = raw.key?.toString('base64') ?? null;
+        entry.value = raw.value?.toString('base64') ?? null;
+      }
+      this.log.warn(entry, this.dlq ? 'record sent to the dead-letter topic' : 'record skipped (errors.tolerance=all, no dead-letter topic)');
+    }
+    if (this.dlq) {
+      const dlq = this.dlq;
+      await withRetries('writing to the dead-letter topic', this.options.retry, () => dlq.report(raw, error, stage), () => undefined);
+    }
+  }
+
+  private async commitUpTo(record: RawRecord, next: bigint): Promise<void> {
+    await withRetries('committing offsets', this.options.retry, () => this.source.commit([{ topic: record.topic, partition: record.partition, offset: next.toString() }]), () => undefined);
+  }
+
+  private fail(error: Error): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    this.log.error({ code: error instanceof SinkError ? error.code : 'INTERNAL', err: error.message }, 'sink stopping');
+    void this.source.stop();
+  }
+}
