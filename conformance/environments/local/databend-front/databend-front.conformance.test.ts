@@ -1,0 +1,326 @@
+/**
+ * The Databend front, driven by the real databend-driver (and, for exact wire text, by plain HTTP):
+ * what the sink relies on must behave as on a Databend server. Runs against `CONFORMANCE_DATABEND_DSN`
+ * when set (the shared environment, or a real server), else starts its own front.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DatabendEndpoint } from '../../environment';
+import type { LocalContext, RunningLocalService } from '../local-service';
+import { databendRuntime } from '../databend-runtime';
+
+process.env.RUST_LOG = 'off';
+
+interface Row {
+  values(): unknown[];
+}
+interface Conn {
+  exec(sql: string): Promise<number>;
+  queryRow(sql: string): Promise<Row | null>;
+  queryAll(sql: string): Promise<Row[]>;
+  streamLoad(sql: string, data: string[][]): Promise<{ writeRows: bigint }>;
+  close(): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Client } = require('databend-driver') as { Client: new (dsn: string) => { getConn(): Promise<Conn> } };
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const DB = `front_test_${Date.now().toString(36)}_${process.pid}`;
+const OTHER_DB = `${DB}_other`;
+
+let running: RunningLocalService<DatabendEndpoint> | undefined;
+let baseDsn = '';
+let conn: Conn;
+const opened: Conn[] = [];
+
+function dsnFor(database: string, password?: string): string {
+  const url = new URL(baseDsn);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  if (password !== undefined) url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
+async function connect(database = DB): Promise<Conn> {
+  const c = await new Client(dsnFor(database)).getConn();
+  opened.push(c);
+  return c;
+}
+
+/** A query over plain HTTP, following `next_uri`: the exact text the server puts on the wire. */
+async function raw(sql: string, database = DB): Promise<{ schema: { name: string; type: string }[]; data: (string | null)[][]; error: unknown }> {
+  const url = new URL(baseDsn);
+  const base = `http://${url.hostname}:${url.port}`;
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
+  };
+  let res = await fetch(`${base}/v1/query`, { method: 'POST', headers, body: JSON.stringify({ sql, session: { database } }) });
+  let body = (await res.json()) as { schema: { name: string; type: string }[]; data: (string | null)[][]; error: unknown; next_uri: string | null };
+  const data = [...body.data];
+  let schema = body.schema;
+  while (body.next_uri && !body.error) {
+    res = await fetch(`${base}${body.next_uri}`, { headers });
+    body = (await res.json()) as typeof body;
+    data.push(...body.data);
+    if (body.schema?.length) schema = body.schema;
+  }
+  return { schema, data, error: body.error };
+}
+
+beforeAll(async () => {
+  if (process.env.CONFORMANCE_DATABEND_DSN) {
+    baseDsn = process.env.CONFORMANCE_DATABEND_DSN;
+  } else {
+    const cacheDir = path.join(ROOT, '.runtimes');
+    const runDir = path.join(cacheDir, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-databend-front-test-${process.pid}`);
+    fs.mkdirSync(runDir, { recursive: true });
+    const ctx: LocalContext = { cacheDir, runDir, pidDir: path.join(cacheDir, 'pids'), progress: (m) => process.stderr.write(`[databend-front test] ${m}\n`) };
+    await databendRuntime.install(ctx);
+    running = await databendRuntime.start(ctx);
+    baseDsn = running.endpoint.dsn;
+  }
+  const admin = await new Client(dsnFor('default')).getConn();
+  await admin.exec(`CREATE DATABASE ${DB}`);
+  await admin.exec(`CREATE DATABASE ${OTHER_DB}`);
+  await admin.close();
+  conn = await connect();
+}, 15 * 60_000);
+
+afterAll(async () => {
+  try {
+    if (conn) {
+      await conn.exec(`DROP DATABASE IF EXISTS ${DB}`);
+      await conn.exec(`DROP DATABASE IF EXISTS ${OTHER_DB}`);
+    }
+  } finally {
+    await Promise.allSettled(opened.map((c) => c.close()));
+    await running?.stop();
+  }
+}, 60_000);
+
+describe('login', () => {
+  it('logs in and reports a version', async () => {
+    const row = await conn.queryRow('SELECT version()');
+    expect(String(row?.values()[0])).toMatch(/^Databend Query v\d+\.\d+\.\d+/);
+  });
+
+  it('rejects a wrong password as an authentication failure', async () => {
+    await expect(new Client(dsnFor(DB, 'not-the-password')).getConn().then((c) => c.queryRow('SELECT 1'))).rejects.toThrow(/401|5100|auth/i);
+  });
+
+  it('rejects an unknown database at login', async () => {
+    await expect(new Client(dsnFor(`${DB}_missing`)).getConn().then((c) => c.queryRow('SELECT 1'))).rejects.toThrow(/1003|Unknown database/i);
+  });
+});
+
+describe('values: exact text on the wire and what the driver makes of it', () => {
+  const table = 'all_types';
+  beforeAll(async () => {
+    await conn.exec(`CREATE TABLE ${table} (
+      id INT NOT NULL, ti TINYINT, si SMALLINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, b BOOLEAN, s STRING, bin BINARY,
+      d1 DECIMAL(10, 2), d2 DECIMAL(38, 10), dt DATE, ts TIMESTAMP, v VARIANT, arr ARRAY(INT64)
+    )`);
+    const inserted = await conn.exec(`INSERT INTO ${table} VALUES
+      (1, -128, -32768, -2147483648, -9223372036854775808, 1.5, 0.1, true, 'héllo 😀 "q" ''s''\nline2', from_hex('00ff41'),
+       1.5, -12345678901234567890.0123456789, '1969-07-20', '1969-12-31 23:59:59.123456', parse_json('{"a":[1,"x"],"b":null}'), [1, -2, 9223372036854775807]),
+      (2, 127, 32767, 2147483647, 9223372036854775807, -2.25, -1e300, false, '', from_hex(''),
+       -0.01, 0, '2024-02-29', '2024-02-29 12:34:56.000001', parse_json('null'), []),
+      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
+    expect(inserted).toBe(3);
+  });
+
+  it('names column types as Databend does', async () => {
+    const { schema, error } = await raw(`SELECT * FROM ${table} ORDER BY id`);
+    expect(error).toBeNull();
+    expect(schema.map((f) => `${f.name} ${f.type}`)).toEqual([
+      'id Int32',
+      'ti Nullable(Int8)',
+      'si Nullable(Int16)',
+      'i Nullable(Int32)',
+      'bi Nullable(Int64)',
+      'f Nullable(Float32)',
+      'd Nullable(Float64)',
+      'b Nullable(Boolean)',
+      's Nullable(String)',
+      'bin Nullable(Binary)',
+      'd1 Nullable(Decimal(10, 2))',
+      'd2 Nullable(Decimal(38, 10))',
+      'dt Nullable(Date)',
+      'ts Nullable(Timestamp)',
+      'v Nullable(Variant)',
+      'arr Nullable(Array(Nullable(Int64)))',
+    ]);
+  });
+
+  it('writes every value as Databend HTTP text, NULL as null', async () => {
+    const { data } = await raw(`SELECT * FROM ${table} ORDER BY id`);
+    expect(data).toEqual([
+      ['1', '-128', '-32768', '-2147483648', '-9223372036854775808', '1.5', '0.1', '1', 'héllo 😀 "q" \'s\'\nline2', '00FF41',
+        '1.50', '-12345678901234567890.0123456789', '1969-07-20', '1969-12-31 23:59:59.123456', '{"a":[1,"x"],"b":null}', '[1,-2,9223372036854775807]'],
+      ['2', '127', '32767', '2147483647', '9223372036854775807', '-2.25', expect.stringMatching(/^-1(e\+?300|0{300})$/), '0', '', '',
+        '-0.01', '0.0000000000', '2024-02-29', '2024-02-29 12:34:56.000001', 'null', '[]'],
+      ['3', null, null, null, null, null, null, null, null, null, null, null, null, null, null, null],
+    ]);
+  });
+
+  it('gives the driver values it decodes to the right JavaScript values', async () => {
+    const rows = (await conn.queryAll(`SELECT * FROM ${table} ORDER BY id`)).map((r) => r.values());
+    const [first, , nulls] = rows;
+    expect(first.slice(0, 4)).toEqual([1, -128, -32768, -2147483648]);
+    // databend-driver hands Int64 to JavaScript as a number (exact text is checked on the wire above).
+    expect(first[4]).toBe(-(2 ** 63));
+    expect(first[5]).toBeCloseTo(1.5);
+    expect(first[6]).toBe(0.1);
+    expect(first[7]).toBe(true);
+    expect(first[8]).toBe('héllo 😀 "q" \'s\'\nline2');
+    expect(Buffer.from(first[9] as Uint8Array).toString('hex')).toBe('00ff41');
+    expect(String(first[10])).toBe('1.50');
+    expect(String(first[11])).toBe('-12345678901234567890.0123456789');
+    // The driver turns Timestamp into a Date (milliseconds); before 1970 its rounding can move the last digit.
+    expect(Math.abs((first[13] as Date).getTime() - Date.parse('1969-12-31T23:59:59.123Z'))).toBeLessThanOrEqual(1);
+    expect(JSON.parse(String(first[14]))).toEqual({ a: [1, 'x'], b: null });
+    expect(first[15]).toEqual([1, -2, 2 ** 63]);
+    expect(nulls.slice(1)).toEqual(new Array(15).fill(null));
+  });
+
+  it('renders timestamps in the session time zone, microseconds kept', async () => {
+    const c = await connect();
+    await c.exec(`SET timezone = 'Asia/Kolkata'`);
+    const row = await c.queryRow(`SELECT ts::String FROM ${table} WHERE id = 1`);
+    expect(row?.values()[0]).toBe('1970-01-01 05:29:59.123456');
+  });
+});
+
+describe('DDL and DML', () => {
+  it('creates, inserts, replaces, alters, deletes and updates', async () => {
+    await conn.exec('CREATE TABLE dml (k BIGINT NOT NULL, n INT, x FLOAT, amount DECIMAL(10, 2), note STRING)');
+    expect(await conn.exec(`INSERT INTO dml VALUES (1, 10, 1.5, 1.25, 'a'), (2, 20, 2.5, 2.50, 'b')`)).toBe(2);
+    expect(await conn.exec(`REPLACE INTO dml ON (k) VALUES (2, 21, 2.75, 3.00, 'b2'), (3, 30, 3.5, 4.75, 'c')`)).toBe(2);
+    expect((await conn.queryAll('SELECT k, n, note FROM dml ORDER BY k')).map((r) => r.values())).toEqual([
+      [1, 10, 'a'],
+      [2, 21, 'b2'],
+      [3, 30, 'c'],
+    ]);
+
+    await conn.exec('ALTER TABLE dml ADD COLUMN added VARCHAR NULL');
+    await conn.exec('ALTER TABLE dml MODIFY COLUMN n BIGINT');
+    await conn.exec('ALTER TABLE dml MODIFY COLUMN x DOUBLE');
+    await conn.exec('ALTER TABLE dml MODIFY COLUMN amount DECIMAL(20, 2)');
+    const { schema } = await raw('SELECT * FROM dml');
+    expect(schema.map((f) => `${f.name} ${f.type}`)).toEqual([
+      'k Int64',
+      'n Nullable(Int64)',
+      'x Nullable(Float64)',
+      'amount Nullable(Decimal(20, 2))',
+      'note Nullable(String)',
+      'added Nullable(String)',
+    ]);
+    expect((await raw('SELECT k, n, x, amount, added FROM dml ORDER BY k')).data).toEqual([
+      ['1', '10', '1.5', '1.25', null],
+      ['2', '21', '2.75', '3.00', null],
+      ['3', '30', '3.5', '4.75', null],
+    ]);
+    expect(await conn.exec(`INSERT INTO dml (k, n, added) VALUES (4, 9223372036854775807, 'new')`)).toBe(1);
+
+    expect(await conn.exec('DELETE FROM dml WHERE k IN (1, 3)')).toBe(2);
+    expect(await conn.exec(`UPDATE dml SET note = 'updated' WHERE k >= 2`)).toBe(2);
+    expect((await raw('SELECT k, n, note, added FROM dml ORDER BY k')).data).toEqual([
+      ['2', '21', 'updated', null],
+      ['4', '9223372036854775807', 'updated', 'new'],
+    ]);
+  });
+
+  it('returns a syntax error as a Databend error with its code', async () => {
+    await expect(conn.exec('SELEC 1')).rejects.toThrow(/\[1005\]/);
+    const { error } = await raw('SELEC 1');
+    expect(error).toMatchObject({ code: 1005 });
+  });
+
+  it('returns an unknown table as a Databend error with its code', async () => {
+    await expect(conn.queryRow('SELECT * FROM no_such_table')).rejects.toThrow(/\[1025\]/);
+  });
+});
+
+describe('stage loads (streamLoad)', () => {
+  const N = 3000;
+  const NULL = '\\N';
+  const rows: string[][] = [];
+  for (let i = 0; i < N; i++) {
+    const text = i % 7 === 0 ? NULL : `row ${i}, "quoted" 'single'\nsecond line ünïcödé 😀`;
+    rows.push([String(i), text, i % 5 === 0 ? NULL : String(i * 1.5), i % 11 === 0 ? NULL : `{"i":${i}}`]);
+  }
+
+  beforeAll(async () => {
+    await conn.exec('CREATE TABLE loaded (id BIGINT NOT NULL, text STRING NULL, amount DECIMAL(18, 2) NULL, doc VARIANT NULL)');
+  });
+
+  it('INSERT loads every row, NULLs, quotes, commas, newlines and unicode intact', async () => {
+    const stats = await conn.streamLoad('INSERT INTO loaded VALUES', rows);
+    expect(Number(stats.writeRows)).toBe(N);
+    const counts = (await raw('SELECT count(*), count(text), count(amount), count(doc) FROM loaded')).data[0];
+    expect(counts).toEqual([String(N), String(N - Math.ceil(N / 7)), String(N - Math.ceil(N / 5)), String(N - Math.ceil(N / 11))]);
+    expect((await raw('SELECT id, text, amount, doc FROM loaded WHERE id IN (0, 1, 2999) ORDER BY id')).data).toEqual([
+      ['0', null, null, null],
+      ['1', `row 1, "quoted" 'single'\nsecond line ünïcödé 😀`, '1.50', '{"i":1}'],
+      ['2999', `row 2999, "quoted" 'single'\nsecond line ünïcödé 😀`, '4498.50', '{"i":2999}'],
+    ]);
+  });
+
+  it('REPLACE … ON replaces by key', async () => {
+    const replacement = [
+      ['1', 'replaced', NULL, NULL],
+      ['5000', 'new, "row"', '7.25', '[1,2]'],
+    ];
+    const stats = await conn.streamLoad('REPLACE INTO loaded ON (id) VALUES', replacement);
+    expect(Number(stats.writeRows)).toBe(2);
+    expect((await raw('SELECT count(*) FROM loaded')).data[0][0]).toBe(String(N + 1));
+    expect((await raw('SELECT id, text, amount, doc FROM loaded WHERE id IN (1, 5000) ORDER BY id')).data).toEqual([
+      ['1', 'replaced', null, null],
+      ['5000', 'new, "row"', '7.25', '[1,2]'],
+    ]);
+  });
+
+  it('loads into a column list', async () => {
+    const stats = await conn.streamLoad('INSERT INTO loaded (id, text) VALUES', [['6000', 'only text']]);
+    expect(Number(stats.writeRows)).toBe(1);
+    expect((await raw('SELECT text, amount FROM loaded WHERE id = 6000')).data).toEqual([['only text', null]]);
+  });
+});
+
+describe('sessions', () => {
+  it('keeps USE and SET in the session', async () => {
+    const c = await connect();
+    await c.exec(`USE ${OTHER_DB}`);
+    expect((await c.queryRow('SELECT current_database()'))?.values()[0]).toBe(OTHER_DB);
+    await c.exec(`SET max_threads = 3`);
+    expect((await c.queryRow(`SELECT value FROM system.settings WHERE name = 'max_threads'`))?.values()[0]).toBe('3');
+    // Still there a few statements later.
+    await c.exec('SELECT 1');
+    expect((await c.queryRow('SELECT current_database()'))?.values()[0]).toBe(OTHER_DB);
+    expect((await c.queryRow(`SELECT value FROM system.settings WHERE name = 'max_threads'`))?.values()[0]).toBe('3');
+  });
+
+  it('does not let one connection’s USE or SET reach another', async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.exec(`USE ${OTHER_DB}`);
+    await a.exec(`SET timezone = 'Asia/Tokyo'`);
+    expect((await b.queryRow('SELECT current_database()'))?.values()[0]).toBe(DB);
+    expect((await b.queryRow(`SELECT value FROM system.settings WHERE name = 'timezone'`))?.values()[0]).toBe('UTC');
+    expect((await a.queryRow('SELECT current_database()'))?.values()[0]).toBe(OTHER_DB);
+    expect((await a.queryRow(`SELECT value FROM system.settings WHERE name = 'timezone'`))?.values()[0]).toBe('Asia/Tokyo');
+  });
+
+  it('keeps a transaction per connection', async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.exec('CREATE TABLE txn (k INT)');
+    await a.exec('BEGIN');
+    await a.exec('INSERT INTO txn VALUES (1)');
+    const count = async (c: Conn) => Number((await c.queryRow('SELECT count(*) FROM txn'))?.values()[0]);
+    expect(await count(a)).toBe(1);
+    expect(await count(b)).toBe(0);
+    await a.exec('ROLLBACK');
+    expect(await count(a)).toBe(0);
+  });
+});
