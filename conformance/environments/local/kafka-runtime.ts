@@ -55,20 +55,26 @@ export function createKafkaRuntime(options: KafkaRuntimeOptions = {}): LocalServ
       // A half-finished earlier install may have left stale or partial jars behind.
       fs.rmSync(installDir(ctx), { recursive: true, force: true });
       fs.mkdirSync(installDir(ctx), { recursive: true });
-      await runBounded(
-        SERVICE,
-        'mvn',
-        [
-          '-q',
-          '-B',
-          '-f',
-          path.join(POM_DIR, 'pom.xml'),
-          'dependency:copy-dependencies',
-          `-Dkafka.version=${version}`,
-          `-DoutputDirectory=${libsDir(ctx)}`,
-        ],
-        { logFile, timeoutMs: installTimeoutMs },
-      );
+      try {
+        await runBounded(
+          SERVICE,
+          'mvn',
+          [
+            '-q',
+            '-B',
+            '-Dstyle.color=never',
+            '-f',
+            path.join(POM_DIR, 'pom.xml'),
+            'dependency:copy-dependencies',
+            `-Dkafka.version=${version}`,
+            `-DoutputDirectory=${libsDir(ctx)}`,
+          ],
+          { logFile, timeoutMs: installTimeoutMs },
+        );
+      } catch (err) {
+        fs.rmSync(installDir(ctx), { recursive: true, force: true });
+        throw err;
+      }
       if (!fs.existsSync(coreJar(ctx))) {
         throw new ServiceStartError(SERVICE, logFile, `Maven finished but ${coreJar(ctx)} is missing`);
       }

@@ -92,7 +92,7 @@ export function createSchemaRegistryRuntime(options: SchemaRegistryRuntimeOption
     await runBounded(
       SERVICE,
       'mvn',
-      ['-q', '-B', `${DEPENDENCY_PLUGIN}:copy`, `-Dartifact=io.apicurio:apicurio-registry-app:${version}:tar.gz:all`, `-DoutputDirectory=${downloads}`],
+      ['-q', '-B', '-Dstyle.color=never', `${DEPENDENCY_PLUGIN}:copy`, `-Dartifact=io.apicurio:apicurio-registry-app:${version}:tar.gz:all`, `-DoutputDirectory=${downloads}`],
       { cwd: downloads, logFile, timeoutMs: installTimeoutMs },
     );
     const file = path.join(downloads, archive);
@@ -115,9 +115,17 @@ export function createSchemaRegistryRuntime(options: SchemaRegistryRuntimeOption
 
     async install(ctx: LocalContext): Promise<InstallResult> {
       const logFile = path.join(ctx.runDir, 'schema-registry-install.log');
-      const javaCold = await installJava(ctx, logFile);
-      const appCold = await installApp(ctx, logFile);
-      return { cold: javaCold || appCold };
+      try {
+        const javaCold = await installJava(ctx, logFile);
+        const appCold = await installApp(ctx, logFile);
+        return { cold: javaCold || appCold };
+      } catch (err) {
+        // Leave no half-written folders behind; a complete install is only ever renamed into place.
+        for (const dir of [`${jdkDir(ctx)}.partial`, `${appDir(ctx)}.partial`, path.join(ctx.cacheDir, 'downloads', `apicurio-registry-${version}`)]) {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        throw err;
+      }
     },
 
     async start(ctx: LocalContext): Promise<RunningLocalService<SchemaRegistryEndpoint>> {
