@@ -553,9 +553,13 @@ class Front:
             return s, False
 
     def _expire(self) -> None:
-        cutoff = time.time() - 4 * 3600
+        """Drops sessions idle for an hour, and the least recently used beyond 512 (each holds an engine session)."""
+        cutoff = time.time() - 3600
         for sid in [k for k, s in self.sessions.items() if s.last_used < cutoff]:
             del self.sessions[sid]
+        if len(self.sessions) > 512:
+            for sid, _ in sorted(self.sessions.items(), key=lambda kv: kv[1].last_used)[: len(self.sessions) - 512]:
+                del self.sessions[sid]
 
     def authorized(self, header: str | None) -> bool:
         if not header or not header.lower().startswith("basic "):
