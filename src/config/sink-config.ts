@@ -1,6 +1,6 @@
 /**
  * The validated, typed connector config that the rest of the sink consumes. Produced only by
- * `validateConfig` (validate.ts) from the raw string map; nothing else reads raw keys.
+ * `validateConfig` (validate-config.ts) from the raw string map; nothing else reads raw keys.
  */
 export type InsertMode = 'insert' | 'upsert' | 'update';
 export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
@@ -26,6 +26,10 @@ export interface DatabendConnectionConfig {
   user: string;
   password: string;
   database: string;
+  /** TLS to Databend (DSN sslmode=enable). */
+  ssl: boolean;
+  /** DSN query parameters other than sslmode (from the URL and connection.* extras). */
+  params: Record<string, string>;
   attempts: number;
   backoffMs: number;
 }
@@ -42,6 +46,8 @@ export interface SinkConfig {
   lingerMs: number;
   deleteEnabled: boolean;
   tableNameFormat: string;
+  /** `tableNameFormat` split: fixed database (null: `connection.database`) and the table template holding `${topic}`. */
+  tableName: { database: string | null; template: string };
   pkMode: PkMode;
   pkFields: string[];
   fieldsWhitelist: string[];
