@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, Partitioners } from 'kafkajs';
 import { kafkaClient } from '../../clients/kafka';
 import { schemaRegistryClient } from '../../clients/schema-registry';
@@ -161,6 +161,20 @@ describe('Kafka with the Schema Registry', () => {
     expect({ ...(await sr.decode(await sr.encode(v2.id, { id: 2, name: 'b', email: 'b@example.com' }))) }).toEqual({ id: 2, name: 'b', email: 'b@example.com' });
   });
 
+  test('a subject-level NONE lets an incompatible schema in (how evolve.incompatible produces its records)', async () => {
+    const subject = unique('loose-value');
+    await sr.register({ type: SchemaType.AVRO, schema: JSON.stringify(userV1) }, { subject });
+    const put = await fetch(`${registryEndpoint.url}/config/${subject}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'NONE' }),
+    });
+    expect(put.status).toBe(200);
+    // The client checks the subject's level against its own `compatibility` option before registering.
+    const loose = await sr.register({ type: SchemaType.AVRO, schema: JSON.stringify(userIdAsString) }, { subject, compatibility: COMPATIBILITY.NONE });
+    expect(await sr.getLatestSchemaId(subject)).toBe(loose.id);
+  });
+
   test('ids are per schema, as in Confluent: one schema under two subjects has one id; re-registering is idempotent', async () => {
     const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify({ ...userV1, name: unique('Shared').replace(/-/g, '_') }) };
     const a = await sr.register(schema, { subject: unique('a-value') });
@@ -194,11 +208,9 @@ describe('Kafka with the Schema Registry', () => {
     expect(await sr.decode(read)).toEqual(value);
   });
 
-  test('stop() and start() of Kafka keep its port, topics and records', async () => {
-    if (!kafka) {
-      // The run's shared services are stopped through the environment's pause/resume, not from here.
-      return;
-    }
+  // The run's shared services are stopped through the environment's pause/resume, not from here.
+  (reuse ? test.skip : test)('stop() and start() of Kafka keep its port, topics and records', async () => {
+    if (!kafka) throw new Error('Kafka was not started by this file');
     const topic = unique('restart');
     await createTopic(client, topic, 2);
     await produce(client, topic, [Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
@@ -220,6 +232,19 @@ describe('Kafka with the Schema Registry', () => {
     const values = (await consume(client, topic, 4)).map((v) => v.toString()).sort();
     expect(values).toEqual(['four', 'one', 'three', 'two']);
   }, 180_000);
+
+  (reuse ? test.skip : test)('stop() and start() of the registry keep its URL, schemas and BACKWARD', async () => {
+    if (!registry) throw new Error('the registry was not started by this file');
+    const subject = unique('kept-value');
+    const { id } = await sr.register({ type: SchemaType.AVRO, schema: JSON.stringify(userV1) }, { subject });
+    await registry.stop();
+    await registry.start();
+    expect(registry.endpoint.url).toBe(registryEndpoint.url);
+    const fresh = schemaRegistryClient(registryEndpoint);
+    expect(await fresh.getLatestSchemaId(subject)).toBe(id);
+    const config = await fetch(`${registryEndpoint.url}/config`);
+    expect(await config.json()).toEqual({ compatibilityLevel: 'BACKWARD' });
+  }, 120_000);
 });
 
 describe('bad cases fail clearly and in bounded time', () => {
