@@ -856,12 +856,13 @@ export function isKafkaClientKey(name: string): boolean {
 const SENSITIVE_NAME = /(password|secret|jaas|user\.info|token|credential|private|keystore\.key|api\.key)/i;
 
 /**
- * Whether a key's value must never be shown: every declared sensitive key, the same key behind
- * `consumer.override.`, every `*.basic.auth.user.info`, and — as a safety net for undeclared keys —
- * any name that says password, secret, token, credential, jaas or user.info.
+ * Whether a key's value must never be shown: every declared sensitive key (which includes every
+ * `*.basic.auth.user.info`), the same key behind `consumer.override.`, and — as a safety net for
+ * undeclared keys — any name that says password, secret, token, credential, jaas or user.info.
  */
 export function isSensitiveKey(name: string): boolean {
-  if (configKey(name)?.sensitive) return true;
+  const declared = configKey(name);
+  if (declared) return declared.sensitive;
   if (name.startsWith('consumer.override.') && isSensitiveKey(name.slice('consumer.override.'.length))) return true;
   return SENSITIVE_NAME.test(name);
 }
@@ -878,7 +879,7 @@ export function displayValue(key: string, value: string | undefined | null): str
 
 export function redactUrlSecrets(value: string): string {
   return value
-    .replace(/(\/\/[^/@:\s]*:)[^/@\s]*@/g, `$1${HIDDEN}@`)
+    .replace(/(\/\/[^/@:\s]*:)\S*@/g, `$1${HIDDEN}@`)
     .replace(/([?&](?:password|pwd|passwd|secret|token|access_token)=)[^&#\s]*/gi, `$1${HIDDEN}`);
 }
 

@@ -242,7 +242,13 @@ function defaultText(def: ConfigKeyDefinition): string {
   return `\`${def.defaultValue}\``;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Markdown prose: keep `*`, `<…>` and leading `_` literal (backticked spans are left alone). */
+const md = (s: string) =>
+  s
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/([*<])/g, '\\$1').replace(/(^|[^\w\\])_/g, '$1\\_')))
+    .join('');
+const cell = (s: string) => md(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const anchor = (s: string) => s.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
 
 /** The generated reference, docs/CONFIG.md. */
@@ -270,21 +276,21 @@ export function configMarkdown(): string {
     out.push('');
     for (const k of keys) {
       out.push(`### \`${k.name}\``, '');
-      out.push(`**${k.displayName}.** ${k.documentation}`, '');
+      out.push(`**${md(k.displayName)}.** ${md(k.documentation)}`, '');
       out.push(`- Type: ${k.type}${k.sensitive ? ' (sensitive: never printed, logged or written)' : ''}`);
       out.push(`- Required: ${k.required ? 'yes' : 'no'}`);
-      out.push(`- Default: ${defaultText(k)}`);
-      out.push(`- Valid values: ${allowedValues(k)}`);
+      out.push(`- Default: ${md(defaultText(k))}`);
+      out.push(`- Valid values: ${md(allowedValues(k))}`);
       out.push(`- Importance: ${k.importance}`);
       if (k.dependents.length > 0) out.push(`- Dependents: ${k.dependents.map((d) => `\`${d}\``).join(', ')}`);
       out.push('');
     }
   }
   out.push('## Key families', '');
-  for (const p of CONFIG_PATTERNS) out.push(`- \`${p.pattern}\` (${p.group}): ${p.documentation}`);
+  for (const p of CONFIG_PATTERNS) out.push(`- \`${p.pattern}\` (${p.group}): ${md(p.documentation)}`);
   out.push('');
   out.push('## Accepted and ignored keys', '', 'These Kafka Connect keys are accepted with a warning and have no effect:', '');
-  for (const [key, reason] of Object.entries(IGNORED_KEYS)) out.push(`- \`${key}\`: ${reason}.`);
+  for (const [key, reason] of Object.entries(IGNORED_KEYS)) out.push(`- \`${key}\`: ${md(reason)}.`);
   out.push('', 'Any other key is reported as a warning ("not a key of this sink") and ignored.', '');
   out.push('## Rules across keys', '');
   for (const rule of CROSS_KEY_RULES) out.push(`- ${rule}`);

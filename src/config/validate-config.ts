@@ -147,7 +147,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     if (value === undefined || (def.required && value.trim() === '')) {
       if (def.required) {
         bad.add(def.name);
-        problem(def.name, def.name === 'name' ? 'is required (or give the outer "name" of a {"name", "config"} file)' : `is required: ${firstSentence(def.documentation)}`);
+        problem(def.name, def.name === 'name' ? 'is required (or give the outer "name" of a {"name", "config"} file)' : `is required: ${def.validator?.kind === 'custom' ? def.validator.allowed : firstSentence(def.documentation)}`);
       } else {
         const d = def.defaultValue === null ? null : parseByType(def, def.defaultValue);
         parsed.set(def.name, d === null ? null : d.ok ? d.value : null);
