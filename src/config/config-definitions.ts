@@ -5,7 +5,7 @@
  * changed here and nowhere else.
  */
 import { parseDatabendUrl } from './connection-url';
-import { parseTableNameFormat } from './table-name-format';
+import { checkTableNameFormat } from '../planner/table-name';
 
 export type ConfigType = 'STRING' | 'INT' | 'LONG' | 'DOUBLE' | 'BOOLEAN' | 'LIST' | 'PASSWORD' | 'CLASS';
 export type Importance = 'HIGH' | 'MEDIUM' | 'LOW';
@@ -471,18 +471,15 @@ const SPECS: KeySpec[] = [
     group: 'Writes',
     displayName: 'Table name format',
     documentation:
-      'Name of the destination table; ${topic} (the only placeholder) is replaced by the record\'s topic, e.g. kafka_${topic}. A database part may lead: analytics.${topic}. ' +
-      'The database part is the literal text before the one dot outside the placeholder; it must be a fixed name. The topic is substituted whole, so a topic with a dot gives a table name with a dot (quoted).',
+      'Name of the destination table; ${topic} (the only placeholder) is replaced by the record\'s topic, e.g. kafka_${topic}. ' +
+      'One literal "." written in the format separates database and table (analytics.${topic}); without it the table is in connection.database. ' +
+      'Dots that come from the topic name never split: topic eu.orders with ${topic} is the table "eu.orders" (quoted). Checked by the table planner\'s own rule (src/planner/table-name.ts).',
     validator: {
       kind: 'custom',
-      allowed: 'a table name with at most one ${topic}, optionally prefixed by "<database>."',
+      allowed: 'a table name with ${topic} as the only placeholder, optionally "<database>." in front',
       check: (v) => {
-        try {
-          parseTableNameFormat(String(v));
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
+        const problems = checkTableNameFormat(String(v));
+        return problems.length > 0 ? problems.join('; ') : undefined;
       },
     },
     width: 'LONG',

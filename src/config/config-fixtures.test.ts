@@ -27,7 +27,7 @@ describe('fixtures/configs/confluent-cloud-avro-upsert.json', () => {
       pkFields: ['id'],
       autoCreate: true,
       autoEvolve: true,
-      tableName: { database: 'analytics', template: 'kafka_${topic}' },
+      tableNameFormat: 'analytics.kafka_${topic}',
       connection: { host: 'tn3ftqihs.gw.aws-us-east-2.default.databend.com', port: 443, ssl: true, user: 'sink_writer', database: 'analytics' },
       keyConverter: { kind: 'string' },
       valueConverter: { kind: 'avro', schemaRegistryUrl: 'https://psrc-4kk0p.us-east-2.aws.confluent.cloud', basicAuthUserInfo: 'SRKEYFIXTURE:fixture-sr-secret-91c2' },

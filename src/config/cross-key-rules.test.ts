@@ -278,11 +278,6 @@ describe('connection', () => {
 });
 
 describe('table names', () => {
-  it('splits the database part', () => {
-    expect(check({ 'table.name.format': 'analytics.kafka_${topic}' }).config!.tableName).toEqual({ database: 'analytics', template: 'kafka_${topic}' });
-    expect(check({}).config!.tableName).toEqual({ database: null, template: '${topic}' });
-  });
-
   it('quote.sql.identifiers=never needs plain names for the configured topics', () => {
     expect(check({ 'quote.sql.identifiers': 'never' }).problems).toEqual([]);
     const { problems } = check({ 'quote.sql.identifiers': 'never', topics: 'orders,orders-v2' });

@@ -164,16 +164,14 @@ const CASES: Record<string, Case> = {
     context: { 'pk.mode': 'record_key' },
   },
   'table.name.format': {
-    good: ['${topic}', 'kafka_${topic}', 'analytics.${topic}', 'fixed_table', '${topic}_${topic}'],
+    good: ['${topic}', 'kafka_${topic}', 'analytics.${topic}', 'fixed_table', '${topic}_${topic}', '${topic}_db.t'],
     bad: [
       ['', /must not be empty/],
-      ['${Topic}', /unknown placeholder "\$\{Topic\}"; \$\{topic\} is the only placeholder/],
+      ['${Topic}', /unknown placeholder \$\{Topic\}: \$\{topic\} is the only one/],
       ['${partition}', /unknown placeholder/],
-      ['${topic', /unknown placeholder/],
-      ['a.b.${topic}', /at most one "\."/],
-      ['${topic}.t', /database part must be a fixed name/],
-      ['.t', /database part .* must not be empty/],
-      ['db.', /table part .* must not be empty/],
+      ['a.b.${topic}', /at most one literal "\."/],
+      ['.t', /must not be empty/],
+      ['db.', /must not be empty/],
     ],
   },
   'quote.sql.identifiers': {

@@ -46,8 +46,6 @@ export interface SinkConfig {
   lingerMs: number;
   deleteEnabled: boolean;
   tableNameFormat: string;
-  /** `tableNameFormat` split: fixed database (null: `connection.database`) and the table template holding `${topic}`. */
-  tableName: { database: string | null; template: string };
   pkMode: PkMode;
   pkFields: string[];
   fieldsWhitelist: string[];

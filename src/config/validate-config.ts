@@ -23,8 +23,8 @@ import {
   type Validator,
 } from './config-definitions';
 import { buildDatabendDsn, ConnectionUrlError, parseDatabendUrl } from './connection-url';
+import { tableNameFor } from '../planner/table-name';
 import type { ConverterConfig, InsertMode, PkMode, SinkConfig } from './sink-config';
-import { parseTableNameFormat, tableNameFor, TOPIC_PLACEHOLDER } from './table-name-format';
 
 export interface ConfigProblem {
   key: string;
@@ -329,12 +329,11 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
   }
 
   // Table names.
-  const tableNameFormat = str('table.name.format') ?? TOPIC_PLACEHOLDER;
-  const tableName = ok('table.name.format') ? parseTableNameFormat(tableNameFormat) : null;
-  if (tableName && ok('quote.sql.identifiers') && str('quote.sql.identifiers') === 'never') {
-    const samples = topics ?? ['topic'];
-    const names = samples.map((t) => tableNameFor(tableName, t));
-    const badNames = [...(tableName.database !== null ? [tableName.database] : []), ...names].filter((n) => !PLAIN_IDENTIFIER.test(n));
+  const tableNameFormat = str('table.name.format') ?? '${topic}';
+  if (ok('table.name.format', 'quote.sql.identifiers') && str('quote.sql.identifiers') === 'never') {
+    const refs = (topics ?? ['topic']).map((t) => tableNameFor(tableNameFormat, t));
+    const names = [...new Set(refs.flatMap((r) => (r.database !== null ? [r.database, r.table] : [r.table])))];
+    const badNames = names.filter((n) => !PLAIN_IDENTIFIER.test(n));
     if (badNames.length > 0) {
       problem('table.name.format', `gives names that need quoting (${badNames.map((n) => JSON.stringify(n)).join(', ')}); with quote.sql.identifiers=never names must be letters, digits and _ (set quote.sql.identifiers=always)`);
     }
@@ -357,7 +356,6 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     lingerMs: num('linger.ms'),
     deleteEnabled: bool('delete.enabled'),
     tableNameFormat,
-    tableName: tableName!,
     pkMode,
     pkFields: pkMode === 'none' ? [] : pkFields,
     fieldsWhitelist: list('fields.whitelist'),
