@@ -1,0 +1,87 @@
+/**
+ * io.confluent.connect.avro.AvroConverter: Confluent wire format (magic 0, 4-byte schema id, Avro
+ * binary), decoded with the writer schema fetched from the registry. Each schema id is fetched,
+ * parsed and translated once; a record then costs one avsc read and the compiled conversion.
+ */
+import type * as avro from 'avsc';
+import type { SchemaAndValue } from '../record/schema';
+import { SinkError } from '../errors';
+import { parseAvroSchema, readAvro, StrictTap } from './avro-types';
+import { translateAvro, type AvroTranslation } from './avro-translation';
+import type { Converter } from './converter';
+import { undecodable } from './converter-errors';
+import type { RegisteredSchema, SchemaSource } from './schema-registry-client';
+import { readSchemaId, WIRE_HEADER_LENGTH } from './wire-format';
+
+const EMPTY = Buffer.alloc(0);
+
+/** Everything needed to decode records written with one schema id. */
+class AvroSchemaDecoder {
+  private readonly type: avro.Type;
+  private readonly translation: AvroTranslation;
+
+  constructor(private readonly registered: RegisteredSchema) {
+    if (registered.format !== 'AVRO') throw undecodable(`schema id ${registered.id} is a ${registered.format} schema, expected AVRO`);
+    try {
+      this.type = parseAvroSchema(
+        registered.schema,
+        registered.references.map((r) => r.schema),
+      );
+      const { schema, convert } = translateAvro(this.type);
+      this.translation = { schema: { ...schema, version: registered.id }, convert };
+    } catch (err) {
+      if (err instanceof SinkError) throw err;
+      throw undecodable(`schema id ${registered.id} is not a usable Avro schema: ${(err as Error).message}`);
+    }
+  }
+
+  decode(bytes: Buffer, tap: StrictTap): SchemaAndValue {
+    const { schema, convert } = this.translation;
+    tap.buf = bytes;
+    tap.pos = WIRE_HEADER_LENGTH;
+    try {
+      const raw = readAvro(this.type, tap);
+      if (tap.pos !== bytes.length) throw undecodable(`Avro data has ${bytes.length - tap.pos} bytes after the value of schema id ${this.registered.id}`);
+      return { schema, value: convert === null ? (raw as SchemaAndValue['value']) : convert(raw) };
+    } catch (err) {
+      if (err instanceof SinkError) throw err;
+      // avsc fails on corrupt data with TypeErrors and the like; their text never reaches the message.
+      throw undecodable(`Avro data does not match its writer schema id ${this.registered.id}`);
+    } finally {
+      tap.buf = EMPTY;
+    }
+  }
+}
+
+export class AvroConverter implements Converter {
+  private readonly ready = new Map<number, AvroSchemaDecoder>();
+  private readonly loading = new Map<number, Promise<AvroSchemaDecoder>>();
+  /** Decoding is synchronous, so one cursor serves every record. */
+  private readonly tap = new StrictTap(EMPTY);
+
+  constructor(private readonly registry: SchemaSource) {}
+
+  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    if (bytes === null) return null;
+    const id = readSchemaId(bytes, 'Avro');
+    const decoder = this.ready.get(id) ?? (await this.load(id));
+    return decoder.decode(bytes, this.tap);
+  }
+
+  private load(id: number): Promise<AvroSchemaDecoder> {
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.registry.getSchema(id).then((registered) => {
+        const decoder = new AvroSchemaDecoder(registered);
+        this.ready.set(id, decoder);
+        return decoder;
+      });
+      this.loading.set(id, pending);
+      pending.then(
+        () => this.loading.delete(id),
+        () => this.loading.delete(id),
+      );
+    }
+    return pending;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * org.apache.kafka.connect.json.JsonConverter.
+ *
+ * schemas.enable=true: the data is an envelope `{"schema": {...}, "payload": ...}` (exactly these
+ * two members, as Connect requires). The schema part is looked up by its text, so a schema is
+ * translated once however many records carry it; the payload is converted under it
+ * (`json-value-conversion.ts`). A null schema means schemaless payload.
+ * schemas.enable=false: the schema is inferred per record (`json-inference.ts`).
+ * A null result (JSON `null`, or a null payload) is returned as no value, as Connect does.
+ */
+import type { Schema, SchemaAndValue } from '../record/schema';
+import { connectSchemaFromJson } from './connect-json-schema';
+import type { Converter } from './converter';
+import { undecodable } from './converter-errors';
+import { JsonSchemaInference } from './json-inference';
+import { decodeJsonText, isJsonObject, lastParseHadBigFloat, parseJsonText, scanObjectMembers, type JsonValue } from './json-text';
+import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';
+
+interface CompiledSchema {
+  schema: Schema;
+  convert: JsonValueConverter;
+}
+
+const MAX_CACHED_SCHEMAS = 256;
+const ENVELOPE_PROBLEM = 'JsonConverter with schemas.enable requires exactly "schema" and "payload" members';
+
+export class ConnectJsonConverter implements Converter {
+  private readonly inference = new JsonSchemaInference();
+  /** Schema JSON text → compiled schema (null for `"schema": null`). */
+  private readonly schemas = new Map<string, CompiledSchema | null>();
+
+  constructor(private readonly schemasEnable: boolean) {}
+
+  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    if (bytes === null) return null;
+    const text = decodeJsonText(bytes, 0, 'JSON data');
+    if (!this.schemasEnable) {
+      const { value, hasBigFloat } = parseJsonText(text, 'JSON data');
+      return this.inference.infer(value, hasBigFloat);
+    }
+    return this.envelope(text);
+  }
+
+  private envelope(text: string): SchemaAndValue | null {
+    const members = scanObjectMembers(text);
+    if (members === undefined) {
+      // Not a plain object: parse to report the syntax error, or say what is wrong with the shape.
+      const { value } = parseJsonText(text, 'JSON data');
+      if (!isJsonObject(value)) throw undecodable(ENVELOPE_PROBLEM);
+      return this.fromParsedEnvelope(value);
+    }
+    const keys = Object.keys(members);
+    const schemaAt = members.schema;
+    const payloadAt = members.payload;
+    if (keys.length !== 2 || schemaAt === undefined || payloadAt === undefined) throw undecodable(ENVELOPE_PROBLEM);
+    const compiled = this.compiled(text.slice(schemaAt.start, schemaAt.end));
+    const { value: payload, hasBigFloat } = parseJsonText(text.slice(payloadAt.start, payloadAt.end), 'JSON payload');
+    return this.convertPayload(compiled, payload, hasBigFloat);
+  }
+
+  /** Slow path for envelopes the scanner gave up on (still valid JSON). */
+  private fromParsedEnvelope(envelope: { [key: string]: JsonValue }): SchemaAndValue | null {
+    const keys = Object.keys(envelope);
+    if (keys.length !== 2 || !('schema' in envelope) || !('payload' in envelope)) throw undecodable(ENVELOPE_PROBLEM);
+    const hasBigFloat = lastParseHadBigFloat();
+    const compiled = envelope.schema === null ? null : compile(envelope.schema);
+    return this.convertPayload(compiled, envelope.payload, hasBigFloat);
+  }
+
+  private convertPayload(compiled: CompiledSchema | null, payload: JsonValue, hasBigFloat: boolean): SchemaAndValue | null {
+    if (compiled === null) return this.inference.infer(payload, hasBigFloat);
+    const value = compiled.convert(payload);
+    return value === null ? null : { schema: compiled.schema, value };
+  }
+
+  private compiled(schemaText: string): CompiledSchema | null {
+    const cached = this.schemas.get(schemaText);
+    if (cached !== undefined) return cached;
+    const { value } = parseJsonText(schemaText, 'JsonConverter schema');
+    const compiled = value === null ? null : compile(value);
+    if (this.schemas.size >= MAX_CACHED_SCHEMAS) this.schemas.clear();
+    this.schemas.set(schemaText, compiled);
+    return compiled;
+  }
+}
+
+function compile(json: JsonValue): CompiledSchema {
+  const schema = connectSchemaFromJson(json);
+  return { schema, convert: compileJsonConverter(schema) };
+}

@@ -1,0 +1,61 @@
+/**
+ * Converters turn a Kafka key or value into the record model (`record/schema.ts`), as Kafka
+ * Connect's converters do. One is created per side (key, value) from the validated config.
+ *
+ * Errors are SinkErrors without a position (the caller pins topic/partition/offset with `.at()`):
+ * RECORD_UNDECODABLE (bad bytes, wrong magic byte, invalid UTF-8, value not matching its schema),
+ * VALUE_OUT_OF_RANGE (a number too large for its type), SCHEMA_NOT_FOUND (unknown schema id,
+ * named in the message), SCHEMA_REGISTRY_UNAVAILABLE (network, timeouts, 5xx: retriable).
+ * Messages never include record content.
+ */
+import type { ConverterConfig } from '../config/sink-config';
+import { SinkError } from '../errors';
+import type { SchemaAndValue } from '../record/schema';
+import { AvroConverter } from './avro-converter';
+import { ByteArrayConverter } from './bytearray-converter';
+import { ConnectJsonConverter } from './connect-json-converter';
+import { JsonSchemaConverter } from './json-schema-converter';
+import { SchemaRegistryClient, type SchemaSource } from './schema-registry-client';
+import { StringConverter } from './string-converter';
+
+export interface Converter {
+  /** null bytes (a tombstone value, or no key) → null. */
+  toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null>;
+}
+
+/** Registry clients shared by the key and value converters of one process, per URL and credentials. */
+const sharedRegistries = new Map<string, SchemaRegistryClient>();
+
+function registryFor(config: ConverterConfig): SchemaSource {
+  if (!config.schemaRegistryUrl) {
+    throw new SinkError('CONFIG_INVALID', `${config.className} needs schema.registry.url`);
+  }
+  const key = `${config.schemaRegistryUrl}\u0000${config.basicAuthUserInfo ?? ''}`;
+  let client = sharedRegistries.get(key);
+  if (!client) {
+    client = new SchemaRegistryClient({ url: config.schemaRegistryUrl, basicAuthUserInfo: config.basicAuthUserInfo });
+    sharedRegistries.set(key, client);
+  }
+  return client;
+}
+
+/**
+ * `registry` replaces the registry client built from the config (tests, or a caller sharing one).
+ * `isKey` is accepted for symmetry with Kafka Connect's `configure(configs, isKey)`; the
+ * converters here read keys and values alike.
+ */
+export function createConverter(config: ConverterConfig, isKey: boolean, registry?: SchemaSource): Converter {
+  void isKey;
+  switch (config.kind) {
+    case 'avro':
+      return new AvroConverter(registry ?? registryFor(config));
+    case 'json-schema':
+      return new JsonSchemaConverter(registry ?? registryFor(config));
+    case 'json':
+      return new ConnectJsonConverter(config.schemasEnable);
+    case 'string':
+      return new StringConverter();
+    case 'bytearray':
+      return new ByteArrayConverter();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Schemaless JSON (JsonConverter with schemas.enable=false, or an envelope whose schema is null):
+ * a schema inferred per record.
+ *
+ * - top-level object → STRUCT (not optional); each member becomes an optional field, in text order:
+ *   integer → INT64 (exact; beyond int64 → VALUE_OUT_OF_RANGE), other number → FLOAT64,
+ *   true/false → BOOLEAN, string → STRING, object or array → variant (the JSON itself),
+ *   null → `INFERRED_NULL_SCHEMA` (optional STRING, value null): the type is unknown, so a planner
+ *   may skip creating a column for it and just write NULL where the column exists;
+ * - top-level integer, number, boolean, string → that type's schema (keys are often like this;
+ *   what a non-struct *value* means is for the planner to decide);
+ * - top-level array → variant; top-level null → no value (like null bytes, i.e. a tombstone).
+ *
+ * Struct schemas are interned by field names and types, so records of the same shape share one
+ * Schema object (the planner can recognise a schema it has seen by identity).
+ */
+import type { Schema, SchemaAndValue, Value, VariantValue } from '../record/schema';
+import { outOfRange } from './converter-errors';
+import { isJsonObject, JsonBigFloat, type JsonObject, type JsonValue, toVariantJson } from './json-text';
+
+const MIN_INT64 = -(2n ** 63n);
+const MAX_INT64 = 2n ** 63n - 1n;
+
+export const INFERRED_NULL_SCHEMA: Schema = Object.freeze({ type: 'STRING', optional: true });
+
+const FIELD_SCHEMAS = {
+  i: Object.freeze({ type: 'INT64', optional: true }),
+  f: Object.freeze({ type: 'FLOAT64', optional: true }),
+  b: Object.freeze({ type: 'BOOLEAN', optional: true }),
+  s: Object.freeze({ type: 'STRING', optional: true }),
+  v: Object.freeze({ type: 'STRING', optional: true, logical: Object.freeze({ kind: 'variant' }) }),
+  n: INFERRED_NULL_SCHEMA,
+} as const satisfies { [code: string]: Schema };
+
+const TOP_LEVEL = {
+  i: Object.freeze({ type: 'INT64', optional: false }),
+  f: Object.freeze({ type: 'FLOAT64', optional: false }),
+  b: Object.freeze({ type: 'BOOLEAN', optional: false }),
+  s: Object.freeze({ type: 'STRING', optional: false }),
+  v: Object.freeze({ type: 'STRING', optional: false, logical: Object.freeze({ kind: 'variant' }) }),
+} as const satisfies { [code: string]: Schema };
+
+type Code = keyof typeof FIELD_SCHEMAS;
+
+const MAX_INTERNED = 4096;
+
+export class JsonSchemaInference {
+  private readonly structs = new Map<string, Schema>();
+
+  /** `hasBigFloat`: whether the parsed text held a JsonBigFloat (see json-text.ts). */
+  infer(json: JsonValue, hasBigFloat: boolean): SchemaAndValue | null {
+    if (json === null) return null;
+    if (isJsonObject(json)) return this.struct(json, hasBigFloat);
+    const code = codeOf(json);
+    if (code === 'n') return null;
+    return { schema: TOP_LEVEL[code], value: leafValue(code, json, hasBigFloat, 'value') };
+  }
+
+  private struct(json: JsonObject, hasBigFloat: boolean): SchemaAndValue {
+    const keys = Object.keys(json);
+    const fields: Record<string, Value> = {};
+    let signature = '';
+    for (const key of keys) {
+      const v = json[key];
+      const code = codeOf(v);
+      signature += `${code}${key.length}:${key}`;
+      const value = leafValue(code, v, hasBigFloat, key);
+      if (key === '__proto__') Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+      else fields[key] = value;
+    }
+    let schema = this.structs.get(signature);
+    if (!schema) {
+      schema = Object.freeze({
+        type: 'STRUCT',
+        optional: false,
+        fields: Object.freeze(keys.map((name) => Object.freeze({ name, schema: FIELD_SCHEMAS[codeOf(json[name])] }))),
+      }) as Schema;
+      if (this.structs.size >= MAX_INTERNED) this.structs.clear();
+      this.structs.set(signature, schema);
+    }
+    return { schema, value: { kind: 'struct', fields } };
+  }
+}
+
+function codeOf(v: JsonValue): Code {
+  switch (typeof v) {
+    case 'bigint':
+      return 'i';
+    case 'number':
+      return 'f';
+    case 'boolean':
+      return 'b';
+    case 'string':
+      return 's';
+    default:
+      if (v === null) return 'n';
+      return v instanceof JsonBigFloat ? 'f' : 'v';
+  }
+}
+
+function leafValue(code: Code, v: JsonValue, hasBigFloat: boolean, path: string): Value {
+  switch (code) {
+    case 'i':
+      if ((v as bigint) < MIN_INT64 || (v as bigint) > MAX_INT64) throw outOfRange(`${path} is an integer out of the INT64 range`);
+      return v as bigint;
+    case 'f':
+      return v instanceof JsonBigFloat ? v.toNumber() : (v as number);
+    case 'v':
+      return toVariantJson(v, hasBigFloat) as VariantValue;
+    default:
+      return v as Value;
+  }
+}

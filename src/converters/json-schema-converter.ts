@@ -1,0 +1,69 @@
+/**
+ * io.confluent.connect.json.JsonSchemaConverter: Confluent wire format (magic 0, 4-byte schema id,
+ * JSON text). The registered JSON Schema is translated once per schema id
+ * (`json-schema-translation.ts`); each record's JSON is converted under it
+ * (`json-value-conversion.ts`). The payload is not validated against the JSON Schema beyond what
+ * the conversion needs (Confluent's converter does not validate by default either).
+ */
+import type { Schema, SchemaAndValue } from '../record/schema';
+import { SinkError } from '../errors';
+import type { Converter } from './converter';
+import { undecodable } from './converter-errors';
+import { decodeJsonText, parseJsonText, type JsonValue } from './json-text';
+import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';
+import { translateJsonSchema } from './json-schema-translation';
+import type { RegisteredSchema, SchemaSource } from './schema-registry-client';
+import { readSchemaId, WIRE_HEADER_LENGTH } from './wire-format';
+
+interface CompiledSchema {
+  schema: Schema;
+  convert: JsonValueConverter;
+}
+
+function compile(registered: RegisteredSchema): CompiledSchema {
+  if (registered.format !== 'JSON') throw undecodable(`schema id ${registered.id} is a ${registered.format} schema, expected JSON`);
+  try {
+    const references = new Map<string, JsonValue>();
+    for (const ref of registered.references) references.set(ref.name, parseJsonText(ref.schema, `referenced schema ${ref.name}`).value);
+    const root = parseJsonText(registered.schema, `schema id ${registered.id}`).value;
+    const translated = translateJsonSchema(root, references);
+    const schema: Schema = { ...translated, version: registered.id };
+    return { schema, convert: compileJsonConverter(schema) };
+  } catch (err) {
+    if (err instanceof SinkError) throw undecodable(`schema id ${registered.id}: ${err.message}`);
+    throw err;
+  }
+}
+
+export class JsonSchemaConverter implements Converter {
+  private readonly ready = new Map<number, CompiledSchema>();
+  private readonly loading = new Map<number, Promise<CompiledSchema>>();
+
+  constructor(private readonly registry: SchemaSource) {}
+
+  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    if (bytes === null) return null;
+    const id = readSchemaId(bytes, 'JSON Schema');
+    const compiled = this.ready.get(id) ?? (await this.load(id));
+    const text = decodeJsonText(bytes, WIRE_HEADER_LENGTH, 'JSON data');
+    const value = compiled.convert(parseJsonText(text, 'JSON data').value);
+    return value === null ? null : { schema: compiled.schema, value };
+  }
+
+  private load(id: number): Promise<CompiledSchema> {
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.registry.getSchema(id).then((registered) => {
+        const compiled = compile(registered);
+        this.ready.set(id, compiled);
+        return compiled;
+      });
+      this.loading.set(id, pending);
+      pending.then(
+        () => this.loading.delete(id),
+        () => this.loading.delete(id),
+      );
+    }
+    return pending;
+  }
+}
