@@ -59,49 +59,48 @@ function getter(column: ColumnSpec): Getter {
 export function compileRowEncoder(shape: TableShape, ctx: EncoderContext): RowEncoder {
   const n = shape.columns.length;
   const getters = shape.columns.map(getter);
-  const encoders = shape.columns.map((c) => {
-    const enc = csvFieldEncoder(c.schema, ctx);
-    return (v: Value) => {
-      try {
-        return enc(v);
-      } catch (err) {
-        if (err instanceof SinkError && !err.position) {
-          throw new SinkError(err.code, `column ${JSON.stringify(c.name)}: ${err.message}`, undefined, { cause: err });
-        }
-        throw err;
-      }
-    };
-  });
+  const encoders = shape.columns.map((c) => csvFieldEncoder(c.schema, ctx));
   const required = shape.columns.map((c) => !c.nullable);
   const names = shape.columns.map((c) => c.name);
   return (record) => {
     const row: Row = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = getters[i](record);
-      if (v === null || v === undefined) {
-        if (required[i]) throw new SinkError('VALUE_OUT_OF_RANGE', `key column ${JSON.stringify(names[i])} is null`);
-        row[i] = null;
-      } else {
-        row[i] = encoders[i](v);
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const v = getters[i](record);
+        if (v === null || v === undefined) {
+          if (required[i]) throw new SinkError('VALUE_OUT_OF_RANGE', 'key column is null');
+          row[i] = null;
+        } else {
+          row[i] = encoders[i](v);
+        }
       }
+    } catch (err) {
+      if (err instanceof SinkError && !err.position) {
+        const what = err.message === 'key column is null' ? `key column ${JSON.stringify(names[i])} is null` : `column ${JSON.stringify(names[i])}: ${err.message}`;
+        throw new SinkError(err.code, what, undefined, { cause: err });
+      }
+      throw err;
     }
     return row;
   };
 }
 
-function csvField(f: string | null): string {
-  if (f === null) return '\\N';
-  return f.includes('"') ? `"${f.replaceAll('"', '""')}"` : `"${f}"`;
-}
+const QUOTE = /"/g;
 
 /** CSV text (`,` separated, `\n` terminated) of rows, with the conventions above. */
 export function encodeCsv(rows: readonly Row[]): string {
-  const lines: string[] = new Array(rows.length);
+  let out = '';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
-    let line = '';
-    for (let i = 0; i < row.length; i++) line += (i > 0 ? ',' : '') + csvField(row[i]);
-    lines[r] = line;
+    for (let i = 0; i < row.length; i++) {
+      const f = row[i];
+      if (i > 0) out += ',';
+      if (f === null) out += '\\N';
+      else if (f.indexOf('"') < 0) out += '"' + f + '"';
+      else out += '"' + f.replace(QUOTE, '""') + '"';
+    }
+    out += '\n';
   }
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  return out;
 }

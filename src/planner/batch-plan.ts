@@ -1,0 +1,286 @@
+/**
+ * A batch of records → the ordered operations whose net effect equals applying the records one by
+ * one in offset order (sink.md §3). Pure: encodes rows and key literals, decides nothing about I/O.
+ *
+ * Operations (per table, tables in order of first appearance; within a table deletes come first):
+ * - `{kind: 'delete', table, keyColumns, keys}`: `DELETE FROM t WHERE (k1, k2) IN ((…), …)`; `keys` are
+ *   SQL literal tuples in `keyColumns` order.
+ * - `{kind: 'insert' | 'upsert' | 'update', table, shape, rows}`: rows (CSV field texts, see
+ *   row-encoding.ts) in `shape.columns` order. upsert = `REPLACE INTO t (cols) ON (keys)`; update =
+ *   update the rows whose key exists, leave absent keys alone. Keys are unique within an upsert/update op.
+ * Every operation carries `records` (parallel to `rows` / `keys`) for error attribution.
+ *
+ * Why deletes first is exact:
+ * - upsert: only the last record per key matters (REPLACE replaces the whole row); keys whose last
+ *   record is a tombstone are deleted, the rest upserted with their last value → disjoint key sets.
+ *   (Collapsing is required: the engine does NOT reject duplicate keys in one REPLACE — verified, it
+ *   silently inserts both rows.)
+ * - insert with deletes: a tombstone for K removes every row with key K present at that moment, so
+ *   appends of K before K's last tombstone never survive (they are dropped from the plan) and appends
+ *   after it always do; one DELETE of all tombstoned keys followed by the surviving appends is equivalent.
+ * - update with deletes: after a tombstone for K the row is gone and later updates of K find nothing,
+ *   so a tombstoned key is simply deleted and all its updates dropped.
+ * - update: within one op the last record per key wins; a change of record shape (schema version)
+ *   starts a new op, so a later update never loses columns an earlier version set.
+ * Records whose effect is subsumed are listed in `superseded`; tombstones with delete.enabled=false
+ * in `ignoredTombstones` (nothing is dropped silently); records that cannot be planned (schema or
+ * value errors) in `failed`, with the error pinned to the record — the rest of the batch is planned
+ * as if they were absent.
+ */
+import { SinkError } from '../errors';
+import type { InsertMode, PkMode } from '../config/sink-config';
+import type { Schema, Value } from '../record/schema';
+import type { SinkRecord } from '../record/sink-record';
+import { type Row, type RowEncoder, compileRowEncoder, encoderContext } from './row-encoding';
+import { type TableRef, compileTableNameFormat } from './table-name';
+import { type ColumnSpec, type TableShape, tableShape } from './table-shape';
+import { formatColumnType } from './type-mapping';
+import { type EncoderContext, type Encoder, sqlEncoder } from './value-encoders';
+
+export interface BatchPlanOptions {
+  insertMode: InsertMode;
+  deleteEnabled: boolean;
+  pkMode: PkMode;
+  pkFields: readonly string[];
+  fieldsWhitelist: readonly string[];
+  tableNameFormat: string;
+  /** `db.timezone`. */
+  timezone: string;
+}
+
+export interface WriteOperation {
+  kind: 'insert' | 'upsert' | 'update';
+  table: TableRef;
+  shape: TableShape;
+  rows: Row[];
+  records: SinkRecord[];
+}
+
+export interface DeleteOperation {
+  kind: 'delete';
+  table: TableRef;
+  keyColumns: ColumnSpec[];
+  keys: string[][];
+  records: SinkRecord[];
+}
+
+export type Operation = WriteOperation | DeleteOperation;
+
+export interface BatchPlan {
+  operations: Operation[];
+  ignoredTombstones: SinkRecord[];
+  superseded: SinkRecord[];
+  failed: { record: SinkRecord; error: SinkError }[];
+}
+
+interface Compiled {
+  shape: TableShape;
+  /** Column layout identity: shapes with equal signatures share an operation. */
+  signature: string;
+  keySignature: string;
+  encode: RowEncoder | null;
+  keyColumns: ColumnSpec[];
+  keyLiterals: (record: SinkRecord) => string[];
+}
+
+type Event =
+  | { kind: 'row'; record: SinkRecord; compiled: Compiled; row: Row; keyId: string | null; index: number }
+  | { kind: 'delete'; record: SinkRecord; compiled: Compiled; keyId: string; keys: string[]; index: number };
+
+interface TableEvents {
+  table: TableRef;
+  events: Event[];
+}
+
+const NO_SCHEMA: Schema = { type: 'STRUCT', optional: true, fields: [] };
+
+function keyValue(record: SinkRecord, column: ColumnSpec): Value | undefined {
+  const s = column.source;
+  if (s.from === 'kafka') return s.field === 'topic' ? record.topic : s.field === 'partition' ? record.partition : BigInt(record.offset);
+  const container = s.from === 'key' ? record.key?.value : record.value?.value;
+  if (s.from === 'key' && s.field === null) return container;
+  if (container === null || container === undefined) return undefined;
+  return (container as { fields: Record<string, Value> }).fields?.[s.field as string];
+}
+
+/** Plans batches for one connector config; caches compiled shapes by schema identity across batches. */
+export class BatchPlanner {
+  private readonly tableFor: (topic: string) => TableRef;
+  private readonly tables = new Map<string, TableRef>();
+  private readonly ctx: EncoderContext;
+  private readonly cache = new WeakMap<Schema, WeakMap<Schema, Compiled>>();
+  private readonly needsKeys: boolean;
+
+  constructor(private readonly options: BatchPlanOptions) {
+    this.tableFor = compileTableNameFormat(options.tableNameFormat);
+    this.ctx = encoderContext({ timezone: options.timezone });
+    this.needsKeys = options.insertMode !== 'insert' || options.deleteEnabled;
+  }
+
+  private table(topic: string): TableRef {
+    let t = this.tables.get(topic);
+    if (!t) {
+      t = this.tableFor(topic);
+      this.tables.set(topic, t);
+    }
+    return t;
+  }
+
+  private compile(key: Schema | null, value: Schema | null): Compiled {
+    const k = key ?? NO_SCHEMA;
+    const v = value ?? NO_SCHEMA;
+    let inner = this.cache.get(k);
+    if (!inner) {
+      inner = new WeakMap();
+      this.cache.set(k, inner);
+    }
+    let compiled = inner.get(v);
+    if (!compiled) {
+      const shape = tableShape(key, value, this.options);
+      const keyColumns = shape.columns.filter((c) => c.key);
+      if (this.needsKeys && this.options.insertMode !== 'insert' && value !== null && keyColumns.length === 0) {
+        throw new SinkError('CONFIG_INVALID', `insert.mode=${this.options.insertMode} needs key columns, but pk.mode=${this.options.pkMode} gives none`);
+      }
+      const keyEncoders: Encoder[] = keyColumns.map((c) => sqlEncoder(c.schema, this.ctx));
+      compiled = {
+        shape,
+        signature: shape.columns.map((c) => `${c.name}\u0001${formatColumnType(c.type)}\u0001${c.nullable}\u0001${c.key}`).join('\u0000'),
+        keySignature: keyColumns.map((c) => c.name).join('\u0000'),
+        encode: value === null ? null : compileRowEncoder(shape, this.ctx),
+        keyColumns,
+        keyLiterals: (record) =>
+          keyColumns.map((c, i) => {
+            const kv = keyValue(record, c);
+            if (kv === null || kv === undefined) throw new SinkError('VALUE_OUT_OF_RANGE', `key column ${JSON.stringify(c.name)} is null`);
+            return keyEncoders[i](kv);
+          }),
+      };
+      inner.set(v, compiled);
+    }
+    return compiled;
+  }
+
+  plan(records: readonly SinkRecord[]): BatchPlan {
+    const plan: BatchPlan = { operations: [], ignoredTombstones: [], superseded: [], failed: [] };
+    const byTable = new Map<string, TableEvents>();
+    let index = 0;
+    for (const record of records) {
+      if (record.value === null && !this.options.deleteEnabled) {
+        plan.ignoredTombstones.push(record);
+        continue;
+      }
+      const table = this.table(record.topic);
+      const tableKey = `${table.database ?? ''}\u0000${table.table}`;
+      let te = byTable.get(tableKey);
+      if (!te) {
+        te = { table, events: [] };
+        byTable.set(tableKey, te);
+      }
+      try {
+        if (record.value === null) {
+          if (!record.key) throw new SinkError('SCHEMA_INCOMPATIBLE', 'a tombstone without a key cannot delete anything');
+          const compiled = this.compile(record.key.schema, null);
+          if (compiled.keyColumns.length === 0) throw new SinkError('CONFIG_INVALID', `delete.enabled=true needs pk.mode=record_key, got ${this.options.pkMode}`);
+          const keys = compiled.keyLiterals(record);
+          te.events.push({ kind: 'delete', record, compiled, keys, keyId: compiled.keySignature + '\u0002' + keys.join('\u0001'), index: index++ });
+        } else {
+          const compiled = this.compile(record.key?.schema ?? null, record.value.schema);
+          const row = compiled.encode!(record);
+          let keyId: string | null = null;
+          if (this.needsKeys && compiled.keyColumns.length > 0) keyId = compiled.keySignature + '\u0002' + compiled.keyLiterals(record).join('\u0001');
+          te.events.push({ kind: 'row', record, compiled, row, keyId, index: index++ });
+        }
+      } catch (err) {
+        if (err instanceof SinkError && err.isRecordError) plan.failed.push({ record, error: err.at({ topic: record.topic, partition: record.partition, offset: record.offset }) });
+        else throw err;
+      }
+    }
+    for (const te of byTable.values()) this.planTable(te, plan);
+    return plan;
+  }
+
+  private planTable(te: TableEvents, plan: BatchPlan): void {
+    const mode = this.options.insertMode;
+    const deletes = te.events.filter((e): e is Extract<Event, { kind: 'delete' }> => e.kind === 'delete');
+    const rows = te.events.filter((e): e is Extract<Event, { kind: 'row' }> => e.kind === 'row');
+    const lastByKey = new Map<string, Event>();
+    for (const e of te.events) if (e.keyId !== null) lastByKey.set(e.keyId, e);
+    const lastDelete = new Map<string, number>();
+    for (const d of deletes) lastDelete.set(d.keyId, d.index);
+
+    // Deletes: one per key (first-appearance order), grouped by key columns.
+    let deleted: Extract<Event, { kind: 'delete' }>[];
+    if (mode === 'upsert') deleted = deletes.filter((d) => lastByKey.get(d.keyId) === d);
+    else deleted = deletes.filter((d) => lastDelete.get(d.keyId) === d.index);
+    const seenDelete = new Set(deleted);
+    for (const d of deletes) if (!seenDelete.has(d)) plan.superseded.push(d.record);
+    const deleteOps = new Map<string, DeleteOperation>();
+    for (const d of deleted) {
+      let op = deleteOps.get(d.compiled.keySignature);
+      if (!op) {
+        op = { kind: 'delete', table: te.table, keyColumns: d.compiled.keyColumns, keys: [], records: [] };
+        deleteOps.set(d.compiled.keySignature, op);
+        plan.operations.push(op);
+      }
+      op.keys.push(d.keys);
+      op.records.push(d.record);
+    }
+
+    const writeOps = new Map<string, WriteOperation>();
+    const add = (e: Extract<Event, { kind: 'row' }>, groupKey: string) => {
+      let op = writeOps.get(groupKey);
+      if (!op) {
+        op = { kind: mode, table: te.table, shape: e.compiled.shape, rows: [], records: [] };
+        writeOps.set(groupKey, op);
+        plan.operations.push(op);
+      }
+      op.rows.push(e.row);
+      op.records.push(e.record);
+    };
+
+    if (mode === 'insert') {
+      for (const e of rows) {
+        const d = e.keyId === null ? undefined : lastDelete.get(e.keyId);
+        if (d !== undefined && d > e.index) plan.superseded.push(e.record);
+        else add(e, e.compiled.signature);
+      }
+    } else if (mode === 'upsert') {
+      for (const e of rows) {
+        if (lastByKey.get(e.keyId!) === e) add(e, e.compiled.signature);
+        else plan.superseded.push(e.record);
+      }
+    } else {
+      // update: tombstoned keys are only deleted; the rest in shape segments, last per key per segment.
+      let segment = 0;
+      let current: string | null = null;
+      let inSegment = new Map<string, { op: WriteOperation; at: number }>();
+      for (const e of rows) {
+        if (lastDelete.has(e.keyId!)) {
+          plan.superseded.push(e.record);
+          continue;
+        }
+        if (e.compiled.signature !== current) {
+          current = e.compiled.signature;
+          segment++;
+          inSegment = new Map();
+        }
+        const groupKey = `${segment}\u0003${current}`;
+        const prior = inSegment.get(e.keyId!);
+        if (prior) {
+          plan.superseded.push(prior.op.records[prior.at]);
+          prior.op.rows[prior.at] = e.row;
+          prior.op.records[prior.at] = e.record;
+          continue;
+        }
+        add(e, groupKey);
+        const op = writeOps.get(groupKey)!;
+        inSegment.set(e.keyId!, { op, at: op.rows.length - 1 });
+      }
+    }
+  }
+}
+
+/** One-off planning (no cache across batches). */
+export function planBatch(records: readonly SinkRecord[], options: BatchPlanOptions): BatchPlan {
+  return new BatchPlanner(options).plan(records);
+}
