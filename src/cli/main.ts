@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+import { configDefinitions } from '../config/config-projections';
+import { loadConfig } from '../config/load-config';
+import { validateConfig } from '../config/validate-config';
+import { createLogger } from '../logging/logger';
+import { sinkVersion } from '../version';
+import { describeCommand } from './describe-command';
+import { EXIT_CODES, exitCodeFor, runSink } from './run-command';
+import { summary, validateCommand, type CommandResult } from './validate-command';
+
+const USAGE = `databend-sink — stream Kafka topics into Databend
+
+Usage:
+  databend-sink run --config <file>        run the sink (JSON, {"name","config"} JSON, or .properties)
+  databend-sink validate --config <file>   check a config; prints Kafka Connect's validate JSON
+  databend-sink describe [--config <file>] the config key definitions, or a config's effective values
+  databend-sink --version | --help
+
+Exit codes:
+  0  ok (run: stopped by SIGTERM/SIGINT after committing)
+  1  unexpected failure
+  2  invalid config (every problem is listed)
+  3  a record or table could not be written (errors.tolerance=none, auto.create=false, …);
+     offsets stay before the record
+  4  Kafka, Databend or the Schema Registry stayed unavailable after the configured retries
+`;
+
+function print(result: CommandResult): number {
+  process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at >= 0) return args[at + 1];
+  const inline = args.find((a) => a.startsWith(`${name}=`));
+  return inline?.slice(name.length + 1);
+}
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${sinkVersion()}\n`);
+    return EXIT_CODES.ok;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? EXIT_CODES.configInvalid : EXIT_CODES.ok;
+  }
+  const configPath = option(rest, '--config');
+  if (command === 'describe' && configPath === undefined) {
+    process.stdout.write(`${JSON.stringify(configDefinitions(), null, 2)}\n`);
+    return EXIT_CODES.ok;
+  }
+  if (!['run', 'validate', 'describe'].includes(command)) {
+    process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+    return EXIT_CODES.configInvalid;
+  }
+  if (configPath === undefined) {
+    process.stderr.write(`${command} needs --config <file>\n`);
+    return EXIT_CODES.configInvalid;
+  }
+  if (command === 'validate') return print(validateCommand(configPath));
+  if (command === 'describe') return print(describeCommand(configPath));
+
+  const loaded = loadConfig(configPath);
+  const { config, problems, warnings } = validateConfig(loaded.raw, loaded.name !== undefined ? { name: loaded.name } : {});
+  if (!config) {
+    process.stderr.write(summary(configPath, problems, warnings));
+    return EXIT_CODES.configInvalid;
+  }
+  const log = createLogger(config.name);
+  for (const w of warnings) log.warn({ key: w.key, value: w.value }, w.message);
+  log.info({ version: sinkVersion() }, 'databend-sink starting');
+  try {
+    await runSink(config, log);
+    return EXIT_CODES.ok;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error({ err: message }, 'sink failed');
+    log.flush();
+    process.stderr.write(`databend-sink: ${message}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`databend-sink: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(exitCodeFor(err));
+  },
+);

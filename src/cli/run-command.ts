@@ -1,0 +1,83 @@
+import { createConverter } from '../converters/converter';
+import { connectDatabend } from '../databend/databend-connection';
+import { DatabendWriter } from '../databend/databend-writer';
+import type { SinkConfig } from '../config/sink-config';
+import { SinkError } from '../errors';
+import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
+import { kafkaSecurity } from '../kafka/kafka-client-settings';
+import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
+import type { Logger } from '../logging/logger';
+import { SinkTask } from '../task/sink-task';
+
+/** Largest partition fetch: enough bytes for a full `batch.size` of typical records. */
+const MAX_FETCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Runs the sink until SIGTERM/SIGINT (then: finish the current batch, commit, leave the group,
+ * resolve) or until an error stops it (reject).
+ */
+export async function runSink(config: SinkConfig, log: Logger): Promise<void> {
+  const security = kafkaSecurity({ ...config.kafka.clientSettings });
+  const source = new KafkajsRecordSource({
+    clientId: config.name,
+    brokers: config.kafka.bootstrapServers,
+    security,
+    groupId: config.kafka.groupId,
+    topics: config.topics,
+    topicsRegex: config.topicsRegex,
+    concurrency: config.tasksMax,
+    maxWaitMs: config.lingerMs,
+    maxBytesPerPartition: Math.min(MAX_FETCH_BYTES, Math.max(1024 * 1024, config.batchSize * 1024)),
+  });
+  const sessions = await Promise.all(
+    Array.from({ length: config.tasksMax }, () =>
+      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying')),
+    ),
+  );
+  const writer = new DatabendWriter(sessions, config, log);
+  const dlq =
+    config.errors.tolerance === 'all' && config.errors.dlqTopic
+      ? new KafkajsDeadLetterQueue({
+          brokers: config.kafka.bootstrapServers,
+          security,
+          topic: config.errors.dlqTopic,
+          connectorName: config.name,
+          taskId: 0,
+          contextHeaders: config.errors.dlqContextHeaders,
+        })
+      : null;
+  const task = new SinkTask(source, createConverter(config.keyConverter, true), createConverter(config.valueConverter, false), writer, dlq, log, {
+    batchSize: config.batchSize,
+    tolerance: config.errors.tolerance,
+    logErrors: config.errors.logEnable,
+    logMessages: config.errors.logIncludeMessages,
+    retry: { maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs },
+    progressIntervalMs: 10_000,
+  });
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping: finishing the current batch, committing, leaving the group');
+    void task.stop();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  log.info({ topics: config.topics ?? String(config.topicsRegex), groupId: config.kafka.groupId, insertMode: config.insertMode }, 'sink started');
+  try {
+    await task.run();
+  } finally {
+    await dlq?.close().catch(() => undefined);
+    await Promise.all(sessions.map((s) => s.close()));
+  }
+  log.info('sink stopped');
+}
+
+/** Exit codes of `databend-sink run`, documented in the README. */
+export const EXIT_CODES = { ok: 0, failed: 1, configInvalid: 2, recordError: 3, unavailable: 4 } as const;
+
+export function exitCodeFor(err: unknown): number {
+  if (!(err instanceof SinkError)) return EXIT_CODES.failed;
+  if (err.code === 'CONFIG_INVALID') return EXIT_CODES.configInvalid;
+  if (err.isRecordError || err.code === 'TABLE_MISSING') return EXIT_CODES.recordError;
+  if (err.isRetriable) return EXIT_CODES.unavailable;
+  return EXIT_CODES.failed;
+}

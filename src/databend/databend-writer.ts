@@ -1,0 +1,172 @@
+import type { SinkConfig } from '../config/sink-config';
+import { SinkError } from '../errors';
+import type { Logger } from '../logging/logger';
+import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
+import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
+import type { Row } from '../planner/row-encoding';
+import type { SinkRecord } from '../record/sink-record';
+import type { RecordFailure, RecordWriter } from '../task/sink-task';
+import { DatabendQueryError, type DatabendSession } from './databend-connection';
+import { SessionPool } from './session-pool';
+import { TableManager } from './table-manager';
+
+/** databend-driver's stage load takes strings only; this is the CSV NULL token it passes through. */
+const NULL_TOKEN = '\\N';
+const DELETE_KEYS_PER_STATEMENT = 1000;
+
+/**
+ * Executes planned batches on Databend: table creation/evolution first, then each operation —
+ * data through stage loads, never through driver params. A statement Databend rejects is split in
+ * halves until the rejected records are isolated; the others are written exactly once.
+ */
+export class DatabendWriter implements RecordWriter {
+  private readonly planner: BatchPlanner;
+  private readonly tables: TableManager;
+  private readonly pool: SessionPool;
+
+  constructor(
+    sessions: DatabendSession[],
+    private readonly config: SinkConfig,
+    private readonly log: Logger,
+  ) {
+    this.pool = new SessionPool(sessions);
+    this.tables = new TableManager(config, log);
+    this.planner = new BatchPlanner({
+      insertMode: config.insertMode,
+      deleteEnabled: config.deleteEnabled,
+      pkMode: config.pkMode,
+      pkFields: config.pkFields,
+      fieldsWhitelist: config.fieldsWhitelist,
+      tableNameFormat: config.tableNameFormat,
+      timezone: config.dbTimezone,
+    });
+  }
+
+  async write(records: SinkRecord[]): Promise<RecordFailure[]> {
+    if (records.length === 0) return [];
+    const plan = this.planner.plan(records);
+    if (plan.ignoredTombstones.length > 0) {
+      const first = plan.ignoredTombstones[0];
+      this.log.warn(
+        { count: plan.ignoredTombstones.length, topic: first.topic, partition: first.partition, offset: first.offset },
+        'tombstones ignored: delete.enabled is false',
+      );
+    }
+    const failures: RecordFailure[] = [...plan.failed];
+    await this.pool.with(async (session) => {
+      const unfit = new Set<Operation>();
+      for (const op of plan.operations) {
+        if (op.kind === 'delete') continue;
+        try {
+          await this.tables.ensure(session, op.table, op.shape);
+        } catch (err) {
+          if (!(err instanceof SinkError) || !err.isRecordError) throw err;
+          unfit.add(op);
+          for (const record of op.records) failures.push({ record, error: err.at(record) });
+        }
+      }
+      for (const op of plan.operations) {
+        if (!unfit.has(op)) failures.push(...(await this.execute(session, op)));
+      }
+    });
+    return failures;
+  }
+
+  private async execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
+    if (op.kind === 'delete') return this.isolate(op, (part) => this.runDelete(session, part), sliceDelete);
+    // A string that is exactly the NULL token would load as NULL: refuse it rather than change it.
+    const ambiguous = op.rows.map((row) => row.some((field) => field === NULL_TOKEN));
+    const failures: RecordFailure[] = [];
+    if (ambiguous.some(Boolean)) {
+      for (let i = 0; i < op.records.length; i++) {
+        if (ambiguous[i]) {
+          failures.push({
+            record: op.records[i],
+            error: new SinkError('ROW_REJECTED', `a value is the exact text \\N, which Databend's CSV stage load reads as NULL; the record is not written`).at(op.records[i]),
+          });
+        }
+      }
+      op = { ...op, rows: op.rows.filter((_, i) => !ambiguous[i]), records: op.records.filter((_, i) => !ambiguous[i]) };
+    }
+    failures.push(...(await this.isolate(op, (part) => this.runWrite(session, part), sliceWrite)));
+    return failures;
+  }
+
+  /** Runs `op`; when Databend rejects it, splits it until the rejected records are found. */
+  private async isolate<T extends Operation>(op: T, run: (part: T) => Promise<void>, slice: (op: T, from: number, to: number) => T): Promise<RecordFailure[]> {
+    if (op.records.length === 0) return [];
+    try {
+      await run(op);
+      return [];
+    } catch (err) {
+      if (!(err instanceof DatabendQueryError)) throw err;
+      this.tables.invalidate(op.table);
+      if (op.records.length === 1) {
+        const record = op.records[0];
+        return [{ record, error: new SinkError('ROW_REJECTED', `Databend rejected the row: ${err.message}`).at(record) }];
+      }
+      const mid = Math.ceil(op.records.length / 2);
+      return [...(await this.isolate(slice(op, 0, mid), run, slice)), ...(await this.isolate(slice(op, mid, op.records.length), run, slice))];
+    }
+  }
+
+  private target(op: Operation): string {
+    return qualifiedName(op.table.database, op.table.table, this.config.quoteIdentifiers);
+  }
+
+  private async runWrite(session: DatabendSession, op: WriteOperation): Promise<void> {
+    const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
+    const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
+    const rows = op.rows.map(toLoadRow);
+    switch (op.kind) {
+      case 'insert':
+        await session.streamLoad(`INSERT INTO ${this.target(op)} (${columns}) VALUES`, rows);
+        return;
+      case 'upsert':
+        await session.streamLoad(`REPLACE INTO ${this.target(op)} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`, rows);
+        return;
+      case 'update':
+        await this.runUpdate(session, op, rows);
+        return;
+    }
+  }
+
+  /** update: rows are staged in a scratch table and merged into existing keys only. */
+  private async runUpdate(session: DatabendSession, op: WriteOperation, rows: string[][]): Promise<void> {
+    const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
+    const scratchName = `__databend_sink_update_${process.pid}_${Date.now()}`;
+    const scratch = qualifiedName(op.table.database, scratchName, this.config.quoteIdentifiers);
+    const columns = op.shape.columns.map((c) => q(c.name));
+    await session.exec(`CREATE TABLE ${scratch} AS SELECT ${columns.join(', ')} FROM ${this.target(op)} WHERE 1 = 0`);
+    try {
+      await session.streamLoad(`INSERT INTO ${scratch} (${columns.join(', ')}) VALUES`, rows);
+      const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+      const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
+      if (set.length > 0) await session.exec(`MERGE INTO ${this.target(op)} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
+    } finally {
+      await session.exec(`DROP TABLE IF EXISTS ${scratch}`);
+    }
+  }
+
+  private async runDelete(session: DatabendSession, op: DeleteOperation): Promise<void> {
+    const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
+    const single = op.keyColumns.length === 1;
+    const columns = single ? q(op.keyColumns[0].name) : `(${op.keyColumns.map((c) => q(c.name)).join(', ')})`;
+    for (let i = 0; i < op.keys.length; i += DELETE_KEYS_PER_STATEMENT) {
+      const tuples = op.keys.slice(i, i + DELETE_KEYS_PER_STATEMENT).map((k) => (single ? k[0] : `(${k.join(', ')})`));
+      await session.exec(`DELETE FROM ${this.target(op)} WHERE ${columns} IN (${tuples.join(', ')})`);
+    }
+  }
+}
+
+function toLoadRow(row: Row): string[] {
+  return row.map((field) => (field === null ? NULL_TOKEN : field));
+}
+
+function sliceWrite(op: WriteOperation, from: number, to: number): WriteOperation {
+  return { ...op, rows: op.rows.slice(from, to), records: op.records.slice(from, to) };
+}
+
+function sliceDelete(op: DeleteOperation, from: number, to: number): DeleteOperation {
+  return { ...op, keys: op.keys.slice(from, to), records: op.records.slice(from, to) };
+}

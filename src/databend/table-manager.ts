@@ -1,0 +1,111 @@
+import type { SinkConfig } from '../config/sink-config';
+import { SinkError } from '../errors';
+import type { Logger } from '../logging/logger';
+import { createDatabaseSql, createTableSql, evolutionPlan, type ExistingColumn } from '../planner/ddl';
+import { qualifiedName, sqlStringLiteral } from '../planner/identifiers';
+import type { TableRef } from '../planner/table-name';
+import type { TableShape } from '../planner/table-shape';
+import { DatabendQueryError, type DatabendSession } from './databend-connection';
+
+const UNKNOWN_TABLE = 1025;
+const UNKNOWN_DATABASE = 1003;
+
+/**
+ * Makes a table ready for rows of a given shape: creates it (auto.create), evolves it
+ * (auto.evolve), and caches what it knows. The metadata is re-read after every DDL and when DDL
+ * fails — another sink process may have changed the table meanwhile.
+ */
+export class TableManager {
+  private readonly columns = new Map<string, ExistingColumn[] | null>();
+  /** Shapes already known to fit the cached columns of a table. */
+  private readonly fitting = new Map<string, WeakSet<TableShape>>();
+
+  constructor(
+    private readonly config: Pick<SinkConfig, 'autoCreate' | 'autoEvolve' | 'quoteIdentifiers' | 'connection'>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Throws SinkError: TABLE_MISSING (stop), SCHEMA_INCOMPATIBLE / EVOLUTION_DISABLED (the records of this shape fail). */
+  async ensure(session: DatabendSession, table: TableRef, shape: TableShape): Promise<void> {
+    const id = this.id(table);
+    if (this.fitting.get(id)?.has(shape)) return;
+    let existing = this.columns.has(id) ? (this.columns.get(id) as ExistingColumn[] | null) : await this.load(session, table);
+    if (existing === null) {
+      existing = await this.create(session, table, shape);
+    }
+    const options = { autoEvolve: this.config.autoEvolve, quoting: this.config.quoteIdentifiers };
+    let plan = evolutionPlan(table, existing, shape, options);
+    if (plan.statements.length > 0) {
+      try {
+        for (const sql of plan.statements) await session.exec(sql);
+      } catch (err) {
+        if (!(err instanceof DatabendQueryError)) throw err;
+        // Another process may have evolved the table first: re-read and plan again once.
+        existing = (await this.load(session, table)) ?? [];
+        plan = evolutionPlan(table, existing, shape, options);
+        for (const sql of plan.statements) await session.exec(sql);
+      }
+      this.log.info({ table: this.describe(table), added: plan.added, widened: plan.widened }, 'table evolved');
+      await this.load(session, table);
+    }
+    let shapes = this.fitting.get(id);
+    if (!shapes) {
+      shapes = new WeakSet();
+      this.fitting.set(id, shapes);
+    }
+    shapes.add(shape);
+  }
+
+  /** Forgets what is known about a table (after a statement on it failed in a way metadata may explain). */
+  invalidate(table: TableRef): void {
+    this.columns.delete(this.id(table));
+    this.fitting.delete(this.id(table));
+  }
+
+  private async create(session: DatabendSession, table: TableRef, shape: TableShape): Promise<ExistingColumn[]> {
+    if (!this.config.autoCreate) {
+      throw new SinkError('TABLE_MISSING', `table ${this.describe(table)} does not exist and auto.create is false: create it, or set auto.create=true`);
+    }
+    const quoting = { quoting: this.config.quoteIdentifiers };
+    if (table.database !== null) await session.exec(createDatabaseSql(table.database, quoting));
+    await session.exec(createTableSql(table, shape, quoting));
+    this.log.info({ table: this.describe(table), columns: shape.columns.map((c) => c.name) }, 'table created');
+    const created = await this.load(session, table);
+    if (created === null) throw new SinkError('INTERNAL', `table ${this.describe(table)} was created but cannot be read back`);
+    return created;
+  }
+
+  /** Reads the table's columns (null: no such table), and caches them. */
+  private async load(session: DatabendSession, table: TableRef): Promise<ExistingColumn[] | null> {
+    const id = this.id(table);
+    this.fitting.delete(id);
+    let rows: (string | null)[][];
+    try {
+      rows = await session.query(
+        `SELECT name, data_type, is_nullable, default_expression FROM system.columns WHERE database = ${sqlStringLiteral(table.database ?? this.config.connection.database)} AND table = ${sqlStringLiteral(table.table)}`,
+      );
+    } catch (err) {
+      if (err instanceof DatabendQueryError && (err.databendCode === UNKNOWN_TABLE || err.databendCode === UNKNOWN_DATABASE)) rows = [];
+      else throw err;
+    }
+    const columns =
+      rows.length === 0
+        ? null
+        : rows.map(([name, type, nullable, defaultExpression]) => ({
+            name: name as string,
+            type: type as string,
+            nullable: nullable === 'YES' || nullable === '1' || nullable === 'true',
+            defaultExpression,
+          }));
+    this.columns.set(id, columns);
+    return columns;
+  }
+
+  private id(table: TableRef): string {
+    return qualifiedName(table.database ?? this.config.connection.database, table.table, 'always');
+  }
+
+  private describe(table: TableRef): string {
+    return `${table.database ?? this.config.connection.database}.${table.table}`;
+  }
+}
