@@ -46,7 +46,9 @@ export class JsonSchemaConverter implements Converter {
     const id = readSchemaId(bytes, 'JSON Schema');
     const compiled = this.ready.get(id) ?? (await this.load(id));
     const text = decodeJsonText(bytes, WIRE_HEADER_LENGTH, 'JSON data');
-    const value = compiled.convert(parseJsonText(text, 'JSON data').value);
+    const json = parseJsonText(text, 'JSON data').value;
+    // A JSON null is no value, whatever the schema says (as null bytes would be).
+    const value = json === null ? null : compiled.convert(json);
     return value === null ? null : { schema: compiled.schema, value };
   }
 
