@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { DatabendConnectionConfig } from '../config/sink-config';
 import { SinkError } from '../errors';
 
@@ -49,8 +53,11 @@ export interface DatabendSession {
   exec(sql: string): Promise<number>;
   /** Rows as Databend's string forms (cast in SQL where exactness matters); null for NULL. */
   query(sql: string): Promise<(string | null)[][]>;
-  /** Stage load of CSV rows for `INSERT INTO … VALUES` / `REPLACE INTO … ON (…) VALUES`; returns rows written. */
-  streamLoad(sql: string, rows: string[][]): Promise<number>;
+  /**
+   * Stage load of CSV text (as `encodeCsv` writes it) for `INSERT INTO … VALUES` /
+   * `REPLACE INTO … ON (…) VALUES`; returns rows written.
+   */
+  loadCsv(sql: string, csv: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -74,12 +81,18 @@ class DriverSession implements DatabendSession {
     }
   }
 
-  async streamLoad(sql: string, rows: string[][]): Promise<number> {
+  // The driver's streamLoad(rows) cannot tell an empty string or the text \N from NULL (it leaves
+  // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
+  async loadCsv(sql: string, csv: string): Promise<number> {
+    const file = path.join(os.tmpdir(), `databend-sink-${process.pid}-${randomUUID()}.csv`);
+    await fs.writeFile(file, csv);
     try {
-      const stats = await this.conn.streamLoad(sql, rows);
+      const stats = await this.conn.loadFile(sql, file);
       return Number(stats.writeRows);
     } catch (err) {
       throw classifyDriverError(err, 'stage load failed');
+    } finally {
+      await fs.rm(file, { force: true });
     }
   }
 

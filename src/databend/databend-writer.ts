@@ -3,15 +3,13 @@ import { SinkError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
 import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
-import type { Row } from '../planner/row-encoding';
+import { encodeCsv } from '../planner/row-encoding';
 import type { SinkRecord } from '../record/sink-record';
 import type { RecordFailure, RecordWriter } from '../task/sink-task';
 import { DatabendQueryError, type DatabendSession } from './databend-connection';
 import { SessionPool } from './session-pool';
 import { TableManager } from './table-manager';
 
-/** databend-driver's stage load takes strings only; this is the CSV NULL token it passes through. */
-const NULL_TOKEN = '\\N';
 const DELETE_KEYS_PER_STATEMENT = 1000;
 
 /**
@@ -74,22 +72,7 @@ export class DatabendWriter implements RecordWriter {
 
   private async execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
     if (op.kind === 'delete') return this.isolate(op, (part) => this.runDelete(session, part), sliceDelete);
-    // A string that is exactly the NULL token would load as NULL: refuse it rather than change it.
-    const ambiguous = op.rows.map((row) => row.some((field) => field === NULL_TOKEN));
-    const failures: RecordFailure[] = [];
-    if (ambiguous.some(Boolean)) {
-      for (let i = 0; i < op.records.length; i++) {
-        if (ambiguous[i]) {
-          failures.push({
-            record: op.records[i],
-            error: new SinkError('ROW_REJECTED', `a value is the exact text \\N, which Databend's CSV stage load reads as NULL; the record is not written`).at(op.records[i]),
-          });
-        }
-      }
-      op = { ...op, rows: op.rows.filter((_, i) => !ambiguous[i]), records: op.records.filter((_, i) => !ambiguous[i]) };
-    }
-    failures.push(...(await this.isolate(op, (part) => this.runWrite(session, part), sliceWrite)));
-    return failures;
+    return this.isolate(op, (part) => this.runWrite(session, part), sliceWrite);
   }
 
   /** Runs `op`; when Databend rejects it, splits it until the rejected records are found. */
@@ -117,29 +100,29 @@ export class DatabendWriter implements RecordWriter {
   private async runWrite(session: DatabendSession, op: WriteOperation): Promise<void> {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
     const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
-    const rows = op.rows.map(toLoadRow);
+    const csv = encodeCsv(op.rows);
     switch (op.kind) {
       case 'insert':
-        await session.streamLoad(`INSERT INTO ${this.target(op)} (${columns}) VALUES`, rows);
+        await session.loadCsv(`INSERT INTO ${this.target(op)} (${columns}) VALUES`, csv);
         return;
       case 'upsert':
-        await session.streamLoad(`REPLACE INTO ${this.target(op)} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`, rows);
+        await session.loadCsv(`REPLACE INTO ${this.target(op)} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`, csv);
         return;
       case 'update':
-        await this.runUpdate(session, op, rows);
+        await this.runUpdate(session, op, csv);
         return;
     }
   }
 
   /** update: rows are staged in a scratch table and merged into existing keys only. */
-  private async runUpdate(session: DatabendSession, op: WriteOperation, rows: string[][]): Promise<void> {
+  private async runUpdate(session: DatabendSession, op: WriteOperation, csv: string): Promise<void> {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
     const scratchName = `__databend_sink_update_${process.pid}_${Date.now()}`;
     const scratch = qualifiedName(op.table.database, scratchName, this.config.quoteIdentifiers);
     const columns = op.shape.columns.map((c) => q(c.name));
     await session.exec(`CREATE TABLE ${scratch} AS SELECT ${columns.join(', ')} FROM ${this.target(op)} WHERE 1 = 0`);
     try {
-      await session.streamLoad(`INSERT INTO ${scratch} (${columns.join(', ')}) VALUES`, rows);
+      await session.loadCsv(`INSERT INTO ${scratch} (${columns.join(', ')}) VALUES`, csv);
       const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
       const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
       if (set.length > 0) await session.exec(`MERGE INTO ${this.target(op)} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
@@ -157,10 +140,6 @@ export class DatabendWriter implements RecordWriter {
       await session.exec(`DELETE FROM ${this.target(op)} WHERE ${columns} IN (${tuples.join(', ')})`);
     }
   }
-}
-
-function toLoadRow(row: Row): string[] {
-  return row.map((field) => (field === null ? NULL_TOKEN : field));
 }
 
 function sliceWrite(op: WriteOperation, from: number, to: number): WriteOperation {

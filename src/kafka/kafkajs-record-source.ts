@@ -62,7 +62,7 @@ export class KafkajsRecordSource implements RecordSource {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrency,
-      eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
+      eachBatch: async ({ batch, isRunning, isStale, heartbeat, resolveOffset }) => {
         if (this.stopping || batch.messages.length === 0) return;
         const records: RawRecord[] = batch.messages.map((m) => ({
           topic: batch.topic,
@@ -80,6 +80,9 @@ export class KafkajsRecordSource implements RecordSource {
           heartbeat,
         };
         await handler({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark }, context);
+        // Moves the fetch position past the batch; without it kafkajs fetches the same records again.
+        // A handler that hit a fatal error has stopped the source, and nothing is resolved.
+        if (!this.stopping) resolveOffset(batch.lastOffset());
       },
     });
     await Promise.race([this.stopped, crashed]);
