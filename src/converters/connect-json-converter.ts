@@ -13,7 +13,7 @@ import { connectSchemaFromJson } from './connect-json-schema';
 import type { Converter } from './converter';
 import { undecodable } from './converter-errors';
 import { JsonSchemaInference } from './json-inference';
-import { decodeJsonText, isJsonObject, lastParseHadBigFloat, parseJsonText, scanObjectMembers, type JsonValue } from './json-text';
+import { decodeJsonText, isJsonObject, lastParse, parseJsonText, scanObjectMembers, type JsonValue, type ParsedJson } from './json-text';
 import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';
 
 interface CompiledSchema {
@@ -28,6 +28,13 @@ export class ConnectJsonConverter implements Converter {
   private readonly inference = new JsonSchemaInference();
   /** Schema JSON text → compiled schema (null for `"schema": null`). */
   private readonly schemas = new Map<string, CompiledSchema | null>();
+  /**
+   * The text of the last envelope up to its payload (`{"schema":…,"payload":`) and its schema:
+   * consecutive records of one producer start with the same bytes, so a prefix comparison finds
+   * the schema without scanning or hashing it.
+   */
+  private lastPrefix: string | null = null;
+  private lastPrefixSchema: CompiledSchema | null = null;
 
   constructor(private readonly schemasEnable: boolean) {}
 
@@ -35,13 +42,23 @@ export class ConnectJsonConverter implements Converter {
     if (bytes === null) return null;
     const text = decodeJsonText(bytes, 0, 'JSON data');
     if (!this.schemasEnable) {
-      const { value, hasBigFloat } = parseJsonText(text, 'JSON data');
-      return this.inference.infer(value, hasBigFloat);
+      const parsed = parseJsonText(text, 'JSON data');
+      return this.inference.infer(parsed.value, parsed);
     }
     return this.envelope(text);
   }
 
   private envelope(text: string): SchemaAndValue | null {
+    const prefix = this.lastPrefix;
+    if (prefix !== null && text.startsWith(prefix)) {
+      let end = text.length - 1;
+      while (end > prefix.length && isWhitespace(text.charCodeAt(end))) end--;
+      if (text.charCodeAt(end) === 125 /* } */) {
+        // Whatever lies between the prefix and the final brace must parse as one JSON value.
+        const parsed = parseJsonText(text.slice(prefix.length, end), 'JSON payload');
+        return this.convertPayload(this.lastPrefixSchema, parsed.value, parsed);
+      }
+    }
     const members = scanObjectMembers(text);
     if (members === undefined) {
       // Not a plain object: parse to report the syntax error, or say what is wrong with the shape.
@@ -54,21 +71,25 @@ export class ConnectJsonConverter implements Converter {
     const payloadAt = members.payload;
     if (keys.length !== 2 || schemaAt === undefined || payloadAt === undefined) throw undecodable(ENVELOPE_PROBLEM);
     const compiled = this.compiled(text.slice(schemaAt.start, schemaAt.end));
-    const { value: payload, hasBigFloat } = parseJsonText(text.slice(payloadAt.start, payloadAt.end), 'JSON payload');
-    return this.convertPayload(compiled, payload, hasBigFloat);
+    if (schemaAt.start < payloadAt.start) {
+      this.lastPrefix = text.slice(0, payloadAt.start);
+      this.lastPrefixSchema = compiled;
+    }
+    const parsed = parseJsonText(text.slice(payloadAt.start, payloadAt.end), 'JSON payload');
+    return this.convertPayload(compiled, parsed.value, parsed);
   }
 
   /** Slow path for envelopes the scanner gave up on (still valid JSON). */
   private fromParsedEnvelope(envelope: { [key: string]: JsonValue }): SchemaAndValue | null {
     const keys = Object.keys(envelope);
     if (keys.length !== 2 || !('schema' in envelope) || !('payload' in envelope)) throw undecodable(ENVELOPE_PROBLEM);
-    const hasBigFloat = lastParseHadBigFloat();
+    const parsed = lastParse();
     const compiled = envelope.schema === null ? null : compile(envelope.schema);
-    return this.convertPayload(compiled, envelope.payload, hasBigFloat);
+    return this.convertPayload(compiled, envelope.payload, parsed);
   }
 
-  private convertPayload(compiled: CompiledSchema | null, payload: JsonValue, hasBigFloat: boolean): SchemaAndValue | null {
-    if (compiled === null) return this.inference.infer(payload, hasBigFloat);
+  private convertPayload(compiled: CompiledSchema | null, payload: JsonValue, parsed: ParsedJson): SchemaAndValue | null {
+    if (compiled === null) return this.inference.infer(payload, parsed);
     const value = compiled.convert(payload);
     return value === null ? null : { schema: compiled.schema, value };
   }
@@ -82,6 +103,10 @@ export class ConnectJsonConverter implements Converter {
     this.schemas.set(schemaText, compiled);
     return compiled;
   }
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function compile(json: JsonValue): CompiledSchema {

@@ -56,7 +56,8 @@ export function connectSchemaFromJson(json: JsonValue, path = ''): Schema {
   if (type === undefined) throw invalid(path, 'has no valid "type"');
   const schema: Schema = { type, optional: json.optional === true };
   if (typeof json.name === 'string') schema.name = json.name;
-  if (typeof json.version === 'bigint') schema.version = Number(json.version);
+  const version = integerParameter(json.version);
+  if (version !== undefined) schema.version = version;
   const logical = logicalOf(type, schema.name, json.parameters, path);
   if (logical) schema.logical = logical;
   switch (type) {
@@ -101,7 +102,7 @@ function logicalOf(type: SchemaType, name: string | undefined, parameters: JsonV
 }
 
 function integerParameter(v: JsonValue | undefined): number | undefined {
-  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'bigint' ? Number(v) : undefined;
+  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'bigint' || typeof v === 'number' ? Number(v) : undefined;
   return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
 }
 

@@ -16,7 +16,7 @@
  */
 import type { Schema, SchemaAndValue, Value, VariantValue } from '../record/schema';
 import { outOfRange } from './converter-errors';
-import { isJsonObject, JsonBigFloat, type JsonObject, type JsonValue, toVariantJson } from './json-text';
+import { isJsonObject, JsonBigFloat, type JsonObject, type JsonValue, type ParsedJson, toVariantJson } from './json-text';
 
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
@@ -47,22 +47,23 @@ const MAX_INTERNED = 4096;
 export class JsonSchemaInference {
   private readonly structs = new Map<string, Schema>();
 
-  /** `hasBigFloat`: whether the parsed text held a JsonBigFloat (see json-text.ts). */
-  infer(json: JsonValue, hasBigFloat: boolean): SchemaAndValue | null {
+  /** `parsed`: how `json` was parsed (see json-text.ts); `json` is its value or a part of it. */
+  infer(json: JsonValue, parsed: Omit<ParsedJson, 'value'>): SchemaAndValue | null {
+    const { hasBigFloat, integersAsNumbers } = parsed;
     if (json === null) return null;
-    if (isJsonObject(json)) return this.struct(json, hasBigFloat);
-    const code = codeOf(json);
+    if (isJsonObject(json)) return this.struct(json, hasBigFloat, integersAsNumbers);
+    const code = codeOf(json, integersAsNumbers);
     if (code === 'n') return null;
     return { schema: TOP_LEVEL[code], value: leafValue(code, json, hasBigFloat, 'value') };
   }
 
-  private struct(json: JsonObject, hasBigFloat: boolean): SchemaAndValue {
+  private struct(json: JsonObject, hasBigFloat: boolean, integersAsNumbers: boolean): SchemaAndValue {
     const keys = Object.keys(json);
     const fields: Record<string, Value> = {};
     let signature = '';
     for (const key of keys) {
       const v = json[key];
-      const code = codeOf(v);
+      const code = codeOf(v, integersAsNumbers);
       signature += `${code}${key.length}:${key}`;
       const value = leafValue(code, v, hasBigFloat, key);
       if (key === '__proto__') Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
@@ -73,7 +74,7 @@ export class JsonSchemaInference {
       schema = Object.freeze({
         type: 'STRUCT',
         optional: false,
-        fields: Object.freeze(keys.map((name) => Object.freeze({ name, schema: FIELD_SCHEMAS[codeOf(json[name])] }))),
+        fields: Object.freeze(keys.map((name) => Object.freeze({ name, schema: FIELD_SCHEMAS[codeOf(json[name], integersAsNumbers)] }))),
       }) as Schema;
       if (this.structs.size >= MAX_INTERNED) this.structs.clear();
       this.structs.set(signature, schema);
@@ -82,12 +83,12 @@ export class JsonSchemaInference {
   }
 }
 
-function codeOf(v: JsonValue): Code {
+function codeOf(v: JsonValue, integersAsNumbers: boolean): Code {
   switch (typeof v) {
     case 'bigint':
       return 'i';
     case 'number':
-      return 'f';
+      return integersAsNumbers && Number.isInteger(v) ? 'i' : 'f';
     case 'boolean':
       return 'b';
     case 'string':
@@ -101,6 +102,7 @@ function codeOf(v: JsonValue): Code {
 function leafValue(code: Code, v: JsonValue, hasBigFloat: boolean, path: string): Value {
   switch (code) {
     case 'i':
+      if (typeof v === 'number') return BigInt(v);
       if ((v as bigint) < MIN_INT64 || (v as bigint) > MAX_INT64) throw outOfRange(`${path} is an integer out of the INT64 range`);
       return v as bigint;
     case 'f':

@@ -135,7 +135,7 @@ class JsonSchemaTranslator {
     const index = (name: string): number => {
       const p = properties[name];
       const i = isJsonObject(p) ? p['connect.index'] : undefined;
-      return typeof i === 'bigint' ? Number(i) : Number.MAX_SAFE_INTEGER;
+      return typeof i === 'bigint' || (typeof i === 'number' && Number.isInteger(i)) ? Number(i) : Number.MAX_SAFE_INTEGER;
     };
     const ordered = names.map((name, position) => ({ name, position, index: index(name) })).sort((a, b) => a.index - b.index || a.position - b.position);
     const fields: Field[] = ordered.map(({ name }) => {
@@ -182,7 +182,7 @@ function decimalOf(node: JsonObject, path: string): LogicalType {
 }
 
 function integerOf(v: JsonValue | undefined): number | undefined {
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return Number(v);
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;
 }

@@ -1,9 +1,13 @@
 /**
- * JSON text → values, with numbers kept exact (lossless-json does the parsing):
- * - an integer literal (no `.`, no exponent) becomes a bigint, whatever its size;
- * - any other number becomes a JS number when it has at most 15 significant digits (a double holds
- *   those exactly), else a `JsonBigFloat` holding the literal, so a DECIMAL can still be exact.
- * Duplicate keys: the last one wins, as with Jackson (Kafka Connect's parser).
+ * JSON text → values, with numbers kept exact.
+ *
+ * Fast path: when a quick scan finds no number a double could misrepresent (integers of at most 15
+ * digits, non-integral fractions of at most 15 digits, no exponents), the native JSON.parse runs
+ * and `integersAsNumbers` is set: every integral number came from an integer literal.
+ * Otherwise lossless-json parses: an integer literal becomes a bigint, whatever its size; any other
+ * number a JS number when it has at most 15 significant digits (a double holds those exactly),
+ * else a `JsonBigFloat` holding the literal, so a DECIMAL can still be exact.
+ * Either way, of duplicate keys the last one wins, as with Jackson (Kafka Connect's parser).
  */
 import { parse } from 'lossless-json';
 import type { VariantValue } from '../record/schema';
@@ -47,18 +51,62 @@ export interface ParsedJson {
   value: JsonValue;
   /** Whether a JsonBigFloat occurs anywhere in `value` (otherwise it is plain JSON already). */
   hasBigFloat: boolean;
+  /** Fast path: integer literals are JS numbers, and an integral number always was one. */
+  integersAsNumbers: boolean;
 }
+
+let lastParsed: ParsedJson = { value: null, hasBigFloat: false, integersAsNumbers: false };
 
 /** Parses JSON text; `what` names the data in errors (never quoting it). */
 export function parseJsonText(text: string, what: string): ParsedJson {
+  const fast = !needsExactParse(text);
   sawBigFloat = false;
   let value: JsonValue;
   try {
-    value = parse(text, null, PARSE_OPTIONS) as JsonValue;
+    value = fast ? (JSON.parse(text) as JsonValue) : (parse(text, null, PARSE_OPTIONS) as JsonValue);
   } catch {
     throw undecodable(`${what} is not valid JSON`);
   }
-  return { value, hasBigFloat: sawBigFloat };
+  lastParsed = { value, hasBigFloat: sawBigFloat, integersAsNumbers: fast };
+  return lastParsed;
+}
+
+/**
+ * Whether a number in `text` needs lossless-json: an integer of 16+ digits, an exponent, a
+ * fraction of zeros (JSON.parse would make `1.0` look like the integer 1), or 16+ digits in a
+ * fraction. Strings are skipped; malformed text returns true (lossless-json then reports it).
+ */
+function needsExactParse(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+      i++;
+    } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+      let digits = 0;
+      let dot = false;
+      let nonZeroFraction = false;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d >= 48 && d <= 57) {
+          digits++;
+          if (dot && d !== 48) nonZeroFraction = true;
+        } else if (d === 46 /* . */) dot = true;
+        else if (d === 101 || d === 69 || d === 43 /* e E + */) return true;
+        else if (d !== 45) break;
+      }
+      if (digits > 15 || (dot && !nonZeroFraction)) return true;
+    } else {
+      i++;
+    }
+  }
+  return false;
 }
 
 /** Strict UTF-8, then JSON; a leading byte order mark is skipped. */
@@ -69,11 +117,11 @@ export function decodeJsonText(bytes: Buffer, start: number, what: string): stri
 }
 
 /**
- * Whether the most recent `parseJsonText` produced a JsonBigFloat. Conversion runs synchronously
- * right after parsing, so compiled converters use this instead of re-walking every variant.
+ * The flags of the most recent `parseJsonText`. Conversion runs synchronously right after parsing,
+ * so compiled converters use this instead of re-walking every variant.
  */
-export function lastParseHadBigFloat(): boolean {
-  return sawBigFloat;
+export function lastParse(): ParsedJson {
+  return lastParsed;
 }
 
 /** JSON for a VARIANT: JsonBigFloat → number, in place (only walked when one occurs). */

@@ -17,7 +17,7 @@
 import type { MapValue, Schema, StructValue, Value } from '../record/schema';
 import { fieldPath, outOfRange, undecodable } from './converter-errors';
 import { decimalFromText, unscaledFromBytes } from './decimal';
-import { isJsonObject, JsonBigFloat, type JsonValue, lastParseHadBigFloat, toVariantJson } from './json-text';
+import { isJsonObject, JsonBigFloat, type JsonValue, lastParse, toVariantJson } from './json-text';
 
 export type JsonValueConverter = (value: JsonValue | undefined) => Value;
 
@@ -57,7 +57,7 @@ type NonNullConverter = (value: JsonValue) => Value;
 
 function compileNonNull(schema: Schema, path: string): NonNullConverter {
   const logical = schema.logical;
-  if (logical?.kind === 'variant') return (v) => toVariantJson(v, lastParseHadBigFloat());
+  if (logical?.kind === 'variant') return (v) => toVariantJson(v, lastParse().hasBigFloat);
   switch (schema.type) {
     case 'INT8':
     case 'INT16':
