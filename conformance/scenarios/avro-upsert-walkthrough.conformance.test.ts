@@ -118,14 +118,15 @@ describe('walk-through: Avro upsert with schema evolution', () => {
       ['4', 'c4', '40.01', '4', 'true', '2023-11-14 22:13:20.000004', '2023-12-13'],
       ['5', 'c5', '50.01', '5', 'false', '2023-11-14 22:13:20.000005', '2023-12-14'],
     ]);
-    const columns = await queryStrings(db, `SELECT name, data_type, is_nullable FROM system.columns WHERE database = '${database}' AND table = 'kafka_${topic}'`);
+    // system.columns has no defined row order.
+    const columns = await queryStrings(db, `SELECT name, data_type, is_nullable FROM system.columns WHERE database = '${database}' AND table = 'kafka_${topic}' ORDER BY name`);
     expect(columns).toEqual([
-      ['id', 'BIGINT', 'NO'],
-      ['customer', 'VARCHAR', 'YES'],
       ['amount', 'DECIMAL(12, 2)', 'YES'],
-      ['qty', 'INT', 'YES'],
-      ['paid', 'BOOLEAN', 'YES'],
       ['created_at', 'TIMESTAMP', 'YES'],
+      ['customer', 'VARCHAR', 'YES'],
+      ['id', 'BIGINT', 'NO'],
+      ['paid', 'BOOLEAN', 'YES'],
+      ['qty', 'INT', 'YES'],
       ['ship_date', 'DATE', 'YES'],
     ]);
   });

@@ -20,6 +20,8 @@ export interface KafkajsSourceOptions {
 export class KafkajsRecordSource implements RecordSource {
   private readonly consumer: Consumer;
   private stopping = false;
+  /** Handlers still running: a graceful stop lets them finish and commit before leaving the group. */
+  private readonly inflight = new Set<Promise<void>>();
   private resolveStopped: () => void = () => undefined;
   private readonly stopped = new Promise<void>((resolve) => {
     this.resolveStopped = resolve;
@@ -76,10 +78,16 @@ export class KafkajsRecordSource implements RecordSource {
           ),
         }));
         const context: BatchContext = {
-          stillOwned: () => !this.stopping && isRunning() && !isStale(),
+          stillOwned: () => isRunning() && !isStale(),
           heartbeat,
         };
-        await handler({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark }, context);
+        const handled = handler({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark }, context);
+        this.inflight.add(handled);
+        try {
+          await handled;
+        } finally {
+          this.inflight.delete(handled);
+        }
         // Moves the fetch position past the batch; without it kafkajs fetches the same records again.
         // A handler that hit a fatal error has stopped the source, and nothing is resolved.
         if (!this.stopping) resolveOffset(batch.lastOffset());
@@ -101,6 +109,7 @@ export class KafkajsRecordSource implements RecordSource {
     if (this.stopping) return;
     this.stopping = true;
     try {
+      await Promise.allSettled([...this.inflight]);
       await this.consumer.disconnect();
     } finally {
       this.resolveStopped();

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DatabendEndpoint } from '../environment';
 import { databendDsn } from '../environment';
-import type { InstallResult, LocalContext, LocalService, RunningLocalService } from './local-service';
+import { restartable, type InstallResult, type LocalContext, type LocalService, type RunningLocalService } from './local-service';
 import { ManagedProcess, ServiceStartError } from './managed-process';
 import { freePort, portInUse } from './ports';
 import { runBounded } from './run-bounded';
@@ -101,7 +101,7 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
         });
       };
 
-      let proc: ManagedProcess | undefined = await launch();
+      const proc = await launch();
       let reported: string;
       try {
         reported = await queryOne(endpoint.dsn, 'SELECT version()');
@@ -109,20 +109,7 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
         await proc.stop();
         throw new ServiceStartError(SERVICE, logFile, `SELECT version() failed: ${(err as Error).message}`);
       }
-      return {
-        endpoint,
-        version: reported,
-        logFile,
-        async stop() {
-          const current = proc;
-          proc = undefined;
-          await current?.stop();
-        },
-        async start() {
-          if (proc?.running) return;
-          proc = await launch();
-        },
-      };
+      return restartable(endpoint, reported, logFile, proc, launch);
     },
   };
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaEndpoint } from '../environment';
-import type { InstallResult, LocalContext, LocalService, RunningLocalService } from './local-service';
+import { restartable, type InstallResult, type LocalContext, type LocalService, type RunningLocalService } from './local-service';
 import { ManagedProcess, ServiceStartError } from './managed-process';
 import { freePort, portInUse } from './ports';
 import { runBounded } from './run-bounded';
@@ -134,21 +134,8 @@ export function createKafkaRuntime(options: KafkaRuntimeOptions = {}): LocalServ
         });
       };
 
-      let proc: ManagedProcess | undefined = await launch();
-      return {
-        endpoint: { bootstrapServers: [bootstrap], clientSettings: {} },
-        version,
-        logFile,
-        async stop() {
-          const current = proc;
-          proc = undefined;
-          await current?.stop();
-        },
-        async start() {
-          if (proc?.running) return;
-          proc = await launch();
-        },
-      };
+      const proc = await launch();
+      return restartable({ bootstrapServers: [bootstrap], clientSettings: {} }, version, logFile, proc, launch);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ManagedProcess } from './managed-process';
 import type { ServiceName } from '../environment';
 
 /** Folders shared by the local services of one run. */
@@ -34,4 +35,23 @@ export interface RunningLocalService<E> {
   /** Stops the process; `start` runs it again on the same port with the same data. */
   stop(): Promise<void>;
   start(): Promise<void>;
+}
+
+/** The running form of a service whose process can be stopped and started again (same ports, same data). */
+export function restartable<E>(endpoint: E, version: string, logFile: string, first: ManagedProcess, launch: () => Promise<ManagedProcess>): RunningLocalService<E> {
+  let proc: ManagedProcess | undefined = first;
+  return {
+    endpoint,
+    version,
+    logFile,
+    async stop() {
+      const current = proc;
+      proc = undefined;
+      await current?.stop();
+    },
+    async start() {
+      if (proc?.running) return;
+      proc = await launch();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SchemaRegistryEndpoint } from '../environment';
-import type { InstallResult, LocalContext, LocalService, RunningLocalService } from './local-service';
+import { restartable, type InstallResult, type LocalContext, type LocalService, type RunningLocalService } from './local-service';
 import { ManagedProcess, ServiceStartError } from './managed-process';
 import { freePort, portInUse } from './ports';
 import { runBounded } from './run-bounded';
@@ -178,7 +178,7 @@ export function createSchemaRegistryRuntime(options: SchemaRegistryRuntimeOption
         return proc;
       };
 
-      let proc: ManagedProcess | undefined = await launch();
+      const proc = await launch();
       let reported: string;
       try {
         reported = await reportedVersion(base);
@@ -186,20 +186,7 @@ export function createSchemaRegistryRuntime(options: SchemaRegistryRuntimeOption
         await proc.stop();
         throw new ServiceStartError(SERVICE, logFile, `GET /apis/registry/v3/system/info failed: ${(err as Error).message}`);
       }
-      return {
-        endpoint: { url },
-        version: reported,
-        logFile,
-        async stop() {
-          const current = proc;
-          proc = undefined;
-          await current?.stop();
-        },
-        async start() {
-          if (proc?.running) return;
-          proc = await launch();
-        },
-      };
+      return restartable({ url }, reported, logFile, proc, launch);
     },
   };
 }
