@@ -2,6 +2,8 @@
  * The validated, typed connector config that the rest of the sink consumes. Produced only by
  * `validateConfig` (validate-config.ts) from the raw string map; nothing else reads raw keys.
  */
+import type { DatabendDsn } from './connection-url';
+
 export type InsertMode = 'insert' | 'upsert' | 'update';
 export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
 export type ConverterKind = 'avro' | 'json-schema' | 'json' | 'string' | 'bytearray';
@@ -18,18 +20,8 @@ export interface ConverterConfig {
   basicAuthUserInfo?: string;
 }
 
-export interface DatabendConnectionConfig {
-  /** DSN for databend-driver (`databend://user:password@host:port/db?…`), built from connection.* keys. */
-  dsn: string;
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** TLS to Databend (DSN sslmode=enable). */
-  ssl: boolean;
-  /** DSN query parameters other than sslmode (from the URL and connection.* extras). */
-  params: Record<string, string>;
+/** The DSN parts (built from connection.* keys by connection-url.ts) plus the connect retry policy. */
+export interface DatabendConnectionConfig extends DatabendDsn {
   attempts: number;
   backoffMs: number;
 }
