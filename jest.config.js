@@ -3,6 +3,11 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 
 /** @type {import('jest').Config} */
 module.exports = {
+  reporters: [
+    'default',
+    ['jest-junit', { outputDirectory: 'reports', outputName: 'junit.xml', suiteNameTemplate: '{displayName} {filepath}', classNameTemplate: '{classname}', titleTemplate: '{title}' }],
+    '<rootDir>/conformance/report/conformance-reporter.cjs',
+  ],
   projects: [
     {
       displayName: 'unit',

@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from '../environments/environment';
 import { selectEnvironment } from '../environments/select-environment';
+import { plainSinkSpec, selectedSinkKind, SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
 import { RUN_ENVIRONMENT_VARIABLE, RunEnvironment } from './run-environment';
 
 declare global {
@@ -7,6 +8,9 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The sink is chosen first: a wrong CONFORMANCE_SINK should fail before services start.
+  const sink = await prepareSink();
+  process.env[SINK_SPEC_VARIABLE] = JSON.stringify(sink);
   const environment = await selectEnvironment();
   const started = await environment.start();
   globalThis.conformanceEnvironment = started;
@@ -22,7 +26,13 @@ export default async function globalSetup(): Promise<void> {
   process.env.CONFORMANCE_KAFKA_BOOTSTRAP = started.endpoints.kafka.bootstrapServers.join(',');
   process.env.CONFORMANCE_SCHEMA_REGISTRY_URL = started.endpoints.schemaRegistry.url;
   process.env.CONFORMANCE_DATABEND_DSN = started.endpoints.databend.dsn;
-  process.stderr.write(`\n${describeStart(started)}\n`);
+  process.stderr.write(`\n${describeStart(started)}\n  sink under test: ${sink.description} (${sink.version})\n`);
+}
+
+async function prepareSink(): Promise<SinkSpec> {
+  const kind = selectedSinkKind();
+  if (kind === 'archive') throw new Error('CONFORMANCE_SINK=archive: the packaged archive is not available yet; use source, inprocess or command');
+  return Promise.resolve(plainSinkSpec(kind));
 }
 
 function describeStart(env: StartedEnvironment): string {

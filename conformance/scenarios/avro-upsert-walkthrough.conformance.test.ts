@@ -6,7 +6,7 @@ import { databendConnection, queryStrings, type DatabendConnection } from '../cl
 import { kafkaClient } from '../clients/kafka';
 import { schemaRegistryClient } from '../clients/schema-registry';
 import { runEnvironment } from '../jest/run-environment';
-import { sourceSink } from '../sink-under-test/process-sink';
+import { sinkUnderTest } from '../sink-under-test/select-sink';
 import type { RunningSink } from '../sink-under-test/sink-under-test';
 import { eventually } from '../support/eventually';
 
@@ -23,7 +23,7 @@ describe('walk-through: Avro upsert with schema evolution', () => {
   const table = `${database}.kafka_${topic}`;
   const registry = schemaRegistryClient(endpoints.schemaRegistry);
   const kafka = kafkaClient(endpoints.kafka);
-  const sink = sourceSink();
+  const sink = sinkUnderTest();
   let running: RunningSink | null = null;
   let db: DatabendConnection;
 
@@ -166,13 +166,11 @@ describe('walk-through: Avro upsert with schema evolution', () => {
     expect(byPartition(committed.partitions)).toEqual(byPartition(latest));
   });
 
-  it('validate lists all five mistakes of the five-mistakes config', async () => {
+  it('refuses the five-mistakes config before consuming, naming all five keys', async () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'configs', 'five-mistakes.json'), 'utf8'));
-    const result = await sink.validate(fixture);
-    expect(result.exitCode).toBe(2);
-    const body = JSON.parse(result.stdout) as { error_count: number; configs: { value: { name: string; errors: string[] } }[] };
-    expect(body.error_count).toBe(5);
-    const keys = body.configs.filter((c) => c.value.errors.length > 0).map((c) => c.value.name).sort();
-    expect(keys).toEqual(['bootstrap.servers', 'db.timezone', 'errors.deadletterqueue.topic.name', 'insert.mode', 'value.converter']);
+    const refused = await sink.start(fixture);
+    expect(await refused.exited).toBe(2);
+    const named = [...refused.logs().matchAll(/^error: ([a-z.]+)[=:]/gm)].map((m) => m[1]).sort();
+    expect(named).toEqual(['bootstrap.servers', 'db.timezone', 'errors.deadletterqueue.topic.name', 'insert.mode', 'value.converter']);
   });
 });

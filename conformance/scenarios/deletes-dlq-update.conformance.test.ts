@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { databendConnection, queryStrings, type DatabendConnection } from '../clients/databend';
 import { kafkaClient } from '../clients/kafka';
 import { runEnvironment } from '../jest/run-environment';
-import { sourceSink } from '../sink-under-test/process-sink';
+import { sinkUnderTest } from '../sink-under-test/select-sink';
 import type { ConnectorConfig, RunningSink } from '../sink-under-test/sink-under-test';
 import { eventually } from '../support/eventually';
 
@@ -19,7 +19,7 @@ describe('tombstones, dead letters and update mode', () => {
   const dlq = `dlq_${suffix}`;
   const table = `people_${suffix}`;
   const kafka = kafkaClient(endpoints.kafka);
-  const sink = sourceSink();
+  const sink = sinkUnderTest();
   const started: RunningSink[] = [];
   let db: DatabendConnection;
 

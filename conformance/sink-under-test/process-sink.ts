@@ -2,64 +2,97 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConnectorConfig, RunningSink, SinkUnderTest } from './sink-under-test';
+import type { SinkCapabilities } from './capabilities';
+import type { ConnectorConfig, RunningSink, SinkKind, SinkUnderTest } from './sink-under-test';
 
-/** A sink started as a child process: `<command…> run --config <file>`. */
+export interface ProcessSinkOptions {
+  kind: SinkKind;
+  description: string;
+  capabilities: SinkCapabilities;
+  /** The program and its arguments; `{config}` is replaced by the config file's path, else the path is appended. */
+  command: string[];
+  configFormat: 'json' | 'properties';
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A sink started as a child process with a config file path. */
 export class ProcessSink implements SinkUnderTest {
-  constructor(
-    readonly name: string,
-    private readonly command: string,
-    private readonly args: string[],
-    private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  readonly isProcess = true;
+  readonly kind: SinkKind;
+  readonly description: string;
+  readonly capabilities: SinkCapabilities;
 
-  async start(config: ConnectorConfig): Promise<RunningSink> {
-    const file = writeConfig(config);
-    const child = spawn(this.command, [...this.args, 'run', '--config', file], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(private readonly options: ProcessSinkOptions) {
+    this.kind = options.kind;
+    this.description = options.description;
+    this.capabilities = options.capabilities;
+  }
+
+  start(config: ConnectorConfig): Promise<RunningSink> {
+    const file = writeConfigFile(config, this.options.configFormat);
+    const [program, ...args] = substituteConfig(this.options.command, file);
+    // A process group of its own, so a hard kill also reaches anything a vendor's launcher forks.
+    const child = spawn(program, args, { env: this.options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-    return {
+    const exited = new Promise<number>((resolve) => {
+      child.once('error', (err) => {
+        output += `\n[conformance] cannot start ${program}: ${err.message}\n`;
+        resolve(127);
+      });
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+    });
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    return Promise.resolve({
       exited,
+      pid: child.pid,
       logs: () => output,
       stop: async (timeoutMs = 30_000) => {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        signalGroup('SIGTERM');
+        const timer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs);
         const code = await exited;
         clearTimeout(timer);
         return code;
       },
       kill: async () => {
-        child.kill('SIGKILL');
+        signalGroup('SIGKILL');
         await exited;
       },
-    };
-  }
-
-  validate(config: ConnectorConfig): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    const file = writeConfig(config);
-    return new Promise((resolve) => {
-      const child = spawn(this.command, [...this.args, 'validate', '--config', file], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.once('exit', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
     });
   }
 }
 
-function writeConfig(config: ConnectorConfig): string {
+function substituteConfig(command: string[], file: string): string[] {
+  return command.some((part) => part.includes('{config}')) ? command.map((part) => part.replaceAll('{config}', file)) : [...command, file];
+}
+
+/** Writes the config where the sink can read it; `.properties` for sinks that only take that form. */
+export function writeConfigFile(config: ConnectorConfig, format: 'json' | 'properties'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-sink-'));
-  const file = path.join(dir, `${config.name}.json`);
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  if (format === 'json') {
+    const file = path.join(dir, `${safeFileName(config.name)}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+  }
+  const file = path.join(dir, `${safeFileName(config.name)}.properties`);
+  const lines = Object.entries({ name: config.name, ...config.config }).map(([k, v]) => `${escapeProperty(k, true)}=${escapeProperty(v, false)}`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
 
-/** Our sink from its TypeScript sources (through tsx), for fast iteration. */
-export function sourceSink(): ProcessSink {
-  return new ProcessSink('source', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts')], { ...process.env, LOG_LEVEL: 'info' });
+function escapeProperty(text: string, isKey: boolean): string {
+  let out = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  out = isKey ? out.replace(/([=: #!])/g, '\\$1') : out.replace(/^([ #!])/, '\\$1');
+  return out.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 import { configDefinitions } from '../config/config-projections';
-import { loadConfig } from '../config/load-config';
-import { validateConfig } from '../config/validate-config';
-import { createLogger } from '../logging/logger';
+import pino from 'pino';
 import { sinkVersion } from '../version';
 import { describeCommand } from './describe-command';
-import { EXIT_CODES, exitCodeFor, runSink } from './run-command';
-import { summary, validateCommand, type CommandResult } from './validate-command';
+import { EXIT_CODES, exitCodeFor, runCommand } from './run-command';
+import { validateCommand, type CommandResult } from './validate-command';
 
 const USAGE = `databend-sink — stream Kafka topics into Databend
 
@@ -64,25 +62,10 @@ async function main(args: string[]): Promise<number> {
   if (command === 'validate') return print(validateCommand(configPath));
   if (command === 'describe') return print(describeCommand(configPath));
 
-  const loaded = loadConfig(configPath);
-  const { config, problems, warnings } = validateConfig(loaded.raw, loaded.name !== undefined ? { name: loaded.name } : {});
-  if (!config) {
-    process.stderr.write(summary(configPath, problems, warnings));
-    return EXIT_CODES.configInvalid;
-  }
-  const log = createLogger(config.name);
-  for (const w of warnings) log.warn({ key: w.key, value: w.value }, w.message);
-  log.info({ version: sinkVersion() }, 'databend-sink starting');
-  try {
-    await runSink(config, log);
-    return EXIT_CODES.ok;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log.error({ err: message }, 'sink failed');
-    log.flush();
-    process.stderr.write(`databend-sink: ${message}\n`);
-    return exitCodeFor(err);
-  }
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort('SIGTERM'));
+  process.once('SIGINT', () => stop.abort('SIGINT'));
+  return runCommand(configPath, stop.signal, { log: pino.destination(1), stderr: (text) => process.stderr.write(text) });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,22 +1,28 @@
 import { createConverter } from '../converters/converter';
 import { connectDatabend } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/databend-writer';
+import type { DestinationStream } from 'pino';
+import { loadConfig } from '../config/load-config';
 import type { SinkConfig } from '../config/sink-config';
+import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
 import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
 import { kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
-import type { Logger } from '../logging/logger';
+import { createLogger, type Logger } from '../logging/logger';
 import { SinkTask } from '../task/sink-task';
+import { sinkVersion } from '../version';
+import { summary } from './validate-command';
 
 /** Largest partition fetch: enough bytes for a full `batch.size` of typical records. */
 const MAX_FETCH_BYTES = 64 * 1024 * 1024;
 
 /**
- * Runs the sink until SIGTERM/SIGINT (then: finish the current batch, commit, leave the group,
- * resolve) or until an error stops it (reject).
+ * Runs the sink until `stop` fires (then: finish the current batch, commit, leave the group,
+ * resolve) or until an error stops it (reject). The CLI fires `stop` on SIGTERM/SIGINT; the
+ * conformance suite's in-process adapter fires it directly.
  */
-export async function runSink(config: SinkConfig, log: Logger): Promise<void> {
+export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal): Promise<void> {
   const security = kafkaSecurity({ ...config.kafka.clientSettings });
   const source = new KafkajsRecordSource({
     clientId: config.name,
@@ -55,12 +61,12 @@ export async function runSink(config: SinkConfig, log: Logger): Promise<void> {
     progressIntervalMs: 10_000,
   });
 
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'stopping: finishing the current batch, committing, leaving the group');
+  const shutdown = () => {
+    log.info({ reason: String(stop.reason) }, 'stopping: finishing the current batch, committing, leaving the group');
     void task.stop();
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  if (stop.aborted) shutdown();
+  else stop.addEventListener('abort', shutdown, { once: true });
   log.info({ topics: config.topics ?? String(config.topicsRegex), groupId: config.kafka.groupId, insertMode: config.insertMode }, 'sink started');
   try {
     await task.run();
@@ -80,4 +86,35 @@ export function exitCodeFor(err: unknown): number {
   if (err.isRecordError || err.code === 'TABLE_MISSING') return EXIT_CODES.recordError;
   if (err.isRetriable) return EXIT_CODES.unavailable;
   return EXIT_CODES.failed;
+}
+
+export interface RunOutput {
+  /** Where the structured logs go. */
+  log: DestinationStream;
+  /** Plain-text messages for the person at the terminal (config problems, the final error). */
+  stderr: (text: string) => void;
+}
+
+/** `databend-sink run --config <file>`: load, validate, run until `stop`; resolves with the exit code. */
+export async function runCommand(configPath: string, stop: AbortSignal, out: RunOutput): Promise<number> {
+  let log: Logger | undefined;
+  try {
+    const loaded = loadConfig(configPath);
+    const { config, problems, warnings } = validateConfig(loaded.raw, loaded.name !== undefined ? { name: loaded.name } : {});
+    if (!config) {
+      out.stderr(summary(configPath, problems, warnings));
+      return EXIT_CODES.configInvalid;
+    }
+    log = createLogger(config.name, undefined, out.log);
+    for (const w of warnings) log.warn({ key: w.key, value: w.value }, w.message);
+    log.info({ version: sinkVersion() }, 'databend-sink starting');
+    await runSink(config, log, stop);
+    return EXIT_CODES.ok;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log?.error({ err: message }, 'sink failed');
+    log?.flush();
+    out.stderr(`databend-sink: ${message}\n`);
+    return exitCodeFor(err);
+  }
 }

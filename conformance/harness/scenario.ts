@@ -1,0 +1,35 @@
+import { catalogueEntry } from '../catalogue/scenario-catalogue';
+import { runEnvironment } from '../jest/run-environment';
+import { unmetRequirements, type RunFacts } from '../sink-under-test/capabilities';
+import { sinkSpec, sinkUnderTest } from '../sink-under-test/select-sink';
+import { NOT_APPLICABLE } from '../report/scenario-results';
+import { ScenarioContext } from './scenario-context';
+
+/**
+ * Declares one catalogue scenario. The jest `describe` is named exactly by the scenario id, so the
+ * report can map results back to the catalogue. When the sink or the run lacks what the catalogue
+ * says the scenario needs, it is reported as not applicable and never run.
+ */
+export function scenario(id: string, body: (s: ScenarioContext) => void): void {
+  const entry = catalogueEntry(id);
+  describe(id, () => {
+    const run = runEnvironment();
+    const spec = sinkSpec();
+    const sink = sinkUnderTest(spec);
+    const facts: RunFacts = {
+      hardKill: sink.isProcess,
+      archive: spec.archive !== undefined,
+      environmentFaults: run.supportsFaults,
+      environmentAuth: run.endpoints.kafka.clientSettings['sasl.mechanism'] !== undefined && run.endpoints.schemaRegistry.basicAuthUserInfo !== undefined,
+    };
+    const unmet = unmetRequirements(entry.requires, sink.capabilities, facts);
+    if (unmet.length > 0) {
+      it.skip(`${NOT_APPLICABLE} ${sink.description} does not declare ${unmet.join(', ')}`, () => undefined);
+      return;
+    }
+    const context = new ScenarioContext(id, run, spec, sink);
+    beforeAll(() => context.open());
+    afterAll(() => context.close());
+    body(context);
+  });
+}

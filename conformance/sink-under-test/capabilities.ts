@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+
+/**
+ * What a sink under test declares it can do. Scenarios that need something a sink does not declare
+ * are reported as "not applicable" — never run and never counted as passed.
+ *
+ * Vendors write this as JSON (see `databend-kafka-sink.capabilities.json` for ours).
+ */
+export interface SinkCapabilities {
+  insertModes: ('insert' | 'upsert' | 'update')[];
+  pkModes: ('record_value' | 'record_key' | 'kafka')[];
+  autoCreate: boolean;
+  deletes: boolean;
+  evolution: ('add' | 'drop' | 'widen')[];
+  converters: ('avro' | 'json-schema' | 'json-envelope' | 'json-schemaless' | 'string')[];
+  deadLetterQueue: boolean;
+  exactlyOnce: boolean;
+}
+
+/** Facts about the run rather than the sink's features: how it is launched, where services come from. */
+export interface RunFacts {
+  /** The sink runs as its own OS process that the suite can SIGKILL and measure. */
+  hardKill: boolean;
+  /** A component archive is under test (package.archive inspects it). */
+  archive: boolean;
+  /** The environment can stop and restart services. */
+  environmentFaults: boolean;
+  /** The environment's services require credentials (SASL, basic auth, a Databend password). */
+  environmentAuth: boolean;
+}
+
+export type Requirement =
+  | `mode:${SinkCapabilities['insertModes'][number]}`
+  | `pk:${SinkCapabilities['pkModes'][number]}`
+  | `converter:${SinkCapabilities['converters'][number]}`
+  | `evolve:${SinkCapabilities['evolution'][number]}`
+  | 'auto-create'
+  | 'deletes'
+  | 'dlq'
+  | 'exactly-once'
+  | 'hard-kill'
+  | 'archive'
+  | 'environment-faults'
+  | 'environment-auth';
+
+/** The requirements a sink and run do not meet; empty when the scenario applies. */
+export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Requirement[] {
+  const offered = new Set<string>([
+    ...caps.insertModes.map((m) => `mode:${m}`),
+    ...caps.pkModes.map((m) => `pk:${m}`),
+    ...caps.converters.map((c) => `converter:${c}`),
+    ...caps.evolution.map((e) => `evolve:${e}`),
+    ...(caps.autoCreate ? ['auto-create'] : []),
+    ...(caps.deletes ? ['deletes'] : []),
+    ...(caps.deadLetterQueue ? ['dlq'] : []),
+    ...(caps.exactlyOnce ? ['exactly-once'] : []),
+    ...(facts.hardKill ? ['hard-kill'] : []),
+    ...(facts.archive ? ['archive'] : []),
+    ...(facts.environmentFaults ? ['environment-faults'] : []),
+    ...(facts.environmentAuth ? ['environment-auth'] : []),
+  ]);
+  return requires.filter((r) => !offered.has(r));
+}
+
+const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
+  insertModes: ['insert', 'upsert', 'update'],
+  pkModes: ['record_value', 'record_key', 'kafka'],
+  autoCreate: 'boolean',
+  deletes: 'boolean',
+  evolution: ['add', 'drop', 'widen'],
+  converters: ['avro', 'json-schema', 'json-envelope', 'json-schemaless', 'string'],
+  deadLetterQueue: 'boolean',
+  exactlyOnce: 'boolean',
+};
+
+/** Reads and checks a capability file; every problem is named with the file and key. */
+export function loadCapabilities(file: string): SinkCapabilities {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`capability file ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return parseCapabilities(raw, file);
+}
+
+export function parseCapabilities(raw: unknown, source: string): SinkCapabilities {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`capability file ${source}: expected a JSON object`);
+  const record = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(record)) {
+    if (!(key in LISTS) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${Object.keys(LISTS).join(', ')})`);
+  }
+  for (const [key, allowed] of Object.entries(LISTS)) {
+    const value = record[key];
+    if (allowed === 'boolean') {
+      if (typeof value !== 'boolean') problems.push(`"${key}" must be true or false`);
+    } else if (!Array.isArray(value) || value.some((v) => !allowed.includes(v as string))) {
+      problems.push(`"${key}" must be an array of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`capability file ${source}:\n  ${problems.join('\n  ')}`);
+  return record as unknown as SinkCapabilities;
+}
