@@ -1,0 +1,62 @@
+import { parseCapabilities, unmetRequirements, type RunFacts, type SinkCapabilities } from './capabilities';
+import { loadCapabilities } from './capabilities';
+import { OWN_CAPABILITIES } from './select-sink';
+
+const full: SinkCapabilities = {
+  insertModes: ['insert', 'upsert', 'update'],
+  pkModes: ['record_value', 'record_key', 'kafka'],
+  autoCreate: true,
+  deletes: true,
+  evolution: ['add', 'drop', 'widen'],
+  converters: ['avro', 'json-schema', 'json-envelope', 'json-schemaless', 'string'],
+  deadLetterQueue: true,
+  exactlyOnce: false,
+};
+const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false };
+
+describe('unmetRequirements', () => {
+  it('is empty when the sink and the run offer everything', () => {
+    expect(unmetRequirements(['mode:upsert', 'pk:kafka', 'evolve:widen', 'converter:avro', 'dlq', 'deletes', 'auto-create', 'hard-kill', 'archive', 'environment-faults'], full, processRun)).toEqual([]);
+  });
+
+  it('names each missing sink capability', () => {
+    const insertOnly: SinkCapabilities = { ...full, insertModes: ['insert'], deletes: false, deadLetterQueue: false, evolution: ['add'] };
+    expect(unmetRequirements(['mode:insert', 'mode:upsert', 'deletes', 'dlq', 'evolve:add', 'evolve:drop'], insertOnly, processRun)).toEqual(['mode:upsert', 'deletes', 'dlq', 'evolve:drop']);
+  });
+
+  it('names what the run lacks: an in-process sink cannot be killed, external services cannot be paused', () => {
+    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false };
+    expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual([
+      'hard-kill',
+      'archive',
+      'environment-faults',
+      'environment-auth',
+      'exactly-once',
+    ]);
+  });
+});
+
+describe('parseCapabilities', () => {
+  it('accepts our own capability file', () => {
+    expect(loadCapabilities(OWN_CAPABILITIES).insertModes).toEqual(['insert', 'upsert', 'update']);
+  });
+
+  it('lists every problem with the allowed values', () => {
+    const attempt = () => parseCapabilities({ insertModes: ['insert', 'merge'], deletes: 'yes', colour: 'red' }, 'vendor.json');
+    expect(attempt).toThrow(/vendor\.json/);
+    expect(attempt).toThrow(/unknown key "colour"/);
+    expect(attempt).toThrow(/"insertModes" must be an array of "insert", "upsert", "update"/);
+    expect(attempt).toThrow(/"deletes" must be true or false/);
+    expect(attempt).toThrow(/"pkModes" must be an array/);
+    expect(attempt).toThrow(/"exactlyOnce" must be true or false/);
+  });
+
+  it('rejects what is not an object', () => {
+    expect(() => parseCapabilities([], 'x.json')).toThrow('capability file x.json: expected a JSON object');
+    expect(() => parseCapabilities(null, 'x.json')).toThrow('expected a JSON object');
+  });
+
+  it('names the file when it cannot be read or parsed', () => {
+    expect(() => loadCapabilities('/no/such/capabilities.json')).toThrow(/capability file \/no\/such\/capabilities\.json: .*ENOENT/);
+  });
+});
