@@ -35,6 +35,7 @@ export class ScenarioContext {
   readonly registry: SchemaRegistry;
   private connection: DatabendConnection | undefined;
   private readonly sinks: { name: string; running: RunningSink }[] = [];
+  private readonly extraDatabases: string[] = [];
   private lastSql: string | undefined;
   private configCount = 0;
 
@@ -69,7 +70,7 @@ export class ScenarioContext {
   async close(): Promise<void> {
     await Promise.all(this.sinks.map(({ running }) => (this.sink.isProcess ? running.kill() : running.stop(10_000)).catch(() => undefined)));
     if (this.connection) {
-      await this.connection.exec(`DROP DATABASE IF EXISTS ${this.database}`).catch(() => undefined);
+      for (const database of [...this.extraDatabases, this.database]) await this.connection.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
       await this.connection.close();
     }
   }
@@ -249,6 +250,14 @@ export class ScenarioContext {
   }
 
   // --- Databend ----------------------------------------------------------------------------------
+
+  /** Creates another database of this scenario (dropped at the end, as `database` is) and returns its name. */
+  async createDatabase(part: string): Promise<string> {
+    const database = this.name(part);
+    await this.db.exec(`CREATE DATABASE ${database}`);
+    this.extraDatabases.push(database);
+    return database;
+  }
 
   /** Rows as Databend's own string forms (cast numbers and timestamps with ::String to compare exactly). */
   async query(sql: string): Promise<(string | null)[][]> {
