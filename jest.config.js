@@ -22,7 +22,6 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/conformance/jest/global-setup.ts',
       globalTeardown: '<rootDir>/conformance/jest/global-teardown.ts',
-      testTimeout: 180000,
     },
   ],
 };

@@ -5,6 +5,8 @@ import { sinkSpec, sinkUnderTest } from '../sink-under-test/select-sink';
 import { NOT_APPLICABLE } from '../report/scenario-results';
 import { ScenarioContext } from './scenario-context';
 
+const SCENARIO_TEST_TIMEOUT_MS = 180_000;
+
 /**
  * Declares one catalogue scenario. The jest `describe` is named exactly by the scenario id, so the
  * report can map results back to the catalogue. When the sink or the run lacks what the catalogue
@@ -12,6 +14,9 @@ import { ScenarioContext } from './scenario-context';
  */
 export function scenario(id: string, body: (s: ScenarioContext) => void): void {
   const entry = catalogueEntry(id);
+  // jest reads `testTimeout` only from the root config, not from a project's: without this every
+  // scenario test would get jest's default of 5 s.
+  jest.setTimeout(SCENARIO_TEST_TIMEOUT_MS);
   describe(id, () => {
     const run = runEnvironment();
     const spec = sinkSpec();
