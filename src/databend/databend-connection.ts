@@ -27,6 +27,14 @@ export class DatabendQueryError extends Error {
   }
 }
 
+const UNKNOWN_DATABASE = 1003;
+const UNKNOWN_TABLE = 1025;
+
+/** Databend rejected the statement because its table (or the table's database) does not exist. */
+export function isMissingTable(err: unknown): boolean {
+  return err instanceof DatabendQueryError && (err.databendCode === UNKNOWN_TABLE || err.databendCode === UNKNOWN_DATABASE);
+}
+
 const UNAVAILABLE = /error sending request|connection refused|tcp connect|timed out|timeout|connection reset|broken pipe|status(?: code)?:? 5\d\d|\b50[234]\b|service unavailable|dns error/i;
 
 /**

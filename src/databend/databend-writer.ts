@@ -6,7 +6,7 @@ import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
 import { encodeCsv } from '../planner/row-encoding';
 import type { SinkRecord } from '../record/sink-record';
 import type { RecordFailure, RecordWriter } from '../task/sink-task';
-import { DatabendQueryError, type DatabendSession } from './databend-connection';
+import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
 import { SessionPool } from './session-pool';
 import { TableManager } from './table-manager';
 
@@ -135,9 +135,16 @@ export class DatabendWriter implements RecordWriter {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
     const single = op.keyColumns.length === 1;
     const columns = single ? q(op.keyColumns[0].name) : `(${op.keyColumns.map((c) => q(c.name)).join(', ')})`;
-    for (let i = 0; i < op.keys.length; i += DELETE_KEYS_PER_STATEMENT) {
-      const tuples = op.keys.slice(i, i + DELETE_KEYS_PER_STATEMENT).map((k) => (single ? k[0] : `(${k.join(', ')})`));
-      await session.exec(`DELETE FROM ${this.target(op)} WHERE ${columns} IN (${tuples.join(', ')})`);
+    try {
+      for (let i = 0; i < op.keys.length; i += DELETE_KEYS_PER_STATEMENT) {
+        const tuples = op.keys.slice(i, i + DELETE_KEYS_PER_STATEMENT).map((k) => (single ? k[0] : `(${k.join(', ')})`));
+        await session.exec(`DELETE FROM ${this.target(op)} WHERE ${columns} IN (${tuples.join(', ')})`);
+      }
+    } catch (err) {
+      // Tombstones may arrive before any row of their table was written (tables are created for
+      // rows only): a table that does not exist holds nothing to delete.
+      if (isMissingTable(err)) return;
+      throw err;
     }
   }
 }

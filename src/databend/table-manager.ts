@@ -5,10 +5,7 @@ import { createDatabaseSql, createTableSql, evolutionPlan, type ExistingColumn }
 import { qualifiedName, sqlStringLiteral } from '../planner/identifiers';
 import type { TableRef } from '../planner/table-name';
 import type { TableShape } from '../planner/table-shape';
-import { DatabendQueryError, type DatabendSession } from './databend-connection';
-
-const UNKNOWN_TABLE = 1025;
-const UNKNOWN_DATABASE = 1003;
+import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
 
 /**
  * Makes a table ready for rows of a given shape: creates it (auto.create), evolves it
@@ -85,7 +82,7 @@ export class TableManager {
         `SELECT name, data_type, is_nullable, default_expression FROM system.columns WHERE database = ${sqlStringLiteral(table.database ?? this.config.connection.database)} AND table = ${sqlStringLiteral(table.table)}`,
       );
     } catch (err) {
-      if (err instanceof DatabendQueryError && (err.databendCode === UNKNOWN_TABLE || err.databendCode === UNKNOWN_DATABASE)) rows = [];
+      if (isMissingTable(err)) rows = [];
       else throw err;
     }
     const columns =
