@@ -5,7 +5,7 @@ import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation
 import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
 import { encodeCsv } from '../planner/row-encoding';
 import type { SinkRecord } from '../record/sink-record';
-import type { RecordFailure, RecordWriter } from '../task/sink-task';
+import type { RecordFailure, RecordWriter, WriteOptions } from '../task/sink-task';
 import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
 import { SessionPool } from './session-pool';
 import { TableManager } from './table-manager';
@@ -40,18 +40,16 @@ export class DatabendWriter implements RecordWriter {
     });
   }
 
-  async write(records: SinkRecord[]): Promise<RecordFailure[]> {
+  /**
+   * With `stopAtFirstFailure`, a record that fails before any row is written (planning, table
+   * checks) keeps the records after it in its partition out of Databend too: only those before it
+   * are written, so the table holds a prefix of the partition up to the offset the task commits.
+   */
+  async write(records: SinkRecord[], options: WriteOptions = {}): Promise<RecordFailure[]> {
     if (records.length === 0) return [];
     const plan = this.planner.plan(records);
-    if (plan.ignoredTombstones.length > 0) {
-      const first = plan.ignoredTombstones[0];
-      this.log.warn(
-        { count: plan.ignoredTombstones.length, topic: first.topic, partition: first.partition, offset: first.offset },
-        'tombstones ignored: delete.enabled is false',
-      );
-    }
     const failures: RecordFailure[] = [...plan.failed];
-    await this.pool.with(async (session) => {
+    const executed = await this.pool.with(async (session) => {
       const unfit = new Set<Operation>();
       for (const op of plan.operations) {
         if (op.kind === 'delete') continue;
@@ -63,10 +61,20 @@ export class DatabendWriter implements RecordWriter {
           for (const record of op.records) failures.push({ record, error: err.at(record) });
         }
       }
+      if (options.stopAtFirstFailure && failures.length > 0) return false;
       for (const op of plan.operations) {
         if (!unfit.has(op)) failures.push(...(await this.execute(session, op)));
       }
+      return true;
     });
+    if (!executed) return [...failures, ...(await this.write(beforeFirstFailure(records, failures), options))];
+    if (plan.ignoredTombstones.length > 0) {
+      const first = plan.ignoredTombstones[0];
+      this.log.warn(
+        { count: plan.ignoredTombstones.length, topic: first.topic, partition: first.partition, offset: first.offset },
+        'tombstones ignored: delete.enabled is false',
+      );
+    }
     return failures;
   }
 
@@ -155,4 +163,19 @@ function sliceWrite(op: WriteOperation, from: number, to: number): WriteOperatio
 
 function sliceDelete(op: DeleteOperation, from: number, to: number): DeleteOperation {
   return { ...op, keys: op.keys.slice(from, to), records: op.records.slice(from, to) };
+}
+
+/** The records before the first failed one of their partition. */
+function beforeFirstFailure(records: SinkRecord[], failures: RecordFailure[]): SinkRecord[] {
+  const partition = (r: SinkRecord) => `${r.topic}\u0000${r.partition}`;
+  const cut = new Map<string, bigint>();
+  for (const { record } of failures) {
+    const offset = BigInt(record.offset);
+    const known = cut.get(partition(record));
+    if (known === undefined || offset < known) cut.set(partition(record), offset);
+  }
+  return records.filter((r) => {
+    const limit = cut.get(partition(r));
+    return limit === undefined || BigInt(r.offset) < limit;
+  });
 }

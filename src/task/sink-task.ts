@@ -19,7 +19,15 @@ export interface RecordFailure {
  * written) and any other SinkError when the sink must stop.
  */
 export interface RecordWriter {
-  write(records: SinkRecord[]): Promise<RecordFailure[]>;
+  write(records: SinkRecord[], options?: WriteOptions): Promise<RecordFailure[]>;
+}
+
+export interface WriteOptions {
+  /**
+   * errors.tolerance=none: records after a failed one are not written where the writer can still
+   * tell before writing, so that stopping at the failure leaves nothing past it in the table.
+   */
+  stopAtFirstFailure?: boolean;
 }
 
 export interface SinkTaskOptions {
@@ -99,7 +107,7 @@ export class SinkTask {
     const firstBad = this.options.tolerance === 'none' && failures.length > 0 ? failures[0] : null;
     const toWrite = firstBad ? converted.filter((r) => BigInt(r.offset) < BigInt(firstBad.raw.offset)) : converted;
 
-    const rejected = await withRetries('writing to Databend', this.options.retry, () => this.writer.write(toWrite), (attempt, error) =>
+    const rejected = await withRetries('writing to Databend', this.options.retry, () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }), (attempt, error) =>
       this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
     );
     const byOffset = new Map(chunk.map((r) => [r.offset, r]));
