@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioContext } from '../harness/scenario-context';
 import { AvroFixtureEncoder, type AvroSchema } from './avro-fixture-encoder';
+import { caughtUp } from './caught-up';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
 
@@ -11,8 +12,8 @@ const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
  *   Databend's `system.columns` reports them;
  * - `records`: `{ what, value, expected }` — `value` in the fixture conventions of
  *   `avro-fixture-encoder.ts`, `expected` each column's text as Databend renders it (a column
- *   left out is NULL). Texts are `::String`, except BINARY as lower-case `hex()` and ARRAY as its
- *   JSON (`::VARIANT::String`), since Databend casts neither to a string directly.
+ *   left out is NULL). Texts are `::String`, except BINARY as lower-case `hex()`, and ARRAY and
+ *   VARIANT as their JSON text (Databend orders object keys).
  * Every record needs an `id` field: rows are matched to records by it.
  */
 export interface TypeFixture {
@@ -53,7 +54,9 @@ export function typeFixtureTests(s: ScenarioContext, name: string): void {
   });
   for (const record of fixture.records) {
     s.it(`${record.what}: exact values`, async () => {
-      expect((await land()).rows.get(String(record.value.id))).toEqual(expectedRow(fixture, record));
+      const row = (await land()).rows.get(String(record.value.id));
+      if (!row) throw new Error(`no row has id ${record.value.id}: the sink did not write this record (its log tail says why)`);
+      expect(row).toEqual(expectedRow(fixture, record));
     });
   }
 }
@@ -71,8 +74,9 @@ interface LandedFixture {
 
 /**
  * Produces the fixture's records to a new topic (value schema registered under `<topic>-value`),
- * runs the sink in insert mode with auto-create until every record is a row, and reads back the
- * table's columns and rows.
+ * runs the sink in insert mode with auto-create until it has committed every record, and reads
+ * back the table's columns and rows. `errors.tolerance=all` keeps one record the sink cannot write
+ * from hiding all the others: its own test then fails, with the sink's logged reason.
  */
 async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture): Promise<LandedFixture> {
   const topic = await s.createTopic('values');
@@ -82,30 +86,42 @@ async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture): Promis
     topic,
     fixture.records.map((r) => ({ key: String(r.value.id), value: encoder.wire(schemaId, r.value) })),
   );
-  await s.start(
-    s.config({
-      topics: topic,
-      'auto.create': 'true',
-      'insert.mode': 'insert',
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'io.confluent.connect.avro.AvroConverter',
-    }),
-  );
-  await s.eventuallyRows(`SELECT count(*)::String FROM "${topic}"`, (rows) => expect(rows).toEqual([[String(fixture.records.length)]]));
+  const config = s.config({
+    topics: topic,
+    'auto.create': 'true',
+    'insert.mode': 'insert',
+    'errors.tolerance': 'all',
+    'errors.log.enable': 'true',
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'io.confluent.connect.avro.AvroConverter',
+  });
+  await caughtUp(s, await s.start(config), config, topic);
   const columns = await s.columns(topic);
   const names = columns.map(([name]) => name as string);
-  const texts = columns.map(([name, type]) => renderColumn(name as string, type as string));
-  const rows = await s.query(`SELECT ${texts.join(', ')} FROM "${topic}"`);
+  const renderings = columns.map(([name, type]) => renderColumn(name as string, type as string));
+  const rows = (await s.query(`SELECT ${renderings.map((r) => r.sql).join(', ')} FROM "${topic}"`)).map((row) => row.map((raw, i) => renderings[i].text(raw)));
   return {
     columns: Object.fromEntries(columns.map(([name, type, nullable]) => [name, [type, nullable]])),
     rows: new Map(rows.map((row) => [String(row[names.indexOf('id')]), Object.fromEntries(names.map((n, i) => [n, row[i]]))])),
   };
 }
 
-/** Chosen by the type the sink created, so a wrong type still shows its values. */
-function renderColumn(name: string, type: string): string {
+interface Rendering {
+  sql: string;
+  text: (raw: string | null) => string | null;
+}
+
+/**
+ * Chosen by the type the sink created, so a wrong type still shows its values. A VARIANT is read
+ * as its JSON text: `::String` alone would drop the quotes of a JSON string.
+ */
+function renderColumn(name: string, type: string): Rendering {
   const column = `"${name.replace(/"/g, '""')}"`;
-  if (type.startsWith('BINARY')) return `hex(${column})`;
-  if (type.startsWith('ARRAY')) return `${column}::VARIANT::String`;
-  return `${column}::String`;
+  const same = (raw: string | null) => raw;
+  if (type.startsWith('BINARY')) return { sql: `hex(${column})`, text: same };
+  if (type.startsWith('ARRAY')) return { sql: `${column}::VARIANT::String`, text: same };
+  if (type.startsWith('VARIANT')) {
+    return { sql: `CASE WHEN ${column} IS NULL THEN NULL ELSE json_array(${column})::String END`, text: (raw) => (raw === null ? null : raw.slice(1, -1)) };
+  }
+  return { sql: `${column}::String`, text: same };
 }
