@@ -1,0 +1,28 @@
+import { parseBenchOptions } from './bench-options';
+
+describe('bench options', () => {
+  it('defaults to the full size with every scenario', () => {
+    const o = parseBenchOptions([]);
+    expect(o.size).toBe('full');
+    expect(o.records).toBe(1_000_000);
+    expect(o.runs).toBe(3);
+    expect(o.only).toEqual(['converter', 'ceilings', 'append', 'upsert', 'evolution', 'latency']);
+    expect(o.out).toBe('reports/bench.json');
+  });
+
+  it('takes the smoke size from the flag or BENCH_SIZE, and flags override its numbers', () => {
+    expect(parseBenchOptions(['--size', 'smoke']).records).toBe(20_000);
+    expect(parseBenchOptions([], { BENCH_SIZE: 'smoke' }).size).toBe('smoke');
+    const o = parseBenchOptions(['--size=smoke', '--records', '5000', '--keys=100', '--only', 'append,latency', '--sink', 'source']);
+    expect(o).toMatchObject({ records: 5000, keys: 100, only: ['append', 'latency'], sink: 'source' });
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseBenchOptions(['--size', 'huge'])).toThrow('allowed values are smoke, full');
+    expect(() => parseBenchOptions(['--records', '-3'])).toThrow('positive integer');
+    expect(() => parseBenchOptions(['--only', 'append,bogus'])).toThrow('bogus');
+    expect(() => parseBenchOptions(['--frobnicate'])).toThrow('unknown option --frobnicate');
+    expect(() => parseBenchOptions(['--records'])).toThrow('needs a value');
+    expect(() => parseBenchOptions(['--records', '10', '--keys', '20'])).toThrow('larger than');
+  });
+});

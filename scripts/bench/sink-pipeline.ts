@@ -1,0 +1,96 @@
+/**
+ * The sink's own in-process stages, driven without Kafka: the converters (StringConverter key,
+ * AvroConverter value with the schemas served from memory), the batch planner (row encoding) and
+ * the CSV text the writer loads. The converter-CPU scenario times them; the direct-load ceiling
+ * uses them (untimed) to produce exactly the CSV the sink would load.
+ */
+import { createConverter, type Converter } from '../../src/converters/converter';
+import type { RegisteredSchema, SchemaSource } from '../../src/converters/schema-registry-client';
+import { BatchPlanner, type WriteOperation } from '../../src/planner/batch-plan';
+import { encodeCsv } from '../../src/planner/row-encoding';
+import type { SinkRecord } from '../../src/record/sink-record';
+import { ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
+
+/** Schema ids used in memory (the registry's own ids do not matter here). */
+export const MEMORY_IDS = { v1: 1, v2: 2 } as const;
+
+export function memorySchemaSource(): SchemaSource {
+  const schemas = new Map<number, RegisteredSchema>([
+    [MEMORY_IDS.v1, { id: MEMORY_IDS.v1, format: 'AVRO', schema: JSON.stringify(ORDER_V1), references: [] }],
+    [MEMORY_IDS.v2, { id: MEMORY_IDS.v2, format: 'AVRO', schema: JSON.stringify(ORDER_V2), references: [] }],
+  ]);
+  return {
+    getSchema: async (id: number) => {
+      const found = schemas.get(id);
+      if (!found) throw new Error(`no schema ${id}`);
+      return found;
+    },
+  };
+}
+
+export interface RawMessage {
+  key: Buffer;
+  value: Buffer;
+}
+
+/** The messages of a topic produced with this seed and key cardinality (all v1), in order. */
+export class MessageStream {
+  private readonly generator: OrderGenerator;
+
+  constructor(keyCardinality: number, seed: number) {
+    this.generator = new OrderGenerator({ keyCardinality, seed });
+  }
+
+  take(count: number): RawMessage[] {
+    const out: RawMessage[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const r = this.generator.next(1);
+      out[i] = { key: Buffer.from(r.key), value: wireFormat(MEMORY_IDS.v1, r.avro) };
+    }
+    return out;
+  }
+}
+
+export class SinkPipeline {
+  readonly key: Converter;
+  readonly value: Converter;
+  readonly planner: BatchPlanner;
+
+  constructor(insertMode: 'insert' | 'upsert' = 'insert') {
+    const registry = memorySchemaSource();
+    this.key = createConverter({ kind: 'string', className: 'org.apache.kafka.connect.storage.StringConverter', schemasEnable: false }, true);
+    this.value = createConverter({ kind: 'avro', className: 'io.confluent.connect.avro.AvroConverter', schemasEnable: false, schemaRegistryUrl: 'memory' }, false, registry);
+    this.planner = new BatchPlanner({
+      insertMode,
+      deleteEnabled: false,
+      pkMode: insertMode === 'upsert' ? 'record_value' : 'none',
+      pkFields: insertMode === 'upsert' ? ['id'] : [],
+      fieldsWhitelist: [],
+      tableNameFormat: '${topic}',
+      timezone: 'UTC',
+    });
+  }
+
+  /** Converts messages as the sink task does (key, then value, one await each). */
+  async convert(topic: string, messages: readonly RawMessage[], firstOffset = 0): Promise<SinkRecord[]> {
+    const out: SinkRecord[] = new Array(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      const key = await this.key.toConnectData(topic, m.key);
+      const value = await this.value.toConnectData(topic, m.value);
+      out[i] = { topic, partition: 0, offset: String(firstOffset + i), timestamp: '0', key, value };
+    }
+    return out;
+  }
+
+  /** The write operations of one batch (rows encoded). */
+  plan(records: readonly SinkRecord[]): WriteOperation[] {
+    const plan = this.planner.plan(records);
+    if (plan.failed.length > 0) throw plan.failed[0].error;
+    return plan.operations.filter((op): op is WriteOperation => op.kind !== 'delete');
+  }
+
+  static csv(ops: readonly WriteOperation[]): string {
+    return ops.map((op) => encodeCsv(op.rows)).join('');
+  }
+}
