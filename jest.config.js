@@ -11,12 +11,16 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
+      // .runtimes/ holds service data (Databend's raft `.snap` files would look like jest snapshots).
+      roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/conformance'],
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/conformance/**/*.unit.test.ts'],
       transform: { '^.+\\.ts$': swc },
       testEnvironment: 'node',
     },
     {
       displayName: 'conformance',
+      roots: ['<rootDir>/conformance'],
+      setupFilesAfterEnv: ['<rootDir>/conformance/jest/test-timeout.ts'],
       testMatch: ['<rootDir>/conformance/**/*.conformance.test.ts'],
       transform: { '^.+\\.ts$': swc },
       testEnvironment: 'node',
