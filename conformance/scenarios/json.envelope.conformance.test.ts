@@ -1,23 +1,12 @@
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Message } from 'kafkajs';
 import { scenario } from '../harness/scenario';
 import type { ScenarioContext } from '../harness/scenario-context';
 import { caughtUp } from '../support/caught-up';
+import { jsonFixture, jsonFixtureLines } from '../support/json-fixture';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'json', 'json.envelope');
-
-function fixture(name: string): string {
-  return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
-}
-
-/** One JSON text per line, kept as text so that int64 literals reach Kafka exactly as written. */
-function fixtureLines(name: string): string[] {
-  return fixture(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-}
+const fixture = (name: string) => jsonFixture('json.envelope', name);
+const fixtureLines = (name: string) => jsonFixtureLines('json.envelope', name);
 
 /**
  * The same three readings, once as Kafka Connect JSON envelopes and once as JSON Schema records:

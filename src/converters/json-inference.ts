@@ -5,8 +5,8 @@
  * - top-level object → STRUCT (not optional); each member becomes an optional field, in text order:
  *   integer → INT64 (exact; beyond int64 → VALUE_OUT_OF_RANGE), other number → FLOAT64,
  *   true/false → BOOLEAN, string → STRING, object or array → variant (the JSON itself),
- *   null → `INFERRED_NULL_SCHEMA` (optional STRING, value null): the type is unknown, so a planner
- *   may skip creating a column for it and just write NULL where the column exists;
+ *   null → `INFERRED_NULL_SCHEMA` (the record model's UNTYPED_NULL_SCHEMA, value null): the type is
+ *   unknown, so the planner makes no column for it and the row gets NULL where the column exists;
  * - top-level integer, number, boolean, string → that type's schema (keys are often like this;
  *   what a non-struct *value* means is for the planner to decide);
  * - top-level array → variant; top-level null → no value (like null bytes, i.e. a tombstone).
@@ -14,14 +14,14 @@
  * Struct schemas are interned by field names and types, so records of the same shape share one
  * Schema object (the planner can recognise a schema it has seen by identity).
  */
-import type { Schema, SchemaAndValue, Value, VariantValue } from '../record/schema';
+import { type Schema, type SchemaAndValue, UNTYPED_NULL_SCHEMA, type Value, type VariantValue } from '../record/schema';
 import { outOfRange } from './converter-errors';
 import { isJsonObject, JsonBigFloat, type JsonObject, type JsonValue, type ParsedJson, toVariantJson } from './json-text';
 
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 
-export const INFERRED_NULL_SCHEMA: Schema = Object.freeze({ type: 'STRING', optional: true });
+export const INFERRED_NULL_SCHEMA: Schema = UNTYPED_NULL_SCHEMA;
 
 const FIELD_SCHEMAS = {
   i: Object.freeze({ type: 'INT64', optional: true }),

@@ -11,12 +11,14 @@
  * - `record_value`: pk.fields from the value struct (all its fields when pk.fields is empty).
  * Key columns are NOT NULL, all others nullable. fields.whitelist restricts the non-key value fields.
  * A value field whose name equals a key column's is not repeated (the key's value is written).
+ * A non-key value field of UNTYPED_NULL_SCHEMA (a schemaless JSON null) is no column: its type is
+ * unknown, and leaving the column out of the row writes NULL where the table has it.
  * A tombstone (value schema null) yields the key columns only.
  * Column names keep the field's exact case.
  */
 import { SinkError } from '../errors';
 import type { PkMode } from '../config/sink-config';
-import type { Schema } from '../record/schema';
+import { type Schema, UNTYPED_NULL_SCHEMA } from '../record/schema';
 import { defaultLiteral } from './sql-literal';
 import { type ColumnType, columnTypeFor } from './type-mapping';
 
@@ -136,7 +138,7 @@ export function tableShape(keySchema: Schema | null, valueSchema: Schema | null,
     const taken = new Set(keys.map((k) => k.name));
     const whitelist = options.fieldsWhitelist.length > 0 ? new Set(options.fieldsWhitelist) : null;
     for (const f of structFields(valueSchema, 'value')) {
-      if (taken.has(f.name) || (whitelist && !whitelist.has(f.name))) continue;
+      if (taken.has(f.name) || (whitelist && !whitelist.has(f.name)) || f.schema === UNTYPED_NULL_SCHEMA) continue;
       taken.add(f.name);
       columns.push(column(f.name, f.schema, false, { from: 'value', field: f.name }));
     }

@@ -48,6 +48,14 @@ export interface Schema {
   values?: Schema;
 }
 
+/**
+ * The schema of a value whose type nobody knows, only that it is null (a JSON null member of a
+ * schemaless record). Recognised by identity: the planner makes no column for such a field (a
+ * STRING column would clash with the type the member has in other records) and leaves the column,
+ * where it exists, to NULL.
+ */
+export const UNTYPED_NULL_SCHEMA: Schema = Object.freeze({ type: 'STRING', optional: true });
+
 /** Exact decimal: `unscaled × 10^-scale`. */
 export interface Decimal {
   unscaled: bigint;

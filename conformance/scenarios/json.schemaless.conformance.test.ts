@@ -1,0 +1,86 @@
+import { scenario } from '../harness/scenario';
+import type { ConnectorConfig, RunningSink } from '../sink-under-test/sink-under-test';
+import { caughtUp } from '../support/caught-up';
+import { jsonFixtureLines } from '../support/json-fixture';
+
+/**
+ * JsonConverter with schemas.enable=false: the sink infers each record's schema (sink.md §2):
+ * integer → BIGINT (exact beyond 2^53), other number → DOUBLE, bool → BOOLEAN, string → VARCHAR,
+ * object and array → VARIANT holding the JSON. JSON null and missing members are NULL, never ''.
+ * A member that was null so far gets its column once it has a value; a member that appears in a
+ * later record adds a column (auto.evolve, §4) while earlier rows stay NULL.
+ */
+scenario('json.schemaless', (s) => {
+  let topic: string;
+  let running: RunningSink;
+  let config: ConnectorConfig;
+  const configFor = (topic: string) =>
+    s.config({
+      topics: topic,
+      'insert.mode': 'insert',
+      'auto.evolve': 'true',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+    });
+  const messages = (file: string) => jsonFixtureLines('json.schemaless', file).map((value, i) => ({ key: `${file}-${i}`, value }));
+  const rowsSql = () =>
+    `SELECT id::String, big::String, max::String, min::String, ratio::String, whole::String, tiny::String, ok::String, name, obj::String, arr::String, later::String FROM "${topic}" ORDER BY id`;
+  const columns = [
+    ['arr', 'VARIANT', 'YES'],
+    ['big', 'BIGINT', 'YES'],
+    ['id', 'BIGINT', 'YES'],
+    ['later', 'BIGINT', 'YES'],
+    ['max', 'BIGINT', 'YES'],
+    ['min', 'BIGINT', 'YES'],
+    ['name', 'VARCHAR', 'YES'],
+    ['obj', 'VARIANT', 'YES'],
+    ['ok', 'BOOLEAN', 'YES'],
+    ['ratio', 'DOUBLE', 'YES'],
+    ['tiny', 'DOUBLE', 'YES'],
+    ['whole', 'DOUBLE', 'YES'],
+  ];
+  const firstRows = [
+    [
+      '1',
+      '9007199254740993',
+      '9223372036854775807',
+      '-9223372036854775808',
+      '0.1',
+      '1',
+      '-0.0025',
+      'true',
+      'Grüße 😀',
+      '{"a":9007199254740993,"b":[1.5,"x",null,true],"c":{"d":"e"}}',
+      '[1,2,3]',
+      null,
+    ],
+    // Every member JSON null; the empty string is not NULL; `later` typed by this record.
+    ['2', null, null, null, null, null, null, null, '', null, null, '5'],
+    // Members missing from the record, and an explicit null string.
+    ['3', null, null, null, null, null, null, 'false', null, null, null, null],
+  ];
+
+  s.it('inferred columns, int64 exact beyond 2^53, nested JSON as VARIANT, nulls kept', async () => {
+    topic = await s.createTopic('loose');
+    await s.produce(topic, messages('first.jsonl'));
+    config = configFor(topic);
+    running = await s.start(config);
+    await caughtUp(s, running, config, topic);
+    expect(await s.columns(topic)).toEqual(columns);
+    expect(await s.query(rowsSql())).toEqual(firstRows);
+  });
+
+  s.it('a member that appears later adds a column; earlier rows NULL in it', async () => {
+    await s.produce(topic, messages('later.jsonl'));
+    await caughtUp(s, running, config, topic);
+    expect(await s.columns(topic)).toEqual([...columns.slice(0, 2), ['extra', 'VARCHAR', 'YES'], ...columns.slice(2)]);
+    expect(await s.query(`SELECT id::String, extra, ratio::String, name, obj::String FROM "${topic}" ORDER BY id`)).toEqual([
+      ['1', null, '0.1', 'Grüße 😀', firstRows[0][9]],
+      ['2', null, null, '', null],
+      ['3', null, null, null, null],
+      // An integer in a DOUBLE column; an array where objects were.
+      ['4', 'new', '2', 'late', '[1,{"k":"v"}]'],
+    ]);
+  });
+});
