@@ -7,7 +7,7 @@ import type { SinkConfig } from '../config/sink-config';
 import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
 import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
-import { kafkaSecurity } from '../kafka/kafka-client-settings';
+import { consumerTuning, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import { createLogger, type Logger } from '../logging/logger';
 import { SinkTask } from '../task/sink-task';
@@ -34,6 +34,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     concurrency: config.tasksMax,
     maxWaitMs: config.lingerMs,
     maxBytesPerPartition: Math.min(MAX_FETCH_BYTES, Math.max(1024 * 1024, config.batchSize * 1024)),
+    tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
   });
   const sessions = await Promise.all(
     Array.from({ length: config.tasksMax }, () =>

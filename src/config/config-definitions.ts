@@ -813,8 +813,9 @@ export const CONFIG_PATTERNS: readonly ConfigKeyPattern[] = [
     prefix: 'consumer.override.',
     group: 'Kafka Client',
     documentation:
-      'Kafka consumer settings, passed to the consumer with the prefix removed. For the client keys declared above (bootstrap.servers, group.id, security.protocol, sasl.*, ssl.*), ' +
-      'consumer.override.<key> is used as <key> when <key> itself is not set (so a Kafka Connect config keeps working); setting both to different values is an error.',
+      'Kafka consumer settings, with the prefix removed. For the client keys declared above (bootstrap.servers, group.id, security.protocol, sasl.*, ssl.*), ' +
+      'consumer.override.<key> is used as <key> when <key> itself is not set (so a Kafka Connect config keeps working); setting both to different values is an error. ' +
+      'Of the other consumer keys, session.timeout.ms, heartbeat.interval.ms and max.poll.interval.ms (the rebalance timeout) are read; any other has no effect and is named in a warning.',
   },
   {
     pattern: 'ssl.<other>',

@@ -3,7 +3,7 @@
  * Per-key checks come from the declarations in config-definitions.ts; the cross-key rules live
  * here. A sensitive value is never put into a problem, warning or message.
  */
-import { kafkaSecurity, KafkaSettingsError, parseJaasConfig } from '../kafka/kafka-client-settings';
+import { CONSUMER_TUNING_KEYS, consumerTuning, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from '../kafka/kafka-client-settings';
 import {
   CONFIG_KEYS,
   CONVERTER_CLASSES,
@@ -137,6 +137,11 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     } else if (raw[target] !== value) {
       problems.push({ key, value: displayValue(key, value), message: `conflicts with ${target}; set only ${target} (it configures every Kafka client of the sink)` });
     }
+  }
+  const tuning = consumerTuning(consumerOverrides);
+  for (const { key, message } of tuning.invalid) problem(`consumer.override.${key}`, message);
+  for (const key of tuning.unsupported) {
+    warning(`consumer.override.${key}`, `has no effect: besides the Kafka client keys, only consumer.override.{${CONSUMER_TUNING_KEYS.join(', ')}} are read`);
   }
 
   // Per-key checks.

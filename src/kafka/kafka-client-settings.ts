@@ -94,3 +94,36 @@ function tlsOptions(settings: Record<string, string | undefined>): KafkaSecurity
     ...(verifyHost ? {} : { checkServerIdentity: () => undefined }),
   };
 }
+
+/**
+ * Java consumer keys (given as `consumer.override.<key>`) that set a kafkajs consumer option. They
+ * tune group membership, e.g. how soon a crashed member's partitions move to a restarted one.
+ */
+const CONSUMER_OPTIONS = {
+  'session.timeout.ms': 'sessionTimeout',
+  'heartbeat.interval.ms': 'heartbeatInterval',
+  'max.poll.interval.ms': 'rebalanceTimeout',
+} as const;
+
+export const CONSUMER_TUNING_KEYS: readonly string[] = Object.keys(CONSUMER_OPTIONS);
+
+export type ConsumerTuning = Partial<Record<(typeof CONSUMER_OPTIONS)[keyof typeof CONSUMER_OPTIONS], number>>;
+
+export interface ConsumerTuningCheck {
+  tuning: ConsumerTuning;
+  /** Keys kafkajs has no equivalent for: they have no effect. */
+  unsupported: string[];
+  invalid: { key: string; message: string }[];
+}
+
+/** The kafkajs consumer options that `consumer.override.*` keys (prefix removed) ask for. */
+export function consumerTuning(overrides: Readonly<Record<string, string>>): ConsumerTuningCheck {
+  const check: ConsumerTuningCheck = { tuning: {}, unsupported: [], invalid: [] };
+  for (const [key, value] of Object.entries(overrides)) {
+    const option = CONSUMER_OPTIONS[key as keyof typeof CONSUMER_OPTIONS];
+    if (option === undefined) check.unsupported.push(key);
+    else if (!/^[1-9]\d{0,9}$/.test(value.trim()) || Number(value) > 2 ** 31 - 1) check.invalid.push({ key, message: 'must be a positive number of milliseconds' });
+    else check.tuning[option] = Number(value);
+  }
+  return check;
+}

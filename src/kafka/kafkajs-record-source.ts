@@ -1,5 +1,6 @@
 import { Consumer, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
+import type { ConsumerTuning } from './kafka-client-settings';
 import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from './record-source';
 
 export interface KafkajsSourceOptions {
@@ -15,6 +16,8 @@ export interface KafkajsSourceOptions {
   maxWaitMs: number;
   /** Upper bound of one partition's fetch, so a batch can reach `batch.size` records. */
   maxBytesPerPartition: number;
+  /** Group membership timings from `consumer.override.*`. */
+  tuning: ConsumerTuning;
 }
 
 export class KafkajsRecordSource implements RecordSource {
@@ -41,6 +44,7 @@ export class KafkajsRecordSource implements RecordSource {
       maxBytesPerPartition: options.maxBytesPerPartition,
       maxBytes: Math.max(options.maxBytesPerPartition * options.concurrency, 10 * 1024 * 1024),
       retry: { retries: 8 },
+      ...options.tuning,
     });
   }
 
