@@ -1,4 +1,5 @@
 import { scenario } from '../harness/scenario';
+import { avroEvolutionConfig, v1ColumnsWith } from '../support/avro-evolution';
 import { caughtUp } from '../support/caught-up';
 import { registerAvroFixture } from '../support/registered-avro-fixture';
 import { expectStoppedAtRecord } from '../support/stopped-sink';
@@ -14,20 +15,8 @@ scenario('evolve.disabled', (s) => {
     const table = s.name('reading_table');
     const subject = `${topic}-value`;
     const v1 = await registerAvroFixture(s, subject, 'evolution', 'v1');
-    const config = s.config({
-      topics: topic,
-      'table.name.format': table,
-      'auto.evolve': 'false',
-      'errors.tolerance': 'none',
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'io.confluent.connect.avro.AvroConverter',
-    });
-    const columns = [
-      ['id', 'BIGINT', 'YES'],
-      ['note', 'VARCHAR', 'YES'],
-      ['qty', 'INT', 'YES'],
-      ['sensor', 'VARCHAR', 'YES'],
-    ];
+    const config = avroEvolutionConfig(s, topic, { 'table.name.format': table, 'auto.evolve': 'false', 'errors.tolerance': 'none' });
+    const columns = v1ColumnsWith();
 
     await s.produce(topic, [
       { key: '1', value: v1({ id: 1, sensor: 'a', qty: 10, note: null }) },

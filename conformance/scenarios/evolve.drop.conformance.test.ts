@@ -1,4 +1,5 @@
 import { scenario } from '../harness/scenario';
+import { avroEvolutionConfig, v1ColumnsWith } from '../support/avro-evolution';
 import { caughtUp } from '../support/caught-up';
 import { registerAvroFixture } from '../support/registered-avro-fixture';
 
@@ -13,19 +14,8 @@ scenario('evolve.drop', (s) => {
     const subject = `${topic}-value`;
     const v1 = await registerAvroFixture(s, subject, 'evolution', 'v1');
     const v2 = await registerAvroFixture(s, subject, 'evolution', 'v2');
-    const config = s.config({
-      topics: topic,
-      'auto.evolve': 'true',
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'io.confluent.connect.avro.AvroConverter',
-    });
-    const columns = [
-      ['id', 'BIGINT', 'YES'],
-      ['note', 'VARCHAR', 'YES'],
-      ['qty', 'INT', 'YES'],
-      ['sensor', 'VARCHAR', 'YES'],
-      ['unit', 'VARCHAR', 'YES'],
-    ];
+    const config = avroEvolutionConfig(s, topic);
+    const columns = v1ColumnsWith(['unit', 'VARCHAR', 'YES']);
 
     await s.produce(topic, [
       { key: '1', value: v1({ id: 1, sensor: 'a', qty: 10, note: null }) },

@@ -1,4 +1,5 @@
 import { scenario } from '../harness/scenario';
+import { avroEvolutionConfig } from '../support/avro-evolution';
 import { caughtUp } from '../support/caught-up';
 import { registerAvroFixture } from '../support/registered-avro-fixture';
 
@@ -13,12 +14,7 @@ scenario('evolve.widen', (s) => {
     const topic = await s.createTopic('measures');
     const subject = `${topic}-value`;
     const v1 = await registerAvroFixture(s, subject, 'evolution', 'widen-v1');
-    const config = s.config({
-      topics: topic,
-      'auto.evolve': 'true',
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'io.confluent.connect.avro.AvroConverter',
-    });
+    const config = avroEvolutionConfig(s, topic);
     const select = `SELECT id::String, units::String, ratio::String, price::String FROM ${topic} ORDER BY id`;
     const before = [
       ['1', '2147483647', '1.5', '99999999.99'],
