@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioContext } from '../harness/scenario-context';
+import { avroFixture } from './avro-fixture';
 import { AvroFixtureEncoder, type AvroSchema } from './avro-fixture-encoder';
 import { caughtUp } from './caught-up';
 
@@ -16,24 +17,23 @@ const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
  *   VARIANT as their JSON text (Databend orders object keys).
  * Every record needs an `id` field: rows are matched to records by it.
  */
-export interface TypeFixture {
+interface TypeFixture {
   schema: AvroSchema;
   columns: Record<string, [string, string]>;
   records: FixtureRecord[];
 }
 
-export interface FixtureRecord {
+interface FixtureRecord {
   what: string;
   value: { id: number | string; [field: string]: unknown };
   expected: Record<string, string | null>;
 }
 
-export type Row = Record<string, string | null>;
+type Row = Record<string, string | null>;
 
 function loadTypeFixture(name: string): TypeFixture {
-  const dir = path.join(FIXTURES, name);
-  const schema = JSON.parse(fs.readFileSync(path.join(dir, 'value.avsc'), 'utf8')) as AvroSchema;
-  const cases = JSON.parse(fs.readFileSync(path.join(dir, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'schema'>;
+  const schema = avroFixture(name, 'value') as AvroSchema;
+  const cases = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'schema'>;
   for (const record of cases.records) {
     const unknown = Object.keys(record.expected).filter((column) => !(column in cases.columns));
     if (unknown.length > 0) throw new Error(`${name}/cases.json "${record.what}": expected values for undeclared columns ${unknown.join(', ')}`);
