@@ -8,7 +8,8 @@
  * - float, double: a number, or "NaN", "Infinity", "-Infinity", "-0";
  * - bytes, fixed: lower- or upper-case hex; decimal (on bytes or fixed): decimal text ("-12.30");
  * - a union with one non-null branch: null or the branch's value; with several:
- *   null or `{"<branch>": value}`, the branch named by its type name (full name for named types);
+ *   null or `{"<branch>": value}`, the branch named by its type name (a named type: as its schema
+ *   writes the name);
  * - record: an object; a field left out is its `null` default; enum: the symbol; array, map: as is.
  */
 export type AvroSchema = string | AvroSchema[] | { type: AvroSchema; [attribute: string]: unknown };
