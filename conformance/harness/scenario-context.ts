@@ -144,6 +144,18 @@ export class ScenarioContext {
     }
   }
 
+  /** The member ids of a consumer group (empty when nobody is in it). */
+  async groupMembers(groupId: string): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      return groups[0]?.members.map((m) => m.memberId) ?? [];
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** The log-end offsets of a topic by partition. */
   async endOffsets(topic: string): Promise<Record<number, string>> {
     const admin = this.kafka.admin();
