@@ -144,10 +144,20 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     id: 'scale.group',
     priority: 1,
     expectation: 'two sink processes in one group, rebalance mid-stream → no loss; upsert: no duplicates',
-    requires: ['converter:avro', 'mode:upsert', 'pk:record_value'],
+    requires: ['converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
   },
-  { id: 'outage.databend', priority: 1, expectation: 'Databend unavailable for 20 s → retries, resumes, nothing lost', requires: ['environment-faults'] },
-  { id: 'outage.kafka', priority: 1, expectation: 'broker restart → resumes, nothing lost', requires: ['environment-faults'] },
+  {
+    id: 'outage.databend',
+    priority: 1,
+    expectation: 'Databend unavailable for 20 s → retries, resumes, nothing lost',
+    requires: ['environment-faults', 'converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
+  },
+  {
+    id: 'outage.kafka',
+    priority: 1,
+    expectation: 'broker restart → resumes, nothing lost',
+    requires: ['environment-faults', 'converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
+  },
   {
     id: 'delivery.exactly-once',
     priority: 1,

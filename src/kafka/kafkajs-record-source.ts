@@ -1,7 +1,14 @@
 import { Consumer, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
 import type { ConsumerTuning } from './kafka-client-settings';
-import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from './record-source';
+import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from './record-source';
+
+/** kafkajs errors after which the consumer must rejoin its group (kafkajs rejoins when eachBatch throws them). */
+const REJOIN_ERRORS: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+function needsRejoin(err: unknown): boolean {
+  return REJOIN_ERRORS.has((err as { type?: string }).type ?? '');
+}
 
 export interface KafkajsSourceOptions {
   clientId: string;
@@ -83,12 +90,22 @@ export class KafkajsRecordSource implements RecordSource {
         }));
         const context: BatchContext = {
           stillOwned: () => isRunning() && !isStale(),
-          heartbeat,
+          heartbeat: async () => {
+            try {
+              await heartbeat();
+            } catch (err) {
+              throw new BatchInterrupted(`heartbeat failed: ${(err as Error).message}`, { cause: err });
+            }
+          },
         };
         const handled = handler({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark }, context);
         this.inflight.add(handled);
         try {
           await handled;
+        } catch (err) {
+          // kafkajs rejoins the group or reconnects when eachBatch throws its own error.
+          if (err instanceof BatchInterrupted) throw err.cause;
+          throw err;
         } finally {
           this.inflight.delete(handled);
         }
@@ -105,6 +122,7 @@ export class KafkajsRecordSource implements RecordSource {
     try {
       await this.consumer.commitOffsets(offsets);
     } catch (err) {
+      if (needsRejoin(err)) throw new BatchInterrupted(`committing offsets failed: ${(err as Error).message}`, { cause: err });
       throw new SinkError('KAFKA_UNAVAILABLE', `committing offsets failed: ${(err as Error).message}`, undefined, { cause: err });
     }
   }

@@ -30,8 +30,22 @@ export interface PartitionBatch {
 export interface BatchContext {
   /** False once the partition was revoked (rebalance) or the source is stopping: do not commit. */
   stillOwned(): boolean;
-  /** Keeps group membership alive during long writes. */
+  /** Keeps group membership alive during long writes; throws `BatchInterrupted` when that failed. */
   heartbeat(): Promise<void>;
+}
+
+/**
+ * Kafka took the batch back: the group is rebalancing (the partition may now belong to another
+ * member) or the group coordinator cannot be reached. Thrown by `BatchContext.heartbeat` and
+ * `RecordSource.commit`; the handler stops working on the batch, commits nothing and rethrows it,
+ * so that the source can rejoin the group and fetch again from the committed offsets. Rows already
+ * written are written again by whoever owns the partition next (at-least-once).
+ */
+export class BatchInterrupted extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'BatchInterrupted';
+  }
 }
 
 export interface TopicPartitionOffset {
@@ -48,6 +62,7 @@ export interface RecordSource {
    * rejects when the client crashed for good.
    */
   run(handler: (batch: PartitionBatch, context: BatchContext) => Promise<void>): Promise<void>;
+  /** Throws `BatchInterrupted` when the group is rebalancing, a retriable SinkError when Kafka is unreachable. */
   commit(offsets: TopicPartitionOffset[]): Promise<void>;
   /** Leaves the group and disconnects; the current handler calls finish first. */
   stop(): Promise<void>;

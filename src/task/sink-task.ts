@@ -1,7 +1,7 @@
 import type { Converter } from '../converters/converter';
 import { SinkError } from '../errors';
 import type { DeadLetterQueue, ErrorStage } from '../kafka/dead-letter-queue';
-import type { BatchContext, PartitionBatch, RawRecord, RecordSource } from '../kafka/record-source';
+import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource } from '../kafka/record-source';
 import type { Logger } from '../logging/logger';
 import type { SinkRecord } from '../record/sink-record';
 import { ProgressMeter } from './progress-meter';
@@ -91,6 +91,11 @@ export class SinkTask {
         this.progress.lag(batch.topic, batch.partition, batch.highWatermark, chunk[chunk.length - 1].offset);
       }
     } catch (err) {
+      // Not a failure of the sink: the source rejoins its group and the batch is consumed again.
+      if (err instanceof BatchInterrupted) {
+        this.log.info({ topic: batch.topic, partition: batch.partition, reason: err.message }, 'batch interrupted by Kafka; its offsets are not committed, it is consumed again');
+        throw err;
+      }
       this.fail(err instanceof Error ? err : new Error(String(err)));
     }
   }
