@@ -4,7 +4,7 @@ import type { Endpoints, Environment, ServiceName, StartedEnvironment, StartTimi
 import { databendRuntime } from './databend-runtime';
 import { kafkaRuntime } from './kafka-runtime';
 import type { LocalContext, LocalService, RunningLocalService } from './local-service';
-import { reapOrphans, tailFile } from './managed-process';
+import { isAlive, reapOrphans, tailFile } from './managed-process';
 import { schemaRegistryRuntime } from './schema-registry-runtime';
 
 const RUNS_KEPT = 5;
@@ -70,10 +70,16 @@ export class LocalEnvironment implements Environment {
   }
 }
 
+/**
+ * Removes the folders of old runs (`<time>-<pid>…`), keeping the last few, and every folder of a run
+ * whose process still lives (another `env:up` or test run: its services use it).
+ */
 function pruneOldRuns(runsDir: string): void {
   if (!fs.existsSync(runsDir)) return;
   const runs = fs.readdirSync(runsDir).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - RUNS_KEPT))) {
+    const owner = /^[\dT-]+Z-(\d+)/.exec(old)?.[1];
+    if (owner === undefined || isAlive(Number(owner))) continue;
     fs.rmSync(path.join(runsDir, old), { recursive: true, force: true });
   }
 }
