@@ -1,6 +1,5 @@
 import { scenario } from '../harness/scenario';
-import { avroFixture } from '../support/avro-fixture';
-import { AvroFixtureEncoder, type AvroSchema } from '../support/avro-fixture-encoder';
+import { registerAvroFixture } from '../support/registered-avro-fixture';
 
 const RECORDS = 12_000;
 const PARTITIONS = 4;
@@ -53,17 +52,15 @@ const max = <T>(xs: T[]): T => xs.reduce((a, b) => (b > a ? b : a));
  */
 scenario('append.basic', (s) => {
   s.it(`${RECORDS} records over ${PARTITIONS} partitions → exactly ${RECORDS} rows, exact aggregates, offsets committed to the end`, async () => {
-    const schema = avroFixture('append.basic', 'value') as AvroSchema;
     const topic = await s.createTopic('sales', PARTITIONS);
-    const schemaId = await s.registerAvro(`${topic}-value`, schema as object);
-    const encoder = new AvroFixtureEncoder(schema);
+    const encode = await registerAvroFixture(s, `${topic}-value`, 'append.basic', 'value');
     const sales = Array.from({ length: RECORDS }, (_, k) => sale(k + 1));
     await s.produce(
       topic,
       sales.map((x) => ({
         partition: x.id % PARTITIONS,
         key: String(x.id),
-        value: encoder.wire(schemaId, { id: x.id, region: x.region, qty: x.qty, amount: centsText(x.cents), score: x.score, created: x.created.toString(), note: x.note }),
+        value: encode({ id: x.id, region: x.region, qty: x.qty, amount: centsText(x.cents), score: x.score, created: x.created.toString(), note: x.note }),
       })),
     );
     const end = await s.endOffsets(topic);

@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioContext } from '../harness/scenario-context';
-import { avroFixture } from './avro-fixture';
-import { AvroFixtureEncoder, type AvroSchema } from './avro-fixture-encoder';
 import { caughtUp } from './caught-up';
+import { registerAvroFixture } from './registered-avro-fixture';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
 
@@ -18,7 +17,7 @@ const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
  * Every record needs an `id` field: rows are matched to records by it.
  */
 interface TypeFixture {
-  schema: AvroSchema;
+  name: string;
   columns: Record<string, [string, string]>;
   records: FixtureRecord[];
 }
@@ -32,13 +31,12 @@ interface FixtureRecord {
 type Row = Record<string, string | null>;
 
 function loadTypeFixture(name: string): TypeFixture {
-  const schema = avroFixture(name, 'value') as AvroSchema;
-  const cases = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'schema'>;
+  const cases = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'name'>;
   for (const record of cases.records) {
     const unknown = Object.keys(record.expected).filter((column) => !(column in cases.columns));
     if (unknown.length > 0) throw new Error(`${name}/cases.json "${record.what}": expected values for undeclared columns ${unknown.join(', ')}`);
   }
-  return { schema, ...cases };
+  return { name, ...cases };
 }
 
 /**
@@ -80,11 +78,10 @@ interface LandedFixture {
  */
 async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture): Promise<LandedFixture> {
   const topic = await s.createTopic('values');
-  const schemaId = await s.registerAvro(`${topic}-value`, fixture.schema as object);
-  const encoder = new AvroFixtureEncoder(fixture.schema);
+  const encode = await registerAvroFixture(s, `${topic}-value`, fixture.name, 'value');
   await s.produce(
     topic,
-    fixture.records.map((r) => ({ key: String(r.value.id), value: encoder.wire(schemaId, r.value) })),
+    fixture.records.map((r) => ({ key: String(r.value.id), value: encode(r.value) })),
   );
   const config = s.config({
     topics: topic,
