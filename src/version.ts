@@ -4,10 +4,18 @@ import * as path from 'node:path';
 const PACKAGE_NAME = 'databend-kafka-sink';
 
 /**
- * The sink's version, from package.json — the only place it is written. Found by walking up from
- * this file, so it works from the sources, the compiled tree and the plugin archive's `lib/`.
+ * package.json's version, put in by the plugin archive's bundler (esbuild `define`): the bundle
+ * has no package.json of its own, and one found above wherever the archive was unpacked could be
+ * another checkout's.
+ */
+declare const BUNDLED_SINK_VERSION: string | undefined;
+
+/**
+ * The sink's version, from package.json — the only place it is written: baked into the plugin
+ * archive's bundle, else found by walking up from this file (sources and the compiled tree).
  */
 export function sinkVersion(from = __dirname): string {
+  if (typeof BUNDLED_SINK_VERSION === 'string') return BUNDLED_SINK_VERSION;
   for (let dir = from; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) {

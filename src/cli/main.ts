@@ -5,6 +5,7 @@ import { sinkVersion } from '../version';
 import { describeCommand } from './describe-command';
 import { EXIT_CODES, exitCodeFor, runCommand } from './run-command';
 import { validateCommand, type CommandResult } from './validate-command';
+import { verifyArchiveCommand } from './verify-archive-command';
 
 const USAGE = `databend-sink — stream Kafka topics into Databend
 
@@ -12,12 +13,14 @@ Usage:
   databend-sink run --config <file>        run the sink (JSON, {"name","config"} JSON, or .properties)
   databend-sink validate --config <file>   check a config; prints Kafka Connect's validate JSON
   databend-sink describe [--config <file>] the config key definitions, or a config's effective values
+  databend-sink verify-archive <zip>       check a Confluent Hub component archive (ours or a vendor's):
+                                           layout, manifest, hostile entries; every finding listed
   databend-sink --version | --help
 
 Exit codes:
   0  ok (run: stopped by SIGTERM/SIGINT after committing)
   1  unexpected failure
-  2  invalid config (every problem is listed)
+  2  invalid config (every problem is listed); verify-archive: the archive has errors
   3  a record or table could not be written (errors.tolerance=none, auto.create=false, …);
      offsets stay before the record
   4  Kafka, Databend or the Schema Registry stayed unavailable after the configured retries
@@ -50,6 +53,14 @@ async function main(args: string[]): Promise<number> {
   if (command === 'describe' && configPath === undefined) {
     process.stdout.write(`${JSON.stringify(configDefinitions(), null, 2)}\n`);
     return EXIT_CODES.ok;
+  }
+  if (command === 'verify-archive') {
+    const zipPath = rest.find((a) => !a.startsWith('-'));
+    if (zipPath === undefined) {
+      process.stderr.write('verify-archive needs <zip>\n');
+      return EXIT_CODES.configInvalid;
+    }
+    return print(await verifyArchiveCommand(zipPath));
   }
   if (!['run', 'validate', 'describe'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);

@@ -1,0 +1,4 @@
+export { extractArchive } from './extract-archive';
+export { errorsIn, formatFinding, type Finding } from './finding';
+export { checkManifest, componentFolderName } from './manifest-rules';
+export { verifyArchive } from './verify-archive';
