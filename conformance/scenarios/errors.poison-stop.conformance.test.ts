@@ -1,0 +1,52 @@
+import { scenario } from '../harness/scenario';
+import { PoisonedAvroTopic } from '../support/avro-poison';
+
+const EXIT_WAIT_MS = 60_000;
+
+/**
+ * errors.tolerance=none: an Avro record cut short in the middle of partition 1 stops the sink
+ * (sink.md §5): it exits non-zero naming topic, partition and offset; the records before it are in
+ * the table and none after it; the committed offset of that partition does not pass the record.
+ */
+scenario('errors.poison-stop', (s) => {
+  s.it('a truncated Avro record stops the sink at its offset', async () => {
+    const topic = await s.createTopic('readings', 2);
+    const avro = await PoisonedAvroTopic.register(s, topic);
+    const poisonOffset = 6;
+    // Partition 1: ids 1…6 at offsets 0…5, the poison at offset 6, ids 8…10 after it.
+    const partition1 = [];
+    for (let id = 1; id <= 10; id++) {
+      const value = id === poisonOffset + 1 ? await avro.truncatedBody(id) : await avro.reading({ id, name: `r${id}`, qty: id, day: null });
+      partition1.push({ partition: 1, key: String(id), value });
+    }
+    const partition0 = [];
+    for (let id = 101; id <= 103; id++) partition0.push({ partition: 0, key: String(id), value: await avro.reading({ id, name: `r${id}`, qty: id, day: null }) });
+    await s.produce(topic, [...partition0, ...partition1]);
+
+    const config = s.config({
+      topics: topic,
+      'insert.mode': 'insert',
+      'errors.tolerance': 'none',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+    });
+    const running = await s.start(config);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([running.exited, new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), EXIT_WAIT_MS)))]);
+    clearTimeout(timer);
+    expect(code).not.toBe('still running');
+    expect(code).not.toBe(0);
+
+    const named = running
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes(topic) && new RegExp(`partition\\W{0,3}1\\b`).test(line) && new RegExp(`offset\\W{0,3}${poisonOffset}\\b`).test(line));
+    expect(named).not.toEqual([]);
+
+    const committed = (await s.committedOffsets(s.groupId(config), topic))[1];
+    expect(BigInt(committed)).toBeLessThanOrEqual(BigInt(poisonOffset));
+
+    const rows = await s.query(`SELECT id::String FROM "${topic}" WHERE id <= 10 ORDER BY id`);
+    expect(rows).toEqual([['1'], ['2'], ['3'], ['4'], ['5'], ['6']]);
+  });
+});
