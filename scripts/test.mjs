@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, unit tests, then the conformance suite on the selected environment.
+// `npm test`: type-check, lint, build the plugin archive, unit tests, then the conformance suite
+// on the selected environment (which runs the sink from that archive by default).
 // Ends with one plain `N passed, N failed` line counting every test and every check.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -7,6 +8,8 @@ import * as fs from 'node:fs';
 const checks = [
   { name: 'typecheck', command: 'npx', args: ['tsc', '--noEmit'] },
   { name: 'lint', command: 'npx', args: ['eslint', '.'] },
+  // --force: a test run packages the work tree as it is, over the archive of the previous run.
+  { name: 'package-plugin', command: 'npm', args: ['run', '--silent', 'package-plugin', '--', '--force'] },
 ];
 const jestResults = 'reports/jest-results.json';
 const only = process.argv.slice(2);
