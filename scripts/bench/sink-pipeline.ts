@@ -71,13 +71,15 @@ export class SinkPipeline {
     });
   }
 
-  /** Converts messages as the sink task does (key, then value, one await each). */
+  /** Converts messages as the sink task does: synchronously once the schema is known, else through the promise. */
   async convert(topic: string, messages: readonly RawMessage[], firstOffset = 0): Promise<SinkRecord[]> {
     const out: SinkRecord[] = new Array(messages.length);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i];
-      const key = await this.key.toConnectData(topic, m.key);
-      const value = await this.value.toConnectData(topic, m.value);
+      let key = this.key.tryConvert ? this.key.tryConvert(topic, m.key) : undefined;
+      if (key === undefined) key = await this.key.toConnectData(topic, m.key);
+      let value = this.value.tryConvert ? this.value.tryConvert(topic, m.value) : undefined;
+      if (value === undefined) value = await this.value.toConnectData(topic, m.value);
       out[i] = { topic, partition: 0, offset: String(firstOffset + i), timestamp: '0', key, value };
     }
     return out;

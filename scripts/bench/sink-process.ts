@@ -60,11 +60,13 @@ export function sinkCommand(launch: SinkLaunch, options: { skipBuild?: boolean }
       return { launch: 'archive', command: [bin], description: `bin/databend-sink from ${path.basename(archive)}` };
     }
     case 'build': {
-      if (!options.skipBuild) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
+      // BENCH_BUILD_DIR: another compiled tree (e.g. a copy of build/ from before a change, for A/B runs).
+      const buildDir = process.env.BENCH_BUILD_DIR ? path.resolve(process.env.BENCH_BUILD_DIR) : path.join(REPO_ROOT, 'build');
+      if (!options.skipBuild && !process.env.BENCH_BUILD_DIR) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
       return {
         launch: 'build',
-        command: [process.execPath, path.join(REPO_ROOT, 'build', 'src', 'cli', 'main.js')],
-        description: 'node build/src/cli/main.js (npm run build)',
+        command: [process.execPath, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(buildDir, 'src', 'cli', 'main.js')],
+        description: process.env.BENCH_BUILD_DIR ? `node ${path.relative(REPO_ROOT, buildDir) || buildDir}/src/cli/main.js (BENCH_BUILD_DIR)` : 'node build/src/cli/main.js (npm run build)',
       };
     }
     case 'source':

@@ -27,8 +27,8 @@ class AvroSchemaDecoder {
         registered.schema,
         registered.references.map((r) => r.schema),
       );
-      const { schema, convert } = translateAvro(this.type);
-      this.translation = { schema: { ...schema, version: registered.id }, convert };
+      const { schema, convert, read } = translateAvro(this.type);
+      this.translation = { schema: { ...schema, version: registered.id }, convert, ...(read ? { read } : {}) };
     } catch (err) {
       if (err instanceof SinkError) throw err;
       throw undecodable(`schema id ${registered.id} is not a usable Avro schema: ${(err as Error).message}`);
@@ -36,13 +36,18 @@ class AvroSchemaDecoder {
   }
 
   decode(bytes: Buffer, tap: StrictTap): SchemaAndValue {
-    const { schema, convert } = this.translation;
+    const { schema, convert, read } = this.translation;
     tap.buf = bytes;
     tap.pos = WIRE_HEADER_LENGTH;
     try {
-      const raw = readAvro(this.type, tap);
+      let value: SchemaAndValue['value'];
+      if (read) value = read(tap);
+      else {
+        const raw = readAvro(this.type, tap);
+        value = convert === null ? (raw as SchemaAndValue['value']) : convert(raw);
+      }
       if (tap.pos !== bytes.length) throw undecodable(`Avro data has ${bytes.length - tap.pos} bytes after the value of schema id ${this.registered.id}`);
-      return { schema, value: convert === null ? (raw as SchemaAndValue['value']) : convert(raw) };
+      return { schema, value };
     } catch (err) {
       if (err instanceof SinkError) throw err;
       // avsc fails on corrupt data with TypeErrors and the like; their text never reaches the message.
@@ -66,6 +71,12 @@ export class AvroConverter implements Converter {
     const id = readSchemaId(bytes, 'Avro');
     const decoder = this.ready.get(id) ?? (await this.load(id));
     return decoder.decode(bytes, this.tap);
+  }
+
+  tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined {
+    if (bytes === null) return null;
+    const decoder = this.ready.get(readSchemaId(bytes, 'Avro'));
+    return decoder === undefined ? undefined : decoder.decode(bytes, this.tap);
   }
 
   private load(id: number): Promise<AvroSchemaDecoder> {

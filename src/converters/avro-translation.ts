@@ -19,7 +19,8 @@
  * | a record that contains itself | variant at the point of recursion |
  */
 import * as avro from 'avsc';
-import type { Field, MapValue, Schema, Value } from '../record/schema';
+import type { Tap } from 'avsc/lib/utils';
+import type { Field, MapValue, Schema, StructValue, Value } from '../record/schema';
 import { avroToVariant, connectMeaningOf, VariantUnionType } from './avro-types';
 
 /** Decoded avsc value → record model value; null when the decoded value already is one. */
@@ -28,7 +29,15 @@ export type AvroValueConverter = ((value: unknown) => Value) | null;
 export interface AvroTranslation {
   schema: Schema;
   convert: AvroValueConverter;
+  /**
+   * Records: reads the value straight from the data into the record model (the same value as
+   * `convert` of avsc's decoded record, without that intermediate object). Absent for other types.
+   */
+  read?: (tap: Tap) => Value;
 }
+
+/** A type with avsc's internal reader (what `Type.decode` calls). */
+type ReadableType = avro.Type & { _read(tap: Tap): unknown };
 
 const PRIMITIVES: { [typeName: string]: Schema } = {
   boolean: { type: 'BOOLEAN', optional: false },
@@ -160,7 +169,13 @@ class Translator {
       }
       return { kind: 'struct', fields: out };
     };
-    return { schema: { type: 'STRUCT', optional: false, name: type.name, fields }, convert };
+    const read = compileRecordReader(
+      names,
+      avroFields.map((f) => f.type as ReadableType),
+      avroFields.map((f) => this.done.get(f.type)),
+      converters,
+    );
+    return { schema: { type: 'STRUCT', optional: false, name: type.name, fields }, convert, ...(read ? { read } : {}) };
   }
 
   /** [null, T], [T, null] or [T] (unions of several non-null types are VariantUnionType). */
@@ -176,6 +191,28 @@ class Translator {
     // because only VariantUnionType is ever wrapped.
     return { schema: { ...inner.schema, optional: true }, convert };
   }
+}
+
+/**
+ * A reader for a record whose field names can be object-literal keys: generated code that reads the
+ * fields in order into one object literal (one hidden class per record type, no intermediate avsc
+ * record, no per-field keyed stores). Nested records use their own readers. `null` (use avsc's
+ * decode and `convert`) for a `__proto__` field, whose literal key would set the prototype.
+ */
+function compileRecordReader(names: readonly string[], types: readonly ReadableType[], translations: readonly (AvroTranslation | undefined)[], converters: readonly AvroValueConverter[]): ((tap: Tap) => Value) | null {
+  if (names.some((n) => n === '__proto__')) return null;
+  const readers = types.map((t, i) => {
+    const own = translations[i]?.read;
+    if (own) return own;
+    const convert = converters[i];
+    return convert === null ? (tap: Tap) => t._read(tap) : (tap: Tap) => convert(t._read(tap));
+  });
+  const members = names.map((n, i) => `${JSON.stringify(n)}: r${i}(tap)`).join(', ');
+  const locals = names.map((_, i) => `const r${i} = readers[${i}];`).join('\n');
+  const factory = new Function('readers', `${locals}\nreturn function readRecord(tap) { return { kind: 'struct', fields: { ${members} } }; };`) as (
+    readers: readonly ((tap: Tap) => unknown)[],
+  ) => (tap: Tap) => StructValue;
+  return factory(readers);
 }
 
 function checkEnum(value: unknown): Value {

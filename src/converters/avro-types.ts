@@ -15,7 +15,7 @@ import { Tap } from 'avsc/lib/utils';
 import { parse as parseJson } from 'lossless-json';
 import type { Decimal, LogicalType, PrimitiveType, VariantValue } from '../record/schema';
 import { undecodable } from './converter-errors';
-import { maxPrecisionOfFixed, unscaledFromBytes, unscaledToBytes } from './decimal';
+import { maxPrecisionOfFixed, unscaledFromBytes, unscaledFromRange, unscaledToBytes } from './decimal';
 import { decodeUtf8 } from './strict-utf8';
 import { finiteOrText, logicalToVariant, setJsonKey } from './variant-value';
 
@@ -167,6 +167,17 @@ class DecimalType extends ConnectLogicalType {
 
   protected override _fromValue(bytes: Buffer): Decimal {
     return { unscaled: unscaledFromBytes(bytes), scale: this.scale };
+  }
+
+  /** Reads the unscaled value straight from the data (no Buffer view per value). */
+  _read(tap: Tap): Decimal {
+    const buf = tap.buf;
+    const len = this.size ?? tap.readLong();
+    const start = tap.pos;
+    const end = start + len;
+    if (len < 0 || end > buf.length) truncated();
+    tap.pos = end;
+    return { unscaled: unscaledFromRange(buf, start, end), scale: this.scale };
   }
 
   protected override _toValue(d: Decimal): Buffer | undefined {

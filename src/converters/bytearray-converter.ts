@@ -5,7 +5,11 @@ import type { Converter } from './converter';
 const BYTES_SCHEMA: Schema = Object.freeze({ type: 'BYTES', optional: false }) as Schema;
 
 export class ByteArrayConverter implements Converter {
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+  async toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    return this.tryConvert(topic, bytes);
+  }
+
+  tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null {
     if (bytes === null) return null;
     return { schema: BYTES_SCHEMA, value: bytes };
   }

@@ -38,7 +38,11 @@ export class ConnectJsonConverter implements Converter {
 
   constructor(private readonly schemasEnable: boolean) {}
 
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+  async toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    return this.tryConvert(topic, bytes);
+  }
+
+  tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null {
     if (bytes === null) return null;
     const text = decodeJsonText(bytes, 0, 'JSON data');
     if (!this.schemasEnable) {

@@ -21,6 +21,11 @@ import { StringConverter } from './string-converter';
 export interface Converter {
   /** null bytes (a tombstone value, or no key) → null. */
   toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null>;
+  /**
+   * The same conversion without a promise, for the hot loop: `undefined` when it needs I/O first
+   * (a schema id not fetched yet) — then call `toConnectData`. Throws what `toConnectData` rejects with.
+   */
+  tryConvert?(topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined;
 }
 
 /** Registry clients shared by the key and value converters of one process, per URL and credentials. */

@@ -13,6 +13,14 @@ export function unscaledFromBytes(bytes: Buffer): bigint {
   return bytes[0] & 0x80 ? unsigned - (1n << BigInt(n * 8)) : unsigned;
 }
 
+/** Unscaled value of the big-endian two's-complement bytes `buf[start, end)`, without a Buffer view. */
+export function unscaledFromRange(buf: Buffer, start: number, end: number): bigint {
+  const n = end - start;
+  if (n === 0) return 0n;
+  if (n <= 6) return BigInt(buf.readIntBE(start, n));
+  return unscaledFromBytes(buf.subarray(start, end));
+}
+
 /** Minimal big-endian two's-complement bytes of `unscaled`; `size` pads (sign-extends) to a fixed length. */
 export function unscaledToBytes(unscaled: bigint, size?: number): Buffer {
   let length = 1;

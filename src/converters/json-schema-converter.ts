@@ -41,10 +41,17 @@ export class JsonSchemaConverter implements Converter {
 
   constructor(private readonly registry: SchemaSource) {}
 
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+  async toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
     if (bytes === null) return null;
     const id = readSchemaId(bytes, 'JSON Schema');
-    const compiled = this.ready.get(id) ?? (await this.load(id));
+    if (!this.ready.has(id)) await this.load(id);
+    return this.tryConvert(topic, bytes) as SchemaAndValue | null;
+  }
+
+  tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined {
+    if (bytes === null) return null;
+    const compiled = this.ready.get(readSchemaId(bytes, 'JSON Schema'));
+    if (compiled === undefined) return undefined;
     const text = decodeJsonText(bytes, WIRE_HEADER_LENGTH, 'JSON data');
     const json = parseJsonText(text, 'JSON data').value;
     // A JSON null is no value, whatever the schema says (as null bytes would be).

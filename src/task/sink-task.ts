@@ -104,6 +104,7 @@ export class SinkTask {
     const converted: SinkRecord[] = [];
     const failures: Failure[] = [];
     for (const raw of chunk) {
+      if (this.convertNow(raw, converted, failures)) continue;
       const result = await this.convert(raw);
       if ('failure' in result) failures.push(result.failure);
       else converted.push(result.record);
@@ -132,6 +133,30 @@ export class SinkTask {
     if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n);
     else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; offsets not committed, the new owner rewrites it');
     await context.heartbeat();
+  }
+
+  /**
+   * The synchronous path (no promise per record): false when a converter needs I/O first (a schema
+   * not fetched yet) or threw something other than a record error — then `convert` runs, with retries.
+   */
+  private convertNow(raw: RawRecord, converted: SinkRecord[], failures: Failure[]): boolean {
+    const keyConverter = this.keyConverter;
+    const valueConverter = this.valueConverter;
+    if (!keyConverter.tryConvert || !valueConverter.tryConvert) return false;
+    let stage: ErrorStage = 'KEY_CONVERTER';
+    try {
+      const key = keyConverter.tryConvert(raw.topic, raw.key);
+      if (key === undefined) return false;
+      stage = 'VALUE_CONVERTER';
+      const value = valueConverter.tryConvert(raw.topic, raw.value);
+      if (value === undefined) return false;
+      converted.push({ topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp: raw.timestamp, key, value });
+      return true;
+    } catch (err) {
+      if (!(err instanceof SinkError) || !err.isRecordError) return false;
+      failures.push({ raw, error: err.at(raw), stage });
+      return true;
+    }
   }
 
   private async convert(raw: RawRecord): Promise<{ record: SinkRecord } | { failure: Failure }> {
