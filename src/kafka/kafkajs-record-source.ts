@@ -1,4 +1,4 @@
-import { Consumer, Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
 import type { ConsumerTuning } from './kafka-client-settings';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from './record-source';
@@ -8,6 +8,21 @@ const REJOIN_ERRORS: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'NO
 
 function needsRejoin(err: unknown): boolean {
   return REJOIN_ERRORS.has((err as { type?: string }).type ?? '');
+}
+
+const NO_HEADERS: RawRecord['headers'] = Object.freeze([]) as unknown as RawRecord['headers'];
+
+/** kafkajs headers (`{key: value | value[]}`) as the record's list; one shared empty list for none (most records). */
+function rawHeaders(headers: IHeaders | undefined): RawRecord['headers'] {
+  if (headers === undefined || !hasOwnKey(headers)) return NO_HEADERS;
+  return Object.entries(headers).flatMap(([key, v]) =>
+    (Array.isArray(v) ? v : [v]).map((value) => ({ key, value: value === undefined ? null : typeof value === 'string' ? Buffer.from(value) : value })),
+  );
+}
+
+function hasOwnKey(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
 }
 
 export interface KafkajsSourceOptions {
@@ -49,7 +64,9 @@ export class KafkajsRecordSource implements RecordSource {
       groupId: options.groupId,
       maxWaitTimeInMs: options.maxWaitMs,
       maxBytesPerPartition: options.maxBytesPerPartition,
-      maxBytes: Math.max(options.maxBytesPerPartition * options.concurrency, 10 * 1024 * 1024),
+      // The partitions handled at once, no more: kafkajs fetches the next round only after this one
+      // is handled, and shuffles partitions in each fetch so that none starves.
+      maxBytes: options.maxBytesPerPartition * options.concurrency,
       retry: { retries: 8 },
       ...options.tuning,
     });
@@ -84,9 +101,7 @@ export class KafkajsRecordSource implements RecordSource {
           timestamp: m.timestamp,
           key: m.key,
           value: m.value,
-          headers: Object.entries(m.headers ?? {}).flatMap(([key, v]) =>
-            (Array.isArray(v) ? v : [v]).map((value) => ({ key, value: value === undefined ? null : typeof value === 'string' ? Buffer.from(value) : value })),
-          ),
+          headers: rawHeaders(m.headers),
         }));
         const context: BatchContext = {
           stillOwned: () => isRunning() && !isStale(),
