@@ -9,6 +9,7 @@ import type { RunEnvironment } from '../jest/run-environment';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../sink-under-test/sink-under-test';
 import { eventually } from '../support/eventually';
+import { EnvironmentFaults } from './environment-faults';
 
 export interface ReadRecord {
   partition: number;
@@ -33,6 +34,8 @@ export class ScenarioContext {
   readonly database: string;
   readonly kafka: Kafka;
   readonly registry: SchemaRegistry;
+  /** The environment's fault hooks (`pause`/`resume` a service); `faults.supported` is false on external endpoints. */
+  readonly faults: EnvironmentFaults;
   private connection: DatabendConnection | undefined;
   private readonly sinks: { name: string; running: RunningSink }[] = [];
   private readonly extraDatabases: string[] = [];
@@ -49,6 +52,7 @@ export class ScenarioContext {
     this.database = this.name('db');
     this.kafka = kafkaClient(this.endpoints.kafka, `conformance-${this.slug}`);
     this.registry = schemaRegistryClient(this.endpoints.schemaRegistry);
+    this.faults = new EnvironmentFaults(run);
   }
 
   private get slug(): string {
@@ -68,11 +72,16 @@ export class ScenarioContext {
   }
 
   async close(): Promise<void> {
+    // Services come back before the sinks stop (a sink may need Kafka to leave its group); the
+    // rest of the cleanup runs even when they do not.
+    let resumeError: unknown;
+    await this.faults.resumeAll().catch((err: unknown) => (resumeError = err));
     await Promise.all(this.sinks.map(({ running }) => (this.sink.isProcess ? running.kill() : running.stop(10_000)).catch(() => undefined)));
     if (this.connection) {
       for (const database of [...this.extraDatabases, this.database]) await this.connection.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
       await this.connection.close();
     }
+    if (resumeError) throw resumeError;
   }
 
   get db(): DatabendConnection {

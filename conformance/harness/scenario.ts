@@ -3,9 +3,12 @@ import { runEnvironment } from '../jest/run-environment';
 import { unmetRequirements, type RunFacts } from '../sink-under-test/capabilities';
 import { sinkSpec, sinkUnderTest } from '../sink-under-test/select-sink';
 import { NOT_APPLICABLE } from '../report/scenario-results';
+import { acquireLease, type EnvironmentLease } from './environment-faults';
 import { ScenarioContext } from './scenario-context';
 
 const SCENARIO_TEST_TIMEOUT_MS = 180_000;
+/** How long a scenario may wait for its turn on the services (others finishing, or a fault scenario running alone). */
+const LEASE_WAIT_MS = 10 * 60_000;
 
 /**
  * Declares one catalogue scenario. The jest `describe` is named exactly by the scenario id, so the
@@ -33,8 +36,19 @@ export function scenario(id: string, body: (s: ScenarioContext) => void): void {
       return;
     }
     const context = new ScenarioContext(id, run, spec, sink);
-    beforeAll(() => context.open());
-    afterAll(() => context.close());
+    let lease: EnvironmentLease | undefined;
+    beforeAll(async () => {
+      // A scenario that stops services runs alone; all others share the services.
+      lease = await acquireLease(run, entry.requires.includes('environment-faults') ? 'exclusive' : 'shared');
+      await context.open();
+    }, LEASE_WAIT_MS);
+    afterAll(async () => {
+      try {
+        await context.close();
+      } finally {
+        lease?.release();
+      }
+    });
     body(context);
   });
 }

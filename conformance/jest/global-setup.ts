@@ -1,10 +1,12 @@
 import type { StartedEnvironment } from '../environments/environment';
 import { selectEnvironment } from '../environments/select-environment';
 import { plainSinkSpec, selectedSinkKind, SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
+import { startFaultControlServer, type FaultControlServer } from './fault-control-server';
 import { RUN_ENVIRONMENT_VARIABLE, RunEnvironment } from './run-environment';
 
 declare global {
   var conformanceEnvironment: StartedEnvironment | undefined;
+  var conformanceFaultControl: FaultControlServer | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -14,12 +16,14 @@ export default async function globalSetup(): Promise<void> {
   const environment = await selectEnvironment();
   const started = await environment.start();
   globalThis.conformanceEnvironment = started;
+  globalThis.conformanceFaultControl = await startFaultControlServer(started);
   const run: RunEnvironment = {
     name: started.name,
     endpoints: started.endpoints,
     versions: started.versions,
     timings: started.timings,
     supportsFaults: started.supportsFaults,
+    faultControlUrl: globalThis.conformanceFaultControl.url,
   };
   process.env[RUN_ENVIRONMENT_VARIABLE] = JSON.stringify(run);
   // Lets a single service's own tests reuse the shared services instead of starting their own.

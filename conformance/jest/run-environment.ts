@@ -10,6 +10,8 @@ export interface RunEnvironment {
   versions: ServiceVersions;
   timings: StartTiming[];
   supportsFaults: boolean;
+  /** Where scenarios ask for faults and environment leases (`fault-control-server.ts`); set by the global setup. */
+  faultControlUrl?: string;
 }
 
 export const RUN_ENVIRONMENT_VARIABLE = 'CONFORMANCE_RUN_ENVIRONMENT';

@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -10,13 +11,15 @@ import { ManagedProcess, ServiceStartError } from './managed-process';
 import { freePort, portInUse } from './ports';
 import { runBounded } from './run-bounded';
 import { RUNTIME_VERSIONS } from './versions';
+import { eventually } from '../../support/eventually';
 
 /**
  * Databend for the `local` environment: the real engine from PyPI `databend` (embedded, CPython 3.12)
  * behind the project's thin HTTP front (`databend-front/`, contract in shared/spec/databend-front.md),
  * which speaks the `/v1` REST subset that databend-driver uses. What differs from a server is listed in
  * `databend-front/README.md` — notably, the embedded engine keeps its catalog in memory, so tables do
- * not survive `stop()`/`start()`.
+ * not survive `stop()`/`start()`. `pause()`/`resume()` therefore close and reopen only the front's
+ * port (SIGUSR1/SIGUSR2): clients see a server that went away and came back, and the catalog stays.
  */
 export interface DatabendRuntimeOptions {
   version?: string;
@@ -84,6 +87,7 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
       const endpoint: DatabendEndpoint = { host: '127.0.0.1', port, user, password, sslmode: 'disable', dsn: '' };
       endpoint.dsn = databendDsn(endpoint);
 
+      const ready = async () => (await httpGet(`http://127.0.0.1:${port}/health`)) === 'ok' && (await queryOne(endpoint.dsn, 'SELECT 1')) === '1';
       const launch = async (): Promise<ManagedProcess> => {
         if (await portInUse(port)) {
           throw new ServiceStartError(SERVICE, logFile, `port ${port} on 127.0.0.1 is already taken by another process`);
@@ -97,7 +101,7 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
           logFile,
           pidDir: ctx.pidDir,
           readyTimeoutMs,
-          ready: async () => (await httpGet(`http://127.0.0.1:${port}/health`)) === 'ok' && (await queryOne(endpoint.dsn, 'SELECT 1')) === '1',
+          ready,
         });
       };
 
@@ -109,7 +113,16 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
         await proc.stop();
         throw new ServiceStartError(SERVICE, logFile, `SELECT version() failed: ${(err as Error).message}`);
       }
-      return restartable(endpoint, reported, logFile, proc, launch);
+      return restartable(endpoint, reported, logFile, proc, launch, {
+        async pause(front) {
+          front.signal('SIGUSR1');
+          await eventually(async () => assert.ok(!(await portInUse(port)), 'the port still accepts connections'), `databend front on port ${port} closed`, 10_000, 100);
+        },
+        async resume(front) {
+          front.signal('SIGUSR2');
+          await eventually(async () => assert.ok(await ready(), 'not answering yet'), `databend front on port ${port} serving again`, readyTimeoutMs, 100);
+        },
+      });
     },
   };
 }

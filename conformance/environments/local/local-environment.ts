@@ -60,8 +60,8 @@ export class LocalEnvironment implements Environment {
       versions: { kafka: kafka.version, 'schema-registry': registry.version, databend: databend.version },
       timings,
       supportsFaults: true,
-      pause: (service) => services[service].stop(),
-      resume: (service) => services[service].start(),
+      pause: (service) => services[service].pause(),
+      resume: (service) => services[service].resume(),
       logTail: (service, lines = 40) => tailFile(services[service].logFile, lines),
       stop: async () => {
         await Promise.allSettled(Object.values(services).map((s) => s.stop()));

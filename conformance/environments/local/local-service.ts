@@ -35,12 +35,31 @@ export interface RunningLocalService<E> {
   /** Stops the process; `start` runs it again on the same port with the same data. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Makes the service unavailable to its clients (fault injection) without losing its data; `resume` ends that. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+/**
+ * How a service goes unavailable when stopping its process would lose data (the embedded Databend
+ * keeps its catalog in memory). Services without it are paused by stopping the process.
+ */
+export interface PauseInPlace {
+  pause(proc: ManagedProcess): Promise<void>;
+  resume(proc: ManagedProcess): Promise<void>;
 }
 
 /** The running form of a service whose process can be stopped and started again (same ports, same data). */
-export function restartable<E>(endpoint: E, version: string, logFile: string, first: ManagedProcess, launch: () => Promise<ManagedProcess>): RunningLocalService<E> {
+export function restartable<E>(
+  endpoint: E,
+  version: string,
+  logFile: string,
+  first: ManagedProcess,
+  launch: () => Promise<ManagedProcess>,
+  inPlace?: PauseInPlace,
+): RunningLocalService<E> {
   let proc: ManagedProcess | undefined = first;
-  return {
+  const service: RunningLocalService<E> = {
     endpoint,
     version,
     logFile,
@@ -53,5 +72,8 @@ export function restartable<E>(endpoint: E, version: string, logFile: string, fi
       if (proc?.running) return;
       proc = await launch();
     },
+    pause: () => (inPlace && proc ? inPlace.pause(proc) : service.stop()),
+    resume: () => (inPlace && proc?.running ? inPlace.resume(proc) : service.start()),
   };
+  return service;
 }

@@ -110,6 +110,11 @@ export class ManagedProcess {
     }
   }
 
+  /** Sends `signal` to the whole process group (a service's own control signals). */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.exited) signalGroup(this.pid, signal);
+  }
+
   /** SIGTERM to the whole process group, SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     if (this.exited) return;

@@ -15,8 +15,10 @@ import decimal
 import hmac
 import json
 import os
+import queue
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -576,10 +578,18 @@ def error_body(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "detail": ""}}
 
 
-def make_handler(front: Front) -> type[BaseHTTPRequestHandler]:
+def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "databend-front"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.add(self.connection)
+
+        def finish(self) -> None:
+            connections.discard(self.connection)
+            super().finish()
 
         def log_message(self, fmt: str, *args: Any) -> None:  # quiet access log unless debugging
             if DEBUG:
@@ -808,6 +818,61 @@ def query_response(qid: str, sess: Session, res: QueryResult | None, err: Databe
     }
 
 
+class Connections:
+    """The client connections being served, so that going unavailable can drop them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open: set[socket.socket] = set()
+
+    def add(self, conn: socket.socket) -> None:
+        with self.lock:
+            self.open.add(conn)
+
+    def discard(self, conn: socket.socket) -> None:
+        with self.lock:
+            self.open.discard(conn)
+
+    def drop_all(self) -> None:
+        with self.lock:
+            for conn in self.open:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+class Listener:
+    """The HTTP side of the front, which can go away and come back on the same port.
+
+    `close()` is what a Databend restart looks like to clients (connections refused, open ones
+    dropped, a statement in flight gets no answer) while the engine and its in-memory catalog stay,
+    which a real restart would keep on disk: the local environment's `pause('databend')`.
+    """
+
+    def __init__(self, host: str, port: int, front: Front):
+        self.address = (host, port)
+        self.connections = Connections()
+        self.handler = make_handler(front, self.connections)
+        self.server: ThreadingHTTPServer | None = None
+
+    def open(self) -> None:
+        if self.server:
+            return
+        server = ThreadingHTTPServer(self.address, self.handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        self.server = server
+
+    def close(self) -> None:
+        if not self.server:
+            return
+        self.server.shutdown()
+        self.server.server_close()
+        self.server = None
+        self.connections.drop_all()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--host", default="127.0.0.1")
@@ -821,19 +886,29 @@ def main() -> None:
     t0 = time.time()
     engine = Engine(args.data_dir)
     log(f"engine {engine.version} started in {time.time() - t0:.2f}s, data dir {engine.data_dir}")
-    front = Front(engine, args.user, args.password)
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(front))
-    server.daemon_threads = True
+    listener = Listener(args.host, args.port, Front(engine, args.user, args.password))
+    listener.open()
 
-    def on_term(signum: int, _frame: Any) -> None:
-        log(f"signal {signum}: stopping")
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
+    # Signal handlers only queue the request (SimpleQueue.put is safe there); the main thread acts.
+    requests: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(signum, lambda n, _frame: requests.put(n))
     print(f"databend-front ready on http://{args.host}:{args.port}", flush=True)
-    server.serve_forever(poll_interval=0.2)
-    server.server_close()
+    while True:
+        try:
+            signum = requests.get(timeout=1.0)
+        except queue.Empty:
+            continue
+        if signum == signal.SIGUSR1:
+            listener.close()
+            log("SIGUSR1: unavailable (port closed, connections dropped; the engine keeps its catalog)")
+        elif signum == signal.SIGUSR2:
+            listener.open()
+            log(f"SIGUSR2: serving again on http://{args.host}:{args.port}")
+        else:
+            log(f"signal {signum}: stopping")
+            listener.close()
+            break
     log("stopped")
     sys.stdout.flush()
     sys.stderr.flush()
