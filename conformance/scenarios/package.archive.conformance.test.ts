@@ -31,7 +31,7 @@ scenario('package.archive', (s) => {
     }
   });
 
-  s.it('names only paths that exist in the unpacked component folder', () => {
+  s.it('names only paths that exist in the unpacked component folder', async () => {
     const m = manifest();
     const named = [m.logo, (m.owner as Record<string, unknown>).logo, (m.support as Record<string, unknown> | undefined)?.logo].filter((p): p is string => typeof p === 'string');
     expect(named.length).toBeGreaterThan(0);
