@@ -3,7 +3,7 @@ import { SinkError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
 import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
-import { encodeCsv } from '../planner/row-encoding';
+import { encodeCsv, encodeSqlValues } from '../planner/row-encoding';
 import type { SinkRecord } from '../record/sink-record';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../task/sink-task';
 import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
@@ -14,8 +14,9 @@ const DELETE_KEYS_PER_STATEMENT = 1000;
 
 /**
  * Executes planned batches on Databend: table creation/evolution first, then each operation —
- * data through stage loads, never through driver params. A statement Databend rejects is split in
- * halves until the rejected records are isolated; the others are written exactly once.
+ * data through stage loads (rows of form `sql`, which the CSV cannot hold, as escaped literals in
+ * `VALUES (…)`), never through driver params. A statement Databend rejects is split in halves until
+ * the rejected records are isolated; the others are written exactly once.
  */
 export class DatabendWriter implements RecordWriter {
   private readonly planner: BatchPlanner;
@@ -108,29 +109,33 @@ export class DatabendWriter implements RecordWriter {
   private async runWrite(session: DatabendSession, op: WriteOperation): Promise<void> {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
     const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
-    const csv = encodeCsv(op.rows);
+    // `sql` ends in `VALUES`: the op's rows follow as a stage-loaded CSV, or as literals (one statement).
+    const write = async (sql: string) => {
+      if (op.form === 'csv') await session.loadCsv(sql, encodeCsv(op.rows));
+      else await session.exec(`${sql} ${encodeSqlValues(op.rows)}`);
+    };
     switch (op.kind) {
       case 'insert':
-        await session.loadCsv(`INSERT INTO ${this.target(op)} (${columns}) VALUES`, csv);
+        await write(`INSERT INTO ${this.target(op)} (${columns}) VALUES`);
         return;
       case 'upsert':
-        await session.loadCsv(`REPLACE INTO ${this.target(op)} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`, csv);
+        await write(`REPLACE INTO ${this.target(op)} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`);
         return;
       case 'update':
-        await this.runUpdate(session, op, csv);
+        await this.runUpdate(session, op, write);
         return;
     }
   }
 
   /** update: rows are staged in a scratch table and merged into existing keys only. */
-  private async runUpdate(session: DatabendSession, op: WriteOperation, csv: string): Promise<void> {
+  private async runUpdate(session: DatabendSession, op: WriteOperation, write: (sql: string) => Promise<void>): Promise<void> {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
     const scratchName = `__databend_sink_update_${process.pid}_${Date.now()}`;
     const scratch = qualifiedName(op.table.database, scratchName, this.config.quoteIdentifiers);
     const columns = op.shape.columns.map((c) => q(c.name));
     await session.exec(`CREATE TABLE ${scratch} AS SELECT ${columns.join(', ')} FROM ${this.target(op)} WHERE 1 = 0`);
     try {
-      await session.loadCsv(`INSERT INTO ${scratch} (${columns.join(', ')}) VALUES`, csv);
+      await write(`INSERT INTO ${scratch} (${columns.join(', ')}) VALUES`);
       const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
       const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
       if (set.length > 0) await session.exec(`MERGE INTO ${this.target(op)} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);

@@ -5,8 +5,10 @@
  * Operations (per table, tables in order of first appearance; within a table deletes come first):
  * - `{kind: 'delete', table, keyColumns, keys}`: `DELETE FROM t WHERE (k1, k2) IN ((…), …)`; `keys` are
  *   SQL literal tuples in `keyColumns` order.
- * - `{kind: 'insert' | 'upsert' | 'update', table, shape, rows}`: rows (CSV field texts, see
- *   row-encoding.ts) in `shape.columns` order. upsert = `REPLACE INTO t (cols) ON (keys)`; update =
+ * - `{kind: 'insert' | 'upsert' | 'update', table, shape, form, rows}`: rows in `shape.columns` order,
+ *   as CSV field texts (form `csv`, for the stage load) or, for rows holding a value the CSV cannot
+ *   (an empty BINARY), SQL literals (form `sql`, for `VALUES (…)`; at most SQL_ROWS_PER_OPERATION
+ *   rows, as one statement) — see row-encoding.ts. upsert = `REPLACE INTO t (cols) ON (keys)`; update =
  *   update the rows whose key exists, leave absent keys alone. Keys are unique within an upsert/update op.
  * Every operation carries `records` (parallel to `rows` / `keys`) for error attribution.
  *
@@ -22,6 +24,8 @@
  *   so a tombstoned key is simply deleted and all its updates dropped.
  * - update: within one op the last record per key wins; a change of record shape (schema version)
  *   starts a new op, so a later update never loses columns an earlier version set.
+ * - forms: the csv and sql ops of one shape (and segment) hold disjoint keys in upsert/update (one
+ *   record per key), and appends commute, so splitting rows by form changes nothing.
  * Records whose effect is subsumed are listed in `superseded`; tombstones with delete.enabled=false
  * in `ignoredTombstones` (nothing is dropped silently); records that cannot be planned (schema or
  * value errors) in `failed`, with the error pinned to the record — the rest of the batch is planned
@@ -31,7 +35,7 @@ import { SinkError } from '../errors';
 import type { InsertMode, PkMode } from '../config/sink-config';
 import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { type Row, type RowEncoder, compileRowEncoder, encoderContext } from './row-encoding';
+import { type EncodedRow, type Row, type RowEncoder, type RowForm, compileRowEncoder, encoderContext } from './row-encoding';
 import { type TableRef, compileTableNameFormat } from './table-name';
 import { type ColumnSpec, type TableShape, tableShape } from './table-shape';
 import { formatColumnType } from './type-mapping';
@@ -48,10 +52,14 @@ export interface BatchPlanOptions {
   timezone: string;
 }
 
+/** Rows of form `sql` per operation: each operation is one statement, so it must stay a sane size. */
+export const SQL_ROWS_PER_OPERATION = 1000;
+
 export interface WriteOperation {
   kind: 'insert' | 'upsert' | 'update';
   table: TableRef;
   shape: TableShape;
+  form: RowForm;
   rows: Row[];
   records: SinkRecord[];
 }
@@ -84,7 +92,7 @@ interface Compiled {
 }
 
 type Event =
-  | { kind: 'row'; record: SinkRecord; compiled: Compiled; row: Row; keyId: string | null; index: number }
+  | { kind: 'row'; record: SinkRecord; compiled: Compiled; row: EncodedRow; keyId: string | null; index: number }
   | { kind: 'delete'; record: SinkRecord; compiled: Compiled; keyId: string; keys: string[]; index: number };
 
 interface TableEvents {
@@ -228,13 +236,15 @@ export class BatchPlanner {
 
     const writeOps = new Map<string, WriteOperation>();
     const add = (e: Extract<Event, { kind: 'row' }>, groupKey: string) => {
-      let op = writeOps.get(groupKey);
-      if (!op) {
-        op = { kind: mode, table: te.table, shape: e.compiled.shape, rows: [], records: [] };
-        writeOps.set(groupKey, op);
+      const { form, fields } = e.row;
+      const key = `${groupKey}\u0004${form}`;
+      let op = writeOps.get(key);
+      if (!op || (form === 'sql' && op.rows.length >= SQL_ROWS_PER_OPERATION)) {
+        op = { kind: mode, table: te.table, shape: e.compiled.shape, form, rows: [], records: [] };
+        writeOps.set(key, op);
         plan.operations.push(op);
       }
-      op.rows.push(e.row);
+      op.rows.push(fields);
       op.records.push(e.record);
     };
 
@@ -250,10 +260,11 @@ export class BatchPlanner {
         else plan.superseded.push(e.record);
       }
     } else {
-      // update: tombstoned keys are only deleted; the rest in shape segments, last per key per segment.
+      // update: tombstoned keys are only deleted; the rest in shape segments, last per key per segment
+      // (at the place of the key's first record in the segment).
       let segment = 0;
       let current: string | null = null;
-      let inSegment = new Map<string, { op: WriteOperation; at: number }>();
+      const last = new Map<string, { e: Extract<Event, { kind: 'row' }>; groupKey: string }>();
       for (const e of rows) {
         if (lastDelete.has(e.keyId!)) {
           plan.superseded.push(e.record);
@@ -262,20 +273,14 @@ export class BatchPlanner {
         if (e.compiled.signature !== current) {
           current = e.compiled.signature;
           segment++;
-          inSegment = new Map();
         }
         const groupKey = `${segment}\u0003${current}`;
-        const prior = inSegment.get(e.keyId!);
-        if (prior) {
-          plan.superseded.push(prior.op.records[prior.at]);
-          prior.op.rows[prior.at] = e.row;
-          prior.op.records[prior.at] = e.record;
-          continue;
-        }
-        add(e, groupKey);
-        const op = writeOps.get(groupKey)!;
-        inSegment.set(e.keyId!, { op, at: op.rows.length - 1 });
+        const segmentKey = `${groupKey}\u0002${e.keyId!}`;
+        const prior = last.get(segmentKey);
+        if (prior) plan.superseded.push(prior.e.record);
+        last.set(segmentKey, { e, groupKey });
       }
+      for (const { e, groupKey } of last.values()) add(e, groupKey);
     }
   }
 }

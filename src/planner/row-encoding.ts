@@ -11,18 +11,28 @@
  * Note for the writer: databend-driver's `streamLoad(sql, string[][])` cannot express this — it has no
  * null and its CSV writer leaves `\N` and `` unquoted (→ NULL). Write `encodeCsv` output and load it
  * (`loadFile`), or otherwise keep these conventions.
+ *
+ * A row holding a value the CSV cannot (an empty BINARY, see `csvCannotHold`) is encoded as SQL
+ * literals instead (form `sql`), for `INSERT/REPLACE … VALUES ${encodeSqlValues(rows)}`.
  */
 import { SinkError } from '../errors';
 import type { SinkRecord } from '../record/sink-record';
 import type { StructValue, Value } from '../record/schema';
 import type { ColumnSpec, TableShape } from './table-shape';
 import { wallClockConverter } from './time-zone';
-import { type EncoderContext, csvFieldEncoder } from './value-encoders';
+import { type Encoder, type EncoderContext, csvCannotHold, csvFieldEncoder, sqlEncoder } from './value-encoders';
 
 export { sqlLiteral, defaultLiteral } from './sql-literal';
 
+/** Field texts in `shape.columns` order; null is NULL. */
 export type Row = (string | null)[];
-export type RowEncoder = (record: SinkRecord) => Row;
+/** `csv`: CSV field texts for the stage load (`encodeCsv`); `sql`: SQL literals (`encodeSqlValues`). */
+export type RowForm = 'csv' | 'sql';
+export interface EncodedRow {
+  form: RowForm;
+  fields: Row;
+}
+export type RowEncoder = (record: SinkRecord) => EncodedRow;
 
 export interface RowEncoderOptions {
   /** `db.timezone`: where zone-less (local) timestamps hang. */
@@ -55,14 +65,29 @@ function getter(column: ColumnSpec): Getter {
   }
 }
 
-/** Compiles the shape into a row encoder. Throws SinkError (no position; the caller pins it) for a bad value. */
+/**
+ * Compiles the shape into a row encoder: CSV field texts, or SQL literals when a value of the row has
+ * no CSV form. Throws SinkError (no position; the caller pins it) for a bad value.
+ */
 export function compileRowEncoder(shape: TableShape, ctx: EncoderContext): RowEncoder {
   const n = shape.columns.length;
   const getters = shape.columns.map(getter);
-  const encoders = shape.columns.map((c) => csvFieldEncoder(c.schema, ctx));
+  const csvEncoders = shape.columns.map((c) => csvFieldEncoder(c.schema, ctx));
+  const csvTests = shape.columns.flatMap((c, i) => {
+    const cannotHold = csvCannotHold(c.schema);
+    return cannotHold ? [{ get: getters[i], cannotHold }] : [];
+  });
+  const sqlEncoders: Encoder[] = csvTests.length > 0 ? shape.columns.map((c) => sqlEncoder(c.schema, ctx)) : csvEncoders;
   const required = shape.columns.map((c) => !c.nullable);
   const names = shape.columns.map((c) => c.name);
   return (record) => {
+    const form: RowForm = csvTests.some(({ get, cannotHold }) => {
+      const v = get(record);
+      return v !== null && v !== undefined && cannotHold(v);
+    })
+      ? 'sql'
+      : 'csv';
+    const encoders = form === 'csv' ? csvEncoders : sqlEncoders;
     const row: Row = new Array(n);
     let i = 0;
     try {
@@ -82,7 +107,7 @@ export function compileRowEncoder(shape: TableShape, ctx: EncoderContext): RowEn
       }
       throw err;
     }
-    return row;
+    return { form, fields: row };
   };
 }
 
@@ -103,4 +128,9 @@ export function encodeCsv(rows: readonly Row[]): string {
     out += '\n';
   }
   return out;
+}
+
+/** The rows of a `VALUES` clause, `(…), (…)`, from rows of form `sql`. */
+export function encodeSqlValues(rows: readonly Row[]): string {
+  return rows.map((row) => `(${row.map((f) => (f === null ? 'NULL' : f)).join(', ')})`).join(', ');
 }

@@ -3,8 +3,9 @@
  *
  * Verified on the embedded engine: `DELETE … WHERE (k, ts, d, dec, b, bo) IN ((-9223372036854775808,
  * '1969-12-31 23:59:59.999999+00:00', '1969-12-31', -1.50, FROM_HEX('00ff'), TRUE))` matches the row;
- * DEFAULTs `'a''b\\c'`, `-128`, `1.5`, `true`, `'2020-01-01'`, `'2020-01-01 00:00:00.000001+00:00'`,
- * `12.30`, `[1, 2]`, `['x', 'y']`, `'{"a":1}'` (VARIANT), `'NaN'::DOUBLE`, `-9223372036854775808` all work.
+ * DEFAULTs `'a''b\\c'`, `-128`, `'1.5'::DOUBLE` (floats are always string casts, see value-encoders.ts),
+ * `true`, `'2020-01-01'`, `'2020-01-01 00:00:00.000001+00:00'`, `12.30`, `[1, 2]`, `['x', 'y']`,
+ * `'{"a":1}'` (VARIANT), `'NaN'::DOUBLE`, `-9223372036854775808` all work.
  * A BINARY DEFAULT is evaluated through a string cast, so `X'00ff'` / `FROM_HEX('00ff')` fail with
  * "invalid utf8 sequence": only UTF-8 byte strings can be defaults; others get no DEFAULT.
  */

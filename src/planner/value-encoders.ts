@@ -6,9 +6,12 @@
  * - integers as decimal text (int64 min/max exact), booleans `true`/`false`, DECIMAL as plain text.
  * - FLOAT/DOUBLE: shortest round-trip text; `NaN`, `Infinity`, `-Infinity` load at top level, but the
  *   array parser rejects every non-finite spelling → VALUE_OUT_OF_RANGE inside arrays.
- * - BINARY: hex (the CSV default `binary_format`). An EMPTY binary cannot be loaded: the engine reads
- *   `""` in a BINARY field as NULL (or rejects it for NOT NULL / EMPTY_FIELD_AS=STRING) → VALUE_OUT_OF_RANGE
- *   instead of silently writing NULL.
+ * - BINARY: hex (the CSV default `binary_format`). An EMPTY binary has no CSV form: the engine reads
+ *   `""` (quoted or not) in a BINARY field as NULL, rejects it for NOT NULL, and rejects every other
+ *   spelling tried (` `, `0x`, `\0`); the driver's stage load (`loadFile`) takes no format options.
+ *   `csvCannotHold` flags such values: the planner writes their rows as SQL literals instead
+ *   (`INSERT/REPLACE … VALUES (…, FROM_HEX(''), …)`, verified to store a non-null empty binary).
+ *   Inside an array `''` is fine: `['00ff','',NULL]` loads an empty element.
  * - VARIANT: JSON text.
  * - ARRAY(T): `[…]`; strings, dates, timestamps and hex binaries as `'…'` with `\\` and `\'` escapes
  *   (inside array strings backslash IS an escape: `\n`, `\t`, `\0` are decoded, unknown escapes kept);
@@ -297,21 +300,35 @@ export function csvFieldEncoder(schema: Schema, ctx: EncoderContext): Encoder {
   if (schema.type === 'BYTES' && !schema.logical) {
     return (v) => {
       const b = bytesValue(schema, v);
-      if (b.length === 0) {
-        throw outOfRange('an empty BYTES value cannot be loaded: Databend reads an empty BINARY field in CSV as NULL');
-      }
+      // Guard: the CSV would load NULL. Rows with such a value are written as SQL (csvCannotHold).
+      if (b.length === 0) throw new SinkError('INTERNAL', 'an empty BYTES value has no CSV form; its row must be written as SQL literals');
       return b.toString('hex');
     };
   }
   return scalarText(schema, ctx, '+00:00');
 }
 
-function floatSql(n: number): string {
-  if (Number.isFinite(n)) return floatText(n);
-  return `'${Number.isNaN(n) ? 'NaN' : n > 0 ? 'inf' : '-inf'}'::DOUBLE`;
+/**
+ * For a column whose non-null values the CSV load cannot always hold, the test for such a value
+ * (an empty top-level BYTES: Databend would read it back as NULL); null for every other column.
+ */
+export function csvCannotHold(schema: Schema): ((value: Value) => boolean) | null {
+  if (schema.type === 'BYTES' && !schema.logical) return (v) => Buffer.isBuffer(v) && v.length === 0;
+  return null;
 }
 
-/** SQL literal for a non-null value (used for DELETE/UPDATE keys and column defaults). */
+/**
+ * Always a string cast: a bare numeric literal is not exact once a `VALUES` row holds an expression
+ * (`FROM_HEX(…)`, `PARSE_JSON(…)`), as every row of form `sql` does (verified: `-0` became `0`, and
+ * `1.0000000116860974e-7` landed on the FLOAT below 1e-7), while `'<shortest round-trip text>'::DOUBLE`
+ * round-tripped 4000 random doubles and their FLOAT32 roundings exactly, also inside arrays.
+ */
+function floatSql(n: number): string {
+  const text = Number.isFinite(n) ? floatText(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'inf' : '-inf';
+  return `'${text}'::DOUBLE`;
+}
+
+/** SQL literal for a non-null value (DELETE keys, column defaults, and rows written as `VALUES (…)`). */
 export function sqlEncoder(schema: Schema, ctx: EncoderContext): Encoder {
   const type = columnTypeFor(schema);
   if (type.kind === 'VARIANT') {
