@@ -34,7 +34,8 @@ for (const check of checks) {
 fs.mkdirSync('reports', { recursive: true });
 fs.rmSync(jestResults, { force: true });
 const t0 = Date.now();
-const jest = spawnSync('npx', ['jest', '--json', `--outputFile=${jestResults}`, ...only], { stdio: 'inherit' });
+// Two workers: conformance scenarios spend most of their time waiting on services, so two overlap well on 2 cores.
+const jest = spawnSync('npx', ['jest', '--json', `--outputFile=${jestResults}`, '--maxWorkers=2', ...only], { stdio: 'inherit' });
 console.log(`jest: exit ${jest.status} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 if (fs.existsSync(jestResults)) {
   const results = JSON.parse(fs.readFileSync(jestResults, 'utf8'));

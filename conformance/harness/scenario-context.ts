@@ -89,31 +89,41 @@ export class ScenarioContext {
     return this.connection;
   }
 
-  /** Runs a test body; a failure carries the compared SQL and the sinks' log tails. */
+  /** Runs a test body; a failure carries the SQL it compared last and the log tails of the sinks it used. */
   it(title: string, body: () => Promise<void>, timeoutMs?: number): void {
     it(
       title,
       async () => {
+        this.lastSql = undefined;
+        const before = this.sinks.length;
         try {
           await body();
         } catch (err) {
-          throw this.explain(err);
+          throw await this.explain(err, before);
         }
       },
       timeoutMs,
     );
   }
 
-  private explain(err: unknown): unknown {
+  /**
+   * A new error whose message adds the context: jest prints an amended assertion error's message
+   * several times (message, stack, matcher result), a fresh error once. Sinks from earlier tests
+   * are included only while they still run.
+   */
+  private async explain(err: unknown, firstSinkOfTest: number): Promise<unknown> {
     if (!(err instanceof Error)) return err;
     const parts = [];
     if (this.lastSql) parts.push(`compared SQL: ${this.lastSql}`);
-    for (const { name, running } of this.sinks) parts.push(`sink "${name}" log tail:\n${tail(running.logs(), LOG_TAIL_LINES)}`);
+    for (const [index, { name, running }] of this.sinks.entries()) {
+      const stillRunning = await Promise.race([running.exited.then(() => false), Promise.resolve(true)]);
+      if (index >= firstSinkOfTest || stillRunning) parts.push(`sink "${name}" log tail:\n${tail(running.logs(), LOG_TAIL_LINES)}`);
+    }
     if (parts.length === 0) return err;
-    const original = err.message;
-    err.message = `${original}\n\n${parts.join('\n\n')}`;
-    if (err.stack) err.stack = err.stack.replace(original, err.message);
-    return err;
+    const explained = new Error(`${err.message}\n\n${parts.join('\n\n')}`, { cause: err });
+    const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    explained.stack = [explained.message, ...frames].join('\n');
+    return explained;
   }
 
   // --- Kafka -----------------------------------------------------------------------------------

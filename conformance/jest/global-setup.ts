@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from '../environments/environment';
 import { selectEnvironment } from '../environments/select-environment';
+import { prepareArchiveSink } from '../sink-under-test/archive-sink';
 import { plainSinkSpec, selectedSinkKind, SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
 import { startFaultControlServer, type FaultControlServer } from './fault-control-server';
 import { RUN_ENVIRONMENT_VARIABLE, RunEnvironment } from './run-environment';
@@ -35,8 +36,7 @@ export default async function globalSetup(): Promise<void> {
 
 async function prepareSink(): Promise<SinkSpec> {
   const kind = selectedSinkKind();
-  if (kind === 'archive') throw new Error('CONFORMANCE_SINK=archive: the packaged archive is not available yet; use source, inprocess or command');
-  return Promise.resolve(plainSinkSpec(kind));
+  return kind === 'archive' ? prepareArchiveSink() : plainSinkSpec(kind);
 }
 
 function describeStart(env: StartedEnvironment): string {
