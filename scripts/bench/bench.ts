@@ -8,7 +8,6 @@
 import * as os from 'node:os';
 import type { Endpoints } from '../../conformance/environments/environment';
 import type { DatabendConnectionConfig } from '../../src/config/sink-config';
-import { sinkVersion } from '../../src/version';
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
 import type { ConverterCpuRun } from './converter-cpu';
@@ -16,7 +15,7 @@ import { drainWithSink, type BenchContext, type DrainRun } from './end-to-end';
 import { latencyRun, type LatencyRun } from './latency';
 import { produceTopic, type ProducedTopic } from './produce';
 import { machine, metric, target, type BenchReport, type Metric } from './report';
-import { sinkCommand, type SinkCommand } from './sink-process';
+import { reportedVersion, sinkCommand, type SinkCommand } from './sink-process';
 import { runWorker } from './worker-process';
 
 export interface BenchServices {
@@ -63,7 +62,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
     options: { ...options },
     machine: machine(),
     environment: { name: services.name, versions: services.versions },
-    sink: { launch: sinkCmd.launch, description: sinkCmd.description, version: sinkVersion() },
+    sink: { launch: sinkCmd.launch, description: sinkCmd.description, version: reportedVersion(sinkCmd) },
     data: {},
     metrics: [],
     targets: [],

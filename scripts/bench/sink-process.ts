@@ -17,9 +17,12 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface SinkCommand {
   launch: Exclude<SinkLaunch, 'auto'>;
-  /** Program and arguments before `run --config <file>`. */
-  command: string[];
   description: string;
+  /** The archive's `bin/databend-sink`, run as is unless node options are needed. */
+  launcher?: string;
+  /** The script node runs (with `preArgs` before it): the archive's bundle, build/ or src/. */
+  script: string;
+  preArgs: string[];
 }
 
 function newestArchive(): string | null {
@@ -45,19 +48,41 @@ function findFile(dir: string, relative: string): string | null {
   return null;
 }
 
-/** Resolves the launch mode to a command; builds `build/` first for `build`. */
+/** The sink of an unpacked archive folder (its launcher, and its bundle for node options). */
+export function archiveSinkCommand(folder: string, description: string): SinkCommand {
+  const launcher = findFile(folder, path.join('bin', 'databend-sink'));
+  const script = findFile(folder, path.join('lib', 'databend-sink.js'));
+  if (!launcher || !script) throw new Error(`${folder} has no bin/databend-sink and lib/databend-sink.js`);
+  return { launch: 'archive', launcher, script, preArgs: [], description };
+}
+
+/** The sink from src/ through tsx. */
+export function sourceSinkCommand(): SinkCommand {
+  return { launch: 'source', script: path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), preArgs: ['--import', 'tsx'], description: 'node --import tsx src/cli/main.ts' };
+}
+
+function hasPackageScript(name: string): boolean {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return pkg.scripts?.[name] !== undefined;
+}
+
+/**
+ * Resolves the launch mode to a command, building first unless `skipBuild`: `npm run package-plugin`
+ * for the archive (so that it holds the current sources), `tsc -p tsconfig.build.json` for build/.
+ * `auto` is the archive where the project can package one, else build/.
+ */
 export function sinkCommand(launch: SinkLaunch, options: { skipBuild?: boolean } = {}): SinkCommand {
-  const archive = newestArchive();
-  const mode = launch === 'auto' ? (archive ? 'archive' : 'build') : launch;
+  const mode = launch === 'auto' ? (hasPackageScript('package-plugin') || newestArchive() ? 'archive' : 'build') : launch;
   switch (mode) {
     case 'archive': {
+      if (!options.skipBuild && hasPackageScript('package-plugin')) execFileSync('npm', ['run', '--silent', 'package-plugin'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      const archive = newestArchive();
       if (!archive) throw new Error('--sink archive: no dist/*.zip (run npm run package-plugin)');
       const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sink-archive-'));
+      process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
       execFileSync('unzip', ['-q', archive, '-d', folder]);
-      const bin = findFile(folder, path.join('bin', 'databend-sink'));
-      if (!bin) throw new Error(`${archive} has no bin/databend-sink`);
-      fs.chmodSync(bin, 0o755);
-      return { launch: 'archive', command: [bin], description: `bin/databend-sink from ${path.basename(archive)}` };
+      const built = new Date(fs.statSync(archive).mtimeMs).toISOString();
+      return archiveSinkCommand(folder, `bin/databend-sink from the unpacked ${path.relative(REPO_ROOT, archive)} (built ${built})`);
     }
     case 'build': {
       // BENCH_BUILD_DIR: another compiled tree (e.g. a copy of build/ from before a change, for A/B runs).
@@ -65,16 +90,13 @@ export function sinkCommand(launch: SinkLaunch, options: { skipBuild?: boolean }
       if (!options.skipBuild && !process.env.BENCH_BUILD_DIR) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
       return {
         launch: 'build',
-        command: [process.execPath, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(buildDir, 'src', 'cli', 'main.js')],
-        description: process.env.BENCH_BUILD_DIR ? `node ${path.relative(REPO_ROOT, buildDir) || buildDir}/src/cli/main.js (BENCH_BUILD_DIR)` : 'node build/src/cli/main.js (npm run build)',
+        script: path.join(buildDir, 'src', 'cli', 'main.js'),
+        preArgs: [],
+        description: process.env.BENCH_BUILD_DIR ? `node ${buildDir}/src/cli/main.js (BENCH_BUILD_DIR)` : 'node build/src/cli/main.js (npm run build)',
       };
     }
     case 'source':
-      return {
-        launch: 'source',
-        command: [process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts')],
-        description: 'node --import tsx src/cli/main.ts',
-      };
+      return sourceSinkCommand();
   }
 }
 
@@ -192,15 +214,26 @@ export interface ConnectorConfig {
   config: Record<string, string>;
 }
 
-/** `nodeArgs` (e.g. --cpu-prof, which NODE_OPTIONS does not take) need a node-launched sink (build, source). */
+/** What the sink under benchmark says its version is. */
+export function reportedVersion(sink: SinkCommand): string {
+  const [program, ...args] = sink.launcher ? [sink.launcher] : [process.execPath, ...sink.preArgs, sink.script];
+  try {
+    return execFileSync(program, [...args, '--version'], { encoding: 'utf8', cwd: REPO_ROOT }).trim();
+  } catch (err) {
+    return `unknown (${(err as Error).message.split('\n')[0]})`;
+  }
+}
+
+/**
+ * Starts the sink with a connector config. `nodeArgs` (e.g. --cpu-prof, which NODE_OPTIONS does not
+ * take; BENCH_NODE_ARGS adds more) make node run the script directly, also for the archive.
+ */
 export function startSink(sink: SinkCommand, config: ConnectorConfig, options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): SinkRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sink-'));
   const file = path.join(dir, 'connector.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  const [program, ...args] = sink.command;
-  const nodeArgs = options.nodeArgs ?? [];
-  if (nodeArgs.length > 0 && sink.launch === 'archive') throw new Error(`node options ${nodeArgs.join(' ')} need --sink build or --sink source`);
-  args.unshift(...nodeArgs);
+  const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(options.nodeArgs ?? [])];
+  const [program, ...args] = sink.launcher && nodeArgs.length === 0 ? [sink.launcher] : [process.execPath, ...nodeArgs, ...sink.preArgs, sink.script];
   const env = { ...process.env, ...options.env };
   const child: ChildProcess = spawn(program, [...args, 'run', '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: REPO_ROOT });
   if (child.pid === undefined) throw new Error(`cannot start ${program}`);

@@ -1,0 +1,48 @@
+/**
+ * The benchmark's smoke size, run in-process against this run's services and with the sink under
+ * test (the archive, or src/ for `source`/`inprocess`), so that `npm run bench` cannot rot: every
+ * scenario must run and report numbers. Its figures are not checked — they mean nothing on a CI
+ * machine running other tests — and the targets are the full benchmark's business (docs/benchmarks.md).
+ */
+import * as path from 'node:path';
+import { acquireLease, type EnvironmentLease } from '../harness/environment-faults';
+import { runEnvironment } from '../jest/run-environment';
+import { sinkSpec } from '../sink-under-test/select-sink';
+import { runBench } from '../../scripts/bench/bench';
+import { parseBenchOptions, SCENARIOS } from '../../scripts/bench/bench-options';
+import { formatReport, writeReport } from '../../scripts/bench/report';
+import { archiveSinkCommand, REPO_ROOT, sourceSinkCommand, type SinkCommand } from '../../scripts/bench/sink-process';
+
+const spec = sinkSpec();
+const sink: SinkCommand | null = spec.archive
+  ? archiveSinkCommand(spec.archive.folder, `${spec.description} (the conformance run's archive)`)
+  : spec.kind === 'source' || spec.kind === 'inprocess'
+    ? sourceSinkCommand()
+    : null;
+
+describe('benchmark smoke (npm run bench -- --size smoke)', () => {
+  const run = runEnvironment();
+  let lease: EnvironmentLease | undefined;
+  // Services shared with the other scenarios: none may be stopped by a fault scenario meanwhile.
+  beforeAll(async () => {
+    if (sink) lease = await acquireLease(run, 'shared');
+  }, 600_000);
+  afterAll(() => lease?.release());
+
+  (sink ? it : it.skip)(
+    `runs every scenario against the run's services${sink ? '' : ' — not applicable: the sink under test is not this project’s'}`,
+    async () => {
+      const options = parseBenchOptions(['--size', 'smoke', '--no-build', '--out', 'reports/bench-smoke.json']);
+      const log: string[] = [];
+      const report = await runBench(options, { name: run.name, endpoints: run.endpoints, versions: run.versions }, (m) => log.push(m), sink as SinkCommand);
+      writeReport(report, path.join(REPO_ROOT, options.out));
+      if (report.errors.length > 0) throw new Error(`${formatReport(report)}\n\n${log.join('\n')}`);
+      expect(Object.keys(report.runs).sort()).toEqual(['append', 'consume-only', 'converter', 'direct-load', 'evolution', 'latency', 'upsert']);
+      expect(report.metrics.every((m) => m.summary.runs.length === options.runs && Number.isFinite(m.summary.median))).toBe(true);
+      // Every target of every scenario is evaluated (met or not).
+      expect(report.targets).toHaveLength(8);
+      expect(options.only).toEqual([...SCENARIOS]);
+    },
+    300_000,
+  );
+});
