@@ -95,6 +95,12 @@ type Event =
   | { kind: 'row'; record: SinkRecord; compiled: Compiled; row: EncodedRow; keyId: string | null; index: number }
   | { kind: 'delete'; record: SinkRecord; compiled: Compiled; keyId: string; keys: string[]; index: number };
 
+/** A topic's table, and its identity within a batch. */
+interface TargetTable {
+  ref: TableRef;
+  id: string;
+}
+
 interface TableEvents {
   table: TableRef;
   events: Event[];
@@ -114,10 +120,12 @@ function keyValue(record: SinkRecord, column: ColumnSpec): Value | undefined {
 /** Plans batches for one connector config; caches compiled shapes by schema identity across batches. */
 export class BatchPlanner {
   private readonly tableFor: (topic: string) => TableRef;
-  private readonly tables = new Map<string, TableRef>();
+  private readonly tables = new Map<string, TargetTable>();
   private readonly ctx: EncoderContext;
   private readonly cache = new WeakMap<Schema, WeakMap<Schema, Compiled>>();
   private readonly needsKeys: boolean;
+  /** The last schema pair compiled: consecutive records of a batch mostly share it. */
+  private last: { key: Schema; value: Schema; compiled: Compiled } | null = null;
 
   constructor(private readonly options: BatchPlanOptions) {
     this.tableFor = compileTableNameFormat(options.tableNameFormat);
@@ -125,10 +133,11 @@ export class BatchPlanner {
     this.needsKeys = options.insertMode !== 'insert' || options.deleteEnabled;
   }
 
-  private table(topic: string): TableRef {
+  private table(topic: string): TargetTable {
     let t = this.tables.get(topic);
     if (!t) {
-      t = this.tableFor(topic);
+      const ref = this.tableFor(topic);
+      t = { ref, id: `${ref.database ?? ''}\u0000${ref.table}` };
       this.tables.set(topic, t);
     }
     return t;
@@ -137,6 +146,14 @@ export class BatchPlanner {
   private compile(key: Schema | null, value: Schema | null): Compiled {
     const k = key ?? NO_SCHEMA;
     const v = value ?? NO_SCHEMA;
+    const last = this.last;
+    if (last !== null && last.key === k && last.value === v) return last.compiled;
+    const compiled = this.compileNew(k, v, key, value);
+    this.last = { key: k, value: v, compiled };
+    return compiled;
+  }
+
+  private compileNew(k: Schema, v: Schema, key: Schema | null, value: Schema | null): Compiled {
     let inner = this.cache.get(k);
     if (!inner) {
       inner = new WeakMap();
@@ -178,11 +195,10 @@ export class BatchPlanner {
         continue;
       }
       const table = this.table(record.topic);
-      const tableKey = `${table.database ?? ''}\u0000${table.table}`;
-      let te = byTable.get(tableKey);
+      let te = byTable.get(table.id);
       if (!te) {
-        te = { table, events: [] };
-        byTable.set(tableKey, te);
+        te = { table: table.ref, events: [] };
+        byTable.set(table.id, te);
       }
       try {
         if (record.value === null) {
@@ -234,14 +250,15 @@ export class BatchPlanner {
       op.records.push(d.record);
     }
 
-    const writeOps = new Map<string, WriteOperation>();
+    // By form, then group key (a flat string held by the compiled shape: its hash is computed once).
+    const writeOps = { csv: new Map<string, WriteOperation>(), sql: new Map<string, WriteOperation>() };
     const add = (e: Extract<Event, { kind: 'row' }>, groupKey: string) => {
       const { form, fields } = e.row;
-      const key = `${groupKey}\u0004${form}`;
-      let op = writeOps.get(key);
+      const ops = writeOps[form];
+      let op = ops.get(groupKey);
       if (!op || (form === 'sql' && op.rows.length >= SQL_ROWS_PER_OPERATION)) {
         op = { kind: mode, table: te.table, shape: e.compiled.shape, form, rows: [], records: [] };
-        writeOps.set(key, op);
+        ops.set(groupKey, op);
         plan.operations.push(op);
       }
       op.rows.push(fields);

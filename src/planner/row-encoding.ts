@@ -80,13 +80,15 @@ export function compileRowEncoder(shape: TableShape, ctx: EncoderContext): RowEn
   const sqlEncoders: Encoder[] = csvTests.length > 0 ? shape.columns.map((c) => sqlEncoder(c.schema, ctx)) : csvEncoders;
   const required = shape.columns.map((c) => !c.nullable);
   const names = shape.columns.map((c) => c.name);
-  return (record) => {
-    const form: RowForm = csvTests.some(({ get, cannotHold }) => {
+  const formOf = (record: SinkRecord): RowForm => {
+    for (const { get, cannotHold } of csvTests) {
       const v = get(record);
-      return v !== null && v !== undefined && cannotHold(v);
-    })
-      ? 'sql'
-      : 'csv';
+      if (v !== null && v !== undefined && cannotHold(v)) return 'sql';
+    }
+    return 'csv';
+  };
+  return (record) => {
+    const form: RowForm = csvTests.length === 0 ? 'csv' : formOf(record);
     const encoders = form === 'csv' ? csvEncoders : sqlEncoders;
     const row: Row = new Array(n);
     let i = 0;
