@@ -12,28 +12,30 @@ interface Poison {
 
 /**
  * errors.tolerance=all with a dead-letter topic and context headers (sink.md §5): three records no
- * converter can read, one whose date lies outside Databend's DATE range, and two that decode but
- * that Databend itself rejects (NULL for a NOT NULL column of a table the user created) all land in
+ * converter can read, one whose date lies outside Databend's DATE range, and three that decode but
+ * hold NULL for a NOT NULL column of a table the user created (two in an INT column, which Databend
+ * would reject; one in a VARCHAR column, which a CSV load would store as the text `\N`) all land in
  * the DLQ with their original key, value and headers plus Kafka Connect's `__connect.errors.*`
- * headers. The Databend rejections sit in one batch with the good records, so the sink must find
- * them and write every other record exactly once. Offsets end up committed to the end, and no
- * secret of the config reaches the DLQ or the log.
+ * headers, the NULLs with a message naming the column. They sit in one batch with the good
+ * records, which are written exactly once. Offsets end up committed to the end, and no secret of
+ * the config reaches the DLQ or the log.
  */
 scenario('errors.poison-dlq', (s) => {
   s.it('poison records go to the DLQ with context headers; every other record is written once', async () => {
     const topic = await s.createTopic('readings');
     const dlq = s.name('dlq');
     const avro = await PoisonedAvroTopic.register(s, topic);
-    // A user-made table: `qty` NOT NULL although the schema lets it be null; the sink cannot add NOT NULL checks of its own.
-    await s.db.exec(`CREATE TABLE "${s.database}"."${topic}" (id BIGINT NULL, name VARCHAR NULL, qty INT NOT NULL, day DATE NULL)`);
+    // A user-made table: `qty` and `note` NOT NULL although the schema lets them be null.
+    await s.db.exec(`CREATE TABLE "${s.database}"."${topic}" (id BIGINT NULL, name VARCHAR NULL, qty INT NOT NULL, day DATE NULL, note VARCHAR NOT NULL)`);
 
-    const nullQty = (id: number) => avro.reading({ id, name: `r${id}`, qty: null, day: null });
+    const nullQty = (id: number) => avro.reading({ id, name: `r${id}`, qty: null, day: null, note: `n${id}` });
     const poisons: Poison[] = [
       { offset: 3, what: 'bad magic byte', stage: 'VALUE_CONVERTER', value: (id) => avro.badMagicByte(id) },
       { offset: 7, what: 'unknown schema id', stage: 'VALUE_CONVERTER', value: (id) => avro.unknownSchemaId(id) },
       { offset: 11, what: 'truncated Avro body', stage: 'VALUE_CONVERTER', value: (id) => avro.truncatedBody(id) },
       { offset: 15, what: 'NULL for a NOT NULL column', stage: 'TASK_PUT', value: nullQty },
-      { offset: 18, what: 'date beyond 9999-12-31', stage: 'TASK_PUT', value: (id) => avro.reading({ id, name: `r${id}`, qty: id, day: 3_000_000 }) },
+      { offset: 18, what: 'date beyond 9999-12-31', stage: 'TASK_PUT', value: (id) => avro.reading({ id, name: `r${id}`, qty: id, day: 3_000_000, note: `n${id}` }) },
+      { offset: 20, what: 'NULL for a VARCHAR NOT NULL column', stage: 'TASK_PUT', value: (id) => avro.reading({ id, name: `r${id}`, qty: id, day: null, note: null }) },
       { offset: 22, what: 'another NULL for a NOT NULL column', stage: 'TASK_PUT', value: nullQty },
     ];
     const total = 24;
@@ -44,7 +46,7 @@ scenario('errors.poison-dlq', (s) => {
       const poison = poisons.find((p) => p.offset === offset);
       if (!poison) {
         goodIds.push(String(id));
-        messages.push({ key: String(id), value: await avro.reading({ id, name: `r${id}`, qty: id, day: 19_000 + id }) });
+        messages.push({ key: String(id), value: await avro.reading({ id, name: `r${id}`, qty: id, day: 19_000 + id, note: `n${id}` }) });
         continue;
       }
       messages.push({ key: `poison-${offset}`, value: await poison.value(id), headers: { 'trace-id': `trace-${offset}` } });
@@ -71,6 +73,8 @@ scenario('errors.poison-dlq', (s) => {
     const [[count, distinct]] = await s.query(`SELECT count(*)::String, count(DISTINCT id)::String FROM "${topic}"`);
     expect([count, distinct]).toEqual([String(goodIds.length), String(goodIds.length)]);
     expect((await s.query(`SELECT id::String AS id_text FROM "${topic}" ORDER BY id`)).map(([id]) => id)).toEqual(goodIds);
+    // No NULL became text in the NOT NULL string column.
+    expect(await s.query(`SELECT id::String, note FROM "${topic}" WHERE note <> concat('n', id::String) ORDER BY id`)).toEqual([]);
 
     const deadLetters = await s.readTopic(dlq, poisons.length);
     const dlqSize = Object.values(await s.endOffsets(dlq)).reduce((sum, end) => sum + Number(end), 0);
@@ -94,6 +98,19 @@ scenario('errors.poison-dlq', (s) => {
         '__connect.errors.stage': poison.stage,
         '__connect.errors.exception.class.name': expect.stringMatching(/\S/),
         '__connect.errors.exception.message': expect.stringMatching(/\S/),
+      });
+    }
+
+    // The sink itself refuses a NULL for a NOT NULL column, naming the column (not a Databend message).
+    for (const [offset, column] of [
+      [15, 'qty'],
+      [20, 'note'],
+      [22, 'qty'],
+    ] as const) {
+      expect({ offset, ...byOffset.get(String(offset))!.headers }).toMatchObject({
+        offset,
+        '__connect.errors.exception.class.name': 'SinkError.VALUE_OUT_OF_RANGE',
+        '__connect.errors.exception.message': expect.stringContaining(`column "${column}" is NOT NULL but the record's value is null`),
       });
     }
 

@@ -8,7 +8,8 @@ import { jsonFixtureLines } from '../support/json-fixture';
  * integer → BIGINT (exact beyond 2^53), other number → DOUBLE, bool → BOOLEAN, string → VARCHAR,
  * object and array → VARIANT holding the JSON. JSON null and missing members are NULL, never ''.
  * A member that was null so far gets its column once it has a value; a member that appears in a
- * later record adds a column (auto.evolve, §4) while earlier rows stay NULL.
+ * later record adds a column (auto.evolve, §4) while earlier rows stay NULL. A record with no typed
+ * member (`{}`, every member null) still is a row, NULL in every column.
  */
 scenario('json.schemaless', (s) => {
   let topic: string;
@@ -82,5 +83,17 @@ scenario('json.schemaless', (s) => {
       // An integer in a DOUBLE column; an array where objects were.
       ['4', 'new', '2', 'late', '[1,{"k":"v"}]'],
     ]);
+  });
+
+  s.it('a record with no typed member ({}, only nulls) is a row of NULLs', async () => {
+    await s.produce(topic, [
+      { key: 'empty', value: '{}' },
+      { key: 'nulls', value: '{"name":null,"obj":null,"unknown":null}' },
+    ]);
+    await caughtUp(s, running, config, topic);
+    expect(await s.query(`SELECT count(*)::String FROM "${topic}"`)).toEqual([['6']]);
+    const allNull = `${columns.map(([name]) => `"${name}" IS NULL`).join(' AND ')} AND extra IS NULL`;
+    expect(await s.query(`SELECT count(*)::String FROM "${topic}" WHERE ${allNull}`)).toEqual([['2']]);
+    expect((await s.columns(topic)).map(([name]) => name)).not.toContain('unknown');
   });
 });

@@ -9,6 +9,8 @@ export interface Reading {
   name: string;
   qty: number | null;
   day: number | null;
+  /** Absent: null. */
+  note?: string | null;
 }
 
 /**
@@ -27,7 +29,7 @@ export class PoisonedAvroTopic {
 
   /** A fresh buffer on every call, so the spoilers below may change it in place. */
   reading(value: Reading): Promise<Buffer> {
-    return this.s.encode(this.schemaId, value);
+    return this.s.encode(this.schemaId, { ...value, note: value.note ?? null });
   }
 
   /** A valid record whose first byte is 1 instead of the magic byte 0. */

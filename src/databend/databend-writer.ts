@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
 import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
 import { encodeCsv, encodeSqlValues } from '../planner/row-encoding';
+import { fitToTable } from '../planner/table-fit';
 import type { SinkRecord } from '../record/sink-record';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../task/sink-task';
 import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
@@ -51,21 +52,26 @@ export class DatabendWriter implements RecordWriter {
     const plan = this.planner.plan(records);
     const failures: RecordFailure[] = [...plan.failed];
     const executed = await this.pool.with(async (session) => {
-      const unfit = new Set<Operation>();
+      const operations: Operation[] = [];
       for (const op of plan.operations) {
-        if (op.kind === 'delete') continue;
+        if (op.kind === 'delete') {
+          operations.push(op);
+          continue;
+        }
         try {
           await this.tables.ensure(session, op.table, op.shape);
         } catch (err) {
           if (!(err instanceof SinkError) || !err.isRecordError) throw err;
-          unfit.add(op);
           for (const record of op.records) failures.push({ record, error: err.at(record) });
+          continue;
         }
+        // The table may say more than the record schemas (NOT NULL columns of a user-made table).
+        const fit = fitToTable(op, this.tables.columnsOf(op.table), { quoting: this.config.quoteIdentifiers, tableName: this.tables.describe(op.table) });
+        for (const { record, error } of fit.refused) failures.push({ record, error: error.at(record) });
+        if (fit.op) operations.push(fit.op);
       }
       if (options.stopAtFirstFailure && failures.length > 0) return false;
-      for (const op of plan.operations) {
-        if (!unfit.has(op)) failures.push(...(await this.execute(session, op)));
-      }
+      for (const op of operations) failures.push(...(await this.execute(session, op)));
       return true;
     });
     if (!executed) return [...failures, ...(await this.write(beforeFirstFailure(records, failures), options))];

@@ -53,6 +53,11 @@ export class TableManager {
     shapes.add(shape);
   }
 
+  /** The table's columns as last read (after `ensure`, which reads them when unknown). */
+  columnsOf(table: TableRef): readonly ExistingColumn[] {
+    return this.columns.get(this.id(table)) ?? [];
+  }
+
   /** Forgets what is known about a table (after a statement on it failed in a way metadata may explain). */
   invalidate(table: TableRef): void {
     this.columns.delete(this.id(table));
@@ -102,7 +107,7 @@ export class TableManager {
     return qualifiedName(table.database ?? this.config.connection.database, table.table, 'always');
   }
 
-  private describe(table: TableRef): string {
+  describe(table: TableRef): string {
     return `${table.database ?? this.config.connection.database}.${table.table}`;
   }
 }

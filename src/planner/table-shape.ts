@@ -12,7 +12,8 @@
  * Key columns are NOT NULL, all others nullable. fields.whitelist restricts the non-key value fields.
  * A value field whose name equals a key column's is not repeated (the key's value is written).
  * A non-key value field of UNTYPED_NULL_SCHEMA (a schemaless JSON null) is no column: its type is
- * unknown, and leaving the column out of the row writes NULL where the table has it.
+ * unknown, and leaving the column out of the row writes NULL where the table has it (table-fit.ts:
+ * a NOT NULL column refuses such a record; a record left with no column is written as NULLs).
  * A tombstone (value schema null) yields the key columns only.
  * Column names keep the field's exact case.
  */
