@@ -188,12 +188,20 @@ export class SinkTask {
     }
     if (this.dlq) {
       const dlq = this.dlq;
-      await withRetries('writing to the dead-letter topic', this.options.retry, () => dlq.report(raw, error, stage), () => undefined);
+      await withRetries('writing to the dead-letter topic', this.options.retry, () => dlq.report(raw, error, stage), (attempt, retryError) =>
+        this.log.warn(
+          { attempt, maxRetries: this.options.retry.maxRetries, code: retryError.code, err: retryError.message, topic: raw.topic, partition: raw.partition, offset: raw.offset },
+          'dead-letter topic unavailable, retrying',
+        ),
+      );
     }
   }
 
   private async commitUpTo(record: RawRecord, next: bigint): Promise<void> {
-    await withRetries('committing offsets', this.options.retry, () => this.source.commit([{ topic: record.topic, partition: record.partition, offset: next.toString() }]), () => undefined);
+    const offset = next.toString();
+    await withRetries('committing offsets', this.options.retry, () => this.source.commit([{ topic: record.topic, partition: record.partition, offset }]), (attempt, error) =>
+      this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message, topic: record.topic, partition: record.partition, offset }, 'offset commit failed, retrying'),
+    );
   }
 
   private fail(error: Error): void {
