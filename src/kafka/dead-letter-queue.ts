@@ -1,5 +1,6 @@
 import { Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
 import { SinkError } from '../errors';
+import { kafkaAuthenticationError } from './kafka-authentication-error';
 import type { RawRecord } from './record-source';
 
 /** Where in the pipeline a record failed, with Kafka Connect's stage names. */
@@ -73,6 +74,8 @@ export class KafkajsDeadLetterQueue implements DeadLetterQueue {
       const producer = await this.connected();
       await producer.send({ topic: this.options.topic, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
     } catch (err) {
+      const refused = kafkaAuthenticationError(err, this.options.brokers, this.options.security);
+      if (refused) throw refused;
       throw new SinkError('KAFKA_UNAVAILABLE', `writing to the dead-letter topic ${this.options.topic} failed: ${(err as Error).message}`, undefined, { cause: err });
     }
   }

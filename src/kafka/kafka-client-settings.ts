@@ -28,17 +28,19 @@ export interface JaasCredentials {
 }
 
 /**
- * Parses `<LoginModule> required key="value" key2=value2;`. Values may be quoted with escapes.
- * Errors never repeat the line itself: it carries a secret.
+ * Parses `<LoginModule> required key="value" key2='value2' key3=value3;`. As in Java's JAAS parser,
+ * values may be double- or single-quoted (Confluent Cloud's client snippets use single quotes),
+ * with backslash escapes inside the quotes. Errors never repeat the line itself: it carries a secret.
  */
 export function parseJaasConfig(jaas: string): JaasCredentials {
   const match = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\s+([\s\S]*?);?\s*$/.exec(jaas);
   if (!match) throw new KafkaSettingsError('sasl.jaas.config', 'expected "<LoginModule> required username=\\"…\\" password=\\"…\\";"');
   const options: Record<string, string> = {};
-  const optionPattern = /([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]+))/g;
+  const optionPattern = /([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s;"']+))/g;
   let m: RegExpExecArray | null;
   while ((m = optionPattern.exec(match[3])) !== null) {
-    options[m[1]] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+    const quoted = m[2] ?? m[3];
+    options[m[1]] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : m[4];
   }
   const missing = ['username', 'password'].filter((k) => options[k] === undefined);
   if (missing.length > 0) throw new KafkaSettingsError('sasl.jaas.config', `missing ${missing.join(' and ')} in the login module options`);

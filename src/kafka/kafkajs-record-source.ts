@@ -1,6 +1,7 @@
 import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
 import type { ConsumerTuning } from './kafka-client-settings';
+import { kafkaAuthenticationError } from './kafka-authentication-error';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from './record-source';
 
 /** kafkajs errors after which the consumer must rejoin its group (kafkajs rejoins when eachBatch throws them). */
@@ -76,7 +77,8 @@ export class KafkajsRecordSource implements RecordSource {
     const crashed = new Promise<never>((_, reject) => {
       this.consumer.on(this.consumer.events.CRASH, (event) => {
         if (!event.payload.restart) {
-          reject(new SinkError('KAFKA_UNAVAILABLE', `Kafka consumer stopped: ${event.payload.error.message}`, undefined, { cause: event.payload.error }));
+          const { error } = event.payload;
+          reject(this.authenticationError(error) ?? new SinkError('KAFKA_UNAVAILABLE', `Kafka consumer stopped: ${error.message}`, undefined, { cause: error }));
         }
       });
     });
@@ -86,7 +88,7 @@ export class KafkajsRecordSource implements RecordSource {
       const topics: (string | RegExp)[] = this.options.topics ?? [this.options.topicsRegex as RegExp];
       await this.consumer.subscribe({ topics, fromBeginning: true });
     } catch (err) {
-      throw new SinkError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')}: ${(err as Error).message}`, undefined, { cause: err });
+      throw this.authenticationError(err) ?? new SinkError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')}: ${(err as Error).message}`, undefined, { cause: err });
     }
     await this.consumer.run({
       autoCommit: false,
@@ -130,6 +132,10 @@ export class KafkajsRecordSource implements RecordSource {
       },
     });
     await Promise.race([this.stopped, crashed]);
+  }
+
+  private authenticationError(err: unknown): SinkError | undefined {
+    return kafkaAuthenticationError(err, this.options.brokers, this.options.security);
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
