@@ -6,11 +6,17 @@ import { selectEnvironment } from './select-environment';
 
 async function main(): Promise<void> {
   const env = await (await selectEnvironment()).start();
-  const { kafka, schemaRegistry, databend } = env.endpoints;
+  const { kafka, kafkaSecured, schemaRegistry, databend } = env.endpoints;
   process.stdout.write(
     [
       `environment:      ${env.name}`,
       `kafka bootstrap:  ${kafka.bootstrapServers.join(',')}  (${env.versions.kafka})`,
+      ...(kafkaSecured
+        ? [
+            `kafka SASL_SSL:   ${kafkaSecured.bootstrapServers.join(',')}  (ssl.truststore.location=${kafkaSecured.caPemFile})`,
+            ...kafkaSecured.users.map((u) => `  ${u.mechanism.padEnd(14)} ${u.username} / ${u.password}`),
+          ]
+        : []),
       `schema registry:  ${schemaRegistry.url}  (${env.versions['schema-registry']})`,
       `databend dsn:     ${databend.dsn}  (${env.versions.databend})`,
       ...env.timings.map((t) => `  ${t.service}: ${t.cold ? `cold install ${(t.installMs / 1000).toFixed(1)} s, ` : ''}start ${(t.startMs / 1000).toFixed(1)} s`),

@@ -12,6 +12,29 @@ export interface KafkaEndpoint {
   clientSettings: Record<string, string>;
 }
 
+export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+/** A Kafka user and the SASL mechanism the broker knows it by. */
+export interface KafkaUser {
+  mechanism: SaslMechanism;
+  username: string;
+  password: string;
+}
+
+/**
+ * A second, authenticated listener of the same cluster: SASL over TLS, as Confluent Cloud offers
+ * it. Scenarios use it only to prove a sink's Kafka security settings; everything else goes
+ * through `Endpoints.kafka`.
+ */
+export interface SecuredKafkaEndpoint {
+  /** Brokers of the SASL_SSL listener (`security.protocol=SASL_SSL`). */
+  bootstrapServers: string[];
+  /** PEM file of the certificate the listener's certificate is trusted by (`ssl.truststore.location`); it names the broker host. */
+  caPemFile: string;
+  /** One user per SASL mechanism the listener accepts. */
+  users: KafkaUser[];
+}
+
 export interface SchemaRegistryEndpoint {
   url: string;
   /** `user:password` for basic auth, when the registry needs it. */
@@ -30,6 +53,8 @@ export interface DatabendEndpoint {
 
 export interface Endpoints {
   kafka: KafkaEndpoint;
+  /** Present where the environment runs an authenticated Kafka listener of its own (local). */
+  kafkaSecured?: SecuredKafkaEndpoint;
   schemaRegistry: SchemaRegistryEndpoint;
   databend: DatabendEndpoint;
 }

@@ -28,7 +28,7 @@ export function scenario(id: string, body: (s: ScenarioContext) => void): void {
       hardKill: sink.isProcess,
       archive: spec.archive !== undefined,
       environmentFaults: run.supportsFaults,
-      environmentAuth: run.endpoints.kafka.clientSettings['sasl.mechanism'] !== undefined && run.endpoints.schemaRegistry.basicAuthUserInfo !== undefined,
+      environmentAuth: run.endpoints.kafkaSecured !== undefined,
     };
     const unmet = unmetRequirements(entry.requires, sink.capabilities, facts);
     if (unmet.length > 0) {

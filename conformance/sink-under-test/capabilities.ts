@@ -25,7 +25,7 @@ export interface RunFacts {
   archive: boolean;
   /** The environment can stop and restart services. */
   environmentFaults: boolean;
-  /** The environment's services require credentials (SASL, basic auth, a Databend password). */
+  /** The environment offers an authenticated Kafka listener (`Endpoints.kafkaSecured`: SASL_SSL with known users). */
   environmentAuth: boolean;
 }
 

@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, Partitioners } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaClient } from '../../clients/kafka';
 import { schemaRegistryClient } from '../../clients/schema-registry';
-import type { KafkaEndpoint, SchemaRegistryEndpoint } from '../environment';
-import { createKafkaRuntime, kafkaRuntime } from './kafka-runtime';
+import { kafkaSecurity } from '../../../src/kafka/kafka-client-settings';
+import { runEnvironment } from '../../jest/run-environment';
+import type { KafkaEndpoint, KafkaUser, SchemaRegistryEndpoint, SecuredKafkaEndpoint } from '../environment';
+import { createKafkaRuntime, kafkaRuntime, type LocalKafkaEndpoint } from './kafka-runtime';
 import type { LocalContext, RunningLocalService } from './local-service';
 import { reapOrphans, ServiceStartError } from './managed-process';
 import { portInUse } from './ports';
@@ -42,13 +44,15 @@ const userIdAsString = { ...userV1, fields: [{ name: 'id', type: 'string' }, use
 
 let kafkaEndpoint: KafkaEndpoint;
 let registryEndpoint: SchemaRegistryEndpoint;
-let kafka: RunningLocalService<KafkaEndpoint> | undefined;
+let securedEndpoint: SecuredKafkaEndpoint | undefined;
+let kafka: RunningLocalService<LocalKafkaEndpoint> | undefined;
 let registry: RunningLocalService<SchemaRegistryEndpoint> | undefined;
 
 beforeAll(async () => {
   if (reuse) {
     kafkaEndpoint = { bootstrapServers: process.env.CONFORMANCE_KAFKA_BOOTSTRAP!.split(','), clientSettings: {} };
     registryEndpoint = { url: process.env.CONFORMANCE_SCHEMA_REGISTRY_URL! };
+    securedEndpoint = runEnvironment().endpoints.kafkaSecured;
     return;
   }
   reapOrphans(path.join(CACHE_DIR, 'pids'));
@@ -67,6 +71,7 @@ beforeAll(async () => {
   const failed = [k, r].filter((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed.length > 0) throw new Error(failed.map((f) => (f.reason as Error).message).join('\n'));
   kafkaEndpoint = kafka!.endpoint;
+  securedEndpoint = kafka!.endpoint.secured;
   registryEndpoint = registry!.endpoint;
 }, 900_000);
 
@@ -245,6 +250,63 @@ describe('Kafka with the Schema Registry', () => {
     const config = await fetch(`${registryEndpoint.url}/config`);
     expect(await config.json()).toEqual({ compatibilityLevel: 'BACKWARD' });
   }, 120_000);
+});
+
+/** A client of the SASL_SSL listener with the Java client keys a sink config carries. */
+function securedClient(endpoint: SecuredKafkaEndpoint, user: KafkaUser, overrides: Record<string, string> = {}): Kafka {
+  const module = user.mechanism === 'PLAIN' ? 'org.apache.kafka.common.security.plain.PlainLoginModule' : 'org.apache.kafka.common.security.scram.ScramLoginModule';
+  return new Kafka({
+    clientId: 'conformance-local-secured',
+    brokers: endpoint.bootstrapServers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    ...kafkaSecurity({
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': user.mechanism,
+      'sasl.jaas.config': `${module} required username="${user.username}" password="${user.password}";`,
+      'ssl.truststore.location': endpoint.caPemFile,
+      ...overrides,
+    }),
+  });
+}
+
+// Where the run's environment has no secured listener (containers, external), there is nothing to check.
+const securedOffered = !reuse || runEnvironment().endpoints.kafkaSecured !== undefined;
+
+(securedOffered ? describe : describe.skip)('the SASL_SSL listener', () => {
+  const secured = () => {
+    if (!securedEndpoint) throw new Error('no secured listener');
+    return securedEndpoint;
+  };
+
+  test('one user per mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512', () => {
+    expect(secured().users.map((u) => u.mechanism)).toEqual(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']);
+    expect(fs.readFileSync(secured().caPemFile, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+  });
+
+  test('every user produces and consumes over TLS with the host name checked against the certificate', async () => {
+    const topic = unique('secured');
+    await createTopic(kafkaClient(kafkaEndpoint), topic);
+    for (const user of secured().users) await produce(securedClient(secured(), user), topic, [Buffer.from(user.mechanism)]);
+    for (const user of secured().users) {
+      expect((await consume(securedClient(secured(), user), topic, 3)).map(String).sort()).toEqual(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']);
+    }
+  });
+
+  test('a wrong password is refused with a SASL authentication error, for every mechanism', async () => {
+    for (const user of secured().users) {
+      const admin = securedClient(secured(), { ...user, password: `${user.password}x` }).admin();
+      await expect(admin.connect()).rejects.toMatchObject({ name: 'KafkaJSSASLAuthenticationError' });
+      await admin.disconnect();
+    }
+  });
+
+  test('a client that does not trust the certificate cannot connect', async () => {
+    // Without ssl.truststore.location the system CAs are used: the run's own certificate is not among them.
+    const admin = securedClient(secured(), secured().users[0], { 'ssl.truststore.location': '' }).admin();
+    await expect(admin.connect()).rejects.toThrow(/certificate/i);
+    await admin.disconnect();
+  });
 });
 
 describe('bad cases fail clearly and in bounded time', () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Endpoints, Environment, ServiceName, StartedEnvironment, StartTiming } from '../environment';
 import { databendRuntime } from './databend-runtime';
-import { kafkaRuntime } from './kafka-runtime';
+import { kafkaRuntime, type LocalKafkaEndpoint } from './kafka-runtime';
 import type { LocalContext, LocalService, RunningLocalService } from './local-service';
 import { isAlive, reapOrphans, tailFile } from './managed-process';
 import { schemaRegistryRuntime } from './schema-registry-runtime';
@@ -49,14 +49,15 @@ export class LocalEnvironment implements Environment {
       throw new Error(`local environment did not start:\n${failures.map((f) => String(f.reason?.message ?? f.reason)).join('\n')}`);
     }
     const [kafka, registry, databend] = results.map((r) => (r as PromiseFulfilledResult<RunningLocalService<unknown>>).value) as [
-      RunningLocalService<Endpoints['kafka']>,
+      RunningLocalService<LocalKafkaEndpoint>,
       RunningLocalService<Endpoints['schemaRegistry']>,
       RunningLocalService<Endpoints['databend']>,
     ];
+    const { secured: kafkaSecured, ...plainKafka } = kafka.endpoint;
     const services: Record<ServiceName, RunningLocalService<unknown>> = { kafka, 'schema-registry': registry, databend };
     return {
       name: this.name,
-      endpoints: { kafka: kafka.endpoint, schemaRegistry: registry.endpoint, databend: databend.endpoint },
+      endpoints: { kafka: plainKafka, kafkaSecured, schemaRegistry: registry.endpoint, databend: databend.endpoint },
       versions: { kafka: kafka.version, 'schema-registry': registry.version, databend: databend.version },
       timings,
       supportsFaults: true,
