@@ -266,6 +266,7 @@ describe('connection', () => {
       params: { tenant: 't2', warehouse: 'wh 1' },
       attempts: 3,
       backoffMs: 10000,
+      requestTimeoutMs: 300000,
     });
   });
 

@@ -137,6 +137,14 @@ const CASES: Record<string, Case> = {
       ['ten', /must be an integer/],
     ],
   },
+  'databend.request.timeout.ms': {
+    good: ['1', '300000', '2147483647'],
+    bad: [
+      ['0', /must be between 1 and 2147483647/],
+      ['2147483648', /must be between 1 and 2147483647/],
+      ['5m', /must be an integer/],
+    ],
+  },
   'insert.mode': {
     good: ['insert', 'UPSERT', 'Update'],
     bad: [['merge', /must be one of insert, upsert, update \(case-insensitive\)/]],

@@ -24,6 +24,8 @@ export interface ConverterConfig {
 export interface DatabendConnectionConfig extends DatabendDsn {
   attempts: number;
   backoffMs: number;
+  /** `databend.request.timeout.ms`: longest wait for one Databend call; absent: DEFAULT_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
 }
 
 export interface SinkConfig {

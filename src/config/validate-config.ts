@@ -316,7 +316,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
 
   // Databend connection.
   let connection: SinkConfig['connection'] | undefined;
-  if (ok('connection.url', 'connection.user', 'connection.password', 'connection.database', 'connection.attempts', 'connection.backoff.ms')) {
+  if (ok('connection.url', 'connection.user', 'connection.password', 'connection.database', 'connection.attempts', 'connection.backoff.ms', 'databend.request.timeout.ms')) {
     try {
       const built = buildDatabendDsn({
         url: parseDatabendUrl(str('connection.url') ?? ''),
@@ -325,7 +325,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
         ...(str('connection.database') !== null ? { database: (str('connection.database') as string).trim() } : {}),
         extras,
       });
-      connection = { ...built, attempts: num('connection.attempts'), backoffMs: num('connection.backoff.ms') };
+      connection = { ...built, attempts: num('connection.attempts'), backoffMs: num('connection.backoff.ms'), requestTimeoutMs: num('databend.request.timeout.ms') };
     } catch (err) {
       if (!(err instanceof ConnectionUrlError)) throw err;
       const key = ['connection.ssl', 'connection.sslmode'].find((k) => raw[k] !== undefined) ?? 'connection.url';

@@ -56,6 +56,32 @@ function firstLine(message: string): string {
   return message.split('\n')[0].slice(0, 2000);
 }
 
+/** `databend.request.timeout.ms` when a connection config does not say. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+
+/**
+ * `call`, or a retriable DATABEND_UNAVAILABLE once `timeoutMs` passed without an answer: the driver
+ * has no request timeout, and a Databend that stopped answering (process frozen, network black hole)
+ * would otherwise hold the sink forever. The call itself is not cancelled: it may still complete on
+ * the server (a write retried after a timeout may then be written twice: at-least-once); its late
+ * outcome is dropped.
+ */
+export async function withRequestTimeout<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new SinkError('DATABEND_UNAVAILABLE', `${what}: Databend did not answer within ${timeoutMs} ms (databend.request.timeout.ms)`)),
+      timeoutMs,
+    );
+  });
+  call.catch(() => undefined);
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The few operations the writer and table manager need; data never goes through driver params. */
 export interface DatabendSession {
   exec(sql: string): Promise<number>;
@@ -69,43 +95,54 @@ export interface DatabendSession {
   close(): Promise<void>;
 }
 
-class DriverSession implements DatabendSession {
-  constructor(private readonly conn: DriverConnection) {}
+/** The driver calls a session makes (a subset of databend-driver's Connection). */
+export type DriverCalls = Pick<DriverConnection, 'exec' | 'queryAll' | 'loadFile' | 'close'>;
+
+/** Every call bounded by `timeoutMs` (`withRequestTimeout`). Exported for tests. */
+export class DriverSession implements DatabendSession {
+  constructor(
+    private readonly conn: DriverCalls,
+    private readonly timeoutMs: number,
+  ) {}
 
   async exec(sql: string): Promise<number> {
     try {
-      return await this.conn.exec(sql);
+      return await withRequestTimeout(this.conn.exec(sql), this.timeoutMs, 'statement failed');
     } catch (err) {
-      throw classifyDriverError(err, 'statement failed');
+      throw err instanceof SinkError ? err : classifyDriverError(err, 'statement failed');
     }
   }
 
   async query(sql: string): Promise<(string | null)[][]> {
     try {
-      const rows = await this.conn.queryAll(sql);
+      const rows = await withRequestTimeout(this.conn.queryAll(sql), this.timeoutMs, 'query failed');
       return rows.map((row) => row.values().map((v: unknown) => (v === null || v === undefined ? null : String(v))));
     } catch (err) {
-      throw classifyDriverError(err, 'query failed');
+      throw err instanceof SinkError ? err : classifyDriverError(err, 'query failed');
     }
   }
 
   // The driver's streamLoad(rows) cannot tell an empty string or the text \N from NULL (it leaves
   // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
+  // The file is removed once the driver is done with it (after a timeout too, not while it reads).
   async loadCsv(sql: string, csv: string): Promise<number> {
     const file = path.join(os.tmpdir(), `databend-sink-${process.pid}-${randomUUID()}.csv`);
     await fs.writeFile(file, csv);
+    const load = this.conn.loadFile(sql, file);
+    void load.then(
+      () => fs.rm(file, { force: true }),
+      () => fs.rm(file, { force: true }),
+    ).catch(() => undefined);
     try {
-      const stats = await this.conn.loadFile(sql, file);
+      const stats = await withRequestTimeout(load, this.timeoutMs, 'stage load failed');
       return Number(stats.writeRows);
     } catch (err) {
-      throw classifyDriverError(err, 'stage load failed');
-    } finally {
-      await fs.rm(file, { force: true });
+      throw err instanceof SinkError ? err : classifyDriverError(err, 'stage load failed');
     }
   }
 
   async close(): Promise<void> {
-    await this.conn.close().catch(() => undefined);
+    await withRequestTimeout(this.conn.close(), this.timeoutMs, 'closing the connection').catch(() => undefined);
   }
 }
 
@@ -115,8 +152,9 @@ export async function connectDatabend(config: DatabendConnectionConfig, onRetry:
   let last: Error = new Error('no attempt made');
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
     try {
-      const conn = await new Client(config.dsn).getConn();
-      const session = new DriverSession(conn);
+      const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const conn = await withRequestTimeout(new Client(config.dsn).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
+      const session = new DriverSession(conn, timeoutMs);
       // Values are rendered in UTC by the sink; the session must not shift them.
       await session.exec("SET timezone = 'UTC'");
       return session;
