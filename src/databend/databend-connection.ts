@@ -88,10 +88,10 @@ export interface DatabendSession {
   /** Rows as Databend's string forms (cast in SQL where exactness matters); null for NULL. */
   query(sql: string): Promise<(string | null)[][]>;
   /**
-   * Stage load of CSV text (as `encodeCsv` writes it) for `INSERT INTO … VALUES` /
+   * Stage load of CSV (as `encodeCsvBytes` writes it) for `INSERT INTO … VALUES` /
    * `REPLACE INTO … ON (…) VALUES`; returns rows written.
    */
-  loadCsv(sql: string, csv: string): Promise<number>;
+  loadCsv(sql: string, csv: string | Buffer): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -125,7 +125,7 @@ export class DriverSession implements DatabendSession {
   // The driver's streamLoad(rows) cannot tell an empty string or the text \N from NULL (it leaves
   // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
   // The file is removed once the driver is done with it (after a timeout too, not while it reads).
-  async loadCsv(sql: string, csv: string): Promise<number> {
+  async loadCsv(sql: string, csv: string | Buffer): Promise<number> {
     const file = path.join(os.tmpdir(), `databend-sink-${process.pid}-${randomUUID()}.csv`);
     await fs.writeFile(file, csv);
     const load = this.conn.loadFile(sql, file);

@@ -3,7 +3,7 @@ import { SinkError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
 import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
-import { encodeCsv, encodeSqlValues } from '../planner/row-encoding';
+import { encodeCsvBytes, encodeSqlValues } from '../planner/row-encoding';
 import { fitToTable } from '../planner/table-fit';
 import type { SinkRecord } from '../record/sink-record';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../task/sink-task';
@@ -117,7 +117,7 @@ export class DatabendWriter implements RecordWriter {
     const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
     // `sql` ends in `VALUES`: the op's rows follow as a stage-loaded CSV, or as literals (one statement).
     const write = async (sql: string) => {
-      if (op.form === 'csv') await session.loadCsv(sql, encodeCsv(op.rows));
+      if (op.form === 'csv') await session.loadCsv(sql, encodeCsvBytes(op.rows));
       else await session.exec(`${sql} ${encodeSqlValues(op.rows)}`);
     };
     switch (op.kind) {

@@ -104,6 +104,34 @@ interface TargetTable {
 interface TableEvents {
   table: TableRef;
   events: Event[];
+  /** Plain appends (insert without deletes): rows go straight into these operations, no events. */
+  appends: WriteOps | null;
+}
+
+/** Write operations of one table, grouped by row form and group key, in order of creation. */
+class WriteOps {
+  private readonly byForm = { csv: new Map<string, WriteOperation>(), sql: new Map<string, WriteOperation>() };
+
+  constructor(
+    private readonly kind: WriteOperation['kind'],
+    private readonly table: TableRef,
+    /** Where new operations are appended. */
+    readonly operations: Operation[],
+  ) {}
+
+  /** `groupKey`: a flat string held by the compiled shape (its hash is computed once). */
+  add(shape: TableShape, row: EncodedRow, record: SinkRecord, groupKey: string): void {
+    const { form, fields } = row;
+    const ops = this.byForm[form];
+    let op = ops.get(groupKey);
+    if (!op || (form === 'sql' && op.rows.length >= SQL_ROWS_PER_OPERATION)) {
+      op = { kind: this.kind, table: this.table, shape, form, rows: [], records: [] };
+      ops.set(groupKey, op);
+      this.operations.push(op);
+    }
+    op.rows.push(fields);
+    op.records.push(record);
+  }
 }
 
 const NO_SCHEMA: Schema = { type: 'STRUCT', optional: true, fields: [] };
@@ -188,6 +216,8 @@ export class BatchPlanner {
   plan(records: readonly SinkRecord[]): BatchPlan {
     const plan: BatchPlan = { operations: [], ignoredTombstones: [], superseded: [], failed: [] };
     const byTable = new Map<string, TableEvents>();
+    // Without deletes, insert needs no event list: every row is appended, in offset order.
+    const plainAppends = this.options.insertMode === 'insert' && !this.options.deleteEnabled;
     let index = 0;
     for (const record of records) {
       if (record.value === null && !this.options.deleteEnabled) {
@@ -197,7 +227,7 @@ export class BatchPlanner {
       const table = this.table(record.topic);
       let te = byTable.get(table.id);
       if (!te) {
-        te = { table: table.ref, events: [] };
+        te = { table: table.ref, events: [], appends: plainAppends ? new WriteOps('insert', table.ref, []) : null };
         byTable.set(table.id, te);
       }
       try {
@@ -210,6 +240,10 @@ export class BatchPlanner {
         } else {
           const compiled = this.compile(record.key?.schema ?? null, record.value.schema);
           const row = compiled.encode!(record);
+          if (te.appends !== null) {
+            te.appends.add(compiled.shape, row, record, compiled.signature);
+            continue;
+          }
           let keyId: string | null = null;
           if (this.needsKeys && compiled.keyColumns.length > 0) keyId = compiled.keySignature + '\u0002' + compiled.keyLiterals(record).join('\u0001');
           te.events.push({ kind: 'row', record, compiled, row, keyId, index: index++ });
@@ -219,7 +253,10 @@ export class BatchPlanner {
         else throw err;
       }
     }
-    for (const te of byTable.values()) this.planTable(te, plan);
+    for (const te of byTable.values()) {
+      if (te.appends !== null) plan.operations.push(...te.appends.operations);
+      else this.planTable(te, plan);
+    }
     return plan;
   }
 
@@ -250,20 +287,8 @@ export class BatchPlanner {
       op.records.push(d.record);
     }
 
-    // By form, then group key (a flat string held by the compiled shape: its hash is computed once).
-    const writeOps = { csv: new Map<string, WriteOperation>(), sql: new Map<string, WriteOperation>() };
-    const add = (e: Extract<Event, { kind: 'row' }>, groupKey: string) => {
-      const { form, fields } = e.row;
-      const ops = writeOps[form];
-      let op = ops.get(groupKey);
-      if (!op || (form === 'sql' && op.rows.length >= SQL_ROWS_PER_OPERATION)) {
-        op = { kind: mode, table: te.table, shape: e.compiled.shape, form, rows: [], records: [] };
-        ops.set(groupKey, op);
-        plan.operations.push(op);
-      }
-      op.rows.push(fields);
-      op.records.push(e.record);
-    };
+    const writeOps = new WriteOps(mode, te.table, plan.operations);
+    const add = (e: Extract<Event, { kind: 'row' }>, groupKey: string) => writeOps.add(e.compiled.shape, e.row, e.record, groupKey);
 
     if (mode === 'insert') {
       for (const e of rows) {

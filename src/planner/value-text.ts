@@ -53,12 +53,27 @@ function civil(days: number): string {
   return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
 }
 
+/**
+ * The last day's text: values of a batch (dates, the day part of timestamps) mostly fall on a few
+ * days, and `civil` builds several strings.
+ */
+let lastDay = NaN;
+let lastDayText = '';
+
+function civilCached(days: number): string {
+  if (days !== lastDay) {
+    lastDayText = civil(days);
+    lastDay = days;
+  }
+  return lastDayText;
+}
+
 /** `YYYY-MM-DD` for days since the epoch; VALUE_OUT_OF_RANGE outside 0000-01-01 … 9999-12-31. */
 export function dateText(days: number): string {
   if (!Number.isInteger(days) || days < MIN_DATE_DAYS || days > MAX_DATE_DAYS) {
     throw outOfRange(`date ${days} (days since 1970-01-01) is outside Databend's DATE range 0000-01-01 … 9999-12-31`);
   }
-  return civil(days);
+  return civilCached(days);
 }
 
 function clock(microsOfDay: number): string {
@@ -102,7 +117,7 @@ export function timestampText(micros: bigint, separator: ' ' | 'T' = ' '): strin
     days = Number(d);
     rest = Number(r);
   }
-  return `${civil(days)}${separator}${clock(rest)}`;
+  return `${civilCached(days)}${separator}${clock(rest)}`;
 }
 
 const TEN = 10n;
@@ -146,11 +161,9 @@ export function floatText(n: number): string {
   return String(n);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /** RECORD error for strings that are not valid Unicode (lone UTF-16 surrogates cannot be written as UTF-8). */
 export function checkWellFormed(s: string): string {
-  if (LONE_SURROGATE.test(s)) {
+  if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) {
     throw new SinkError('RECORD_UNDECODABLE', 'string contains a lone UTF-16 surrogate: it is not valid Unicode and cannot be written as UTF-8');
   }
   return s;
