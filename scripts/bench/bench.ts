@@ -123,7 +123,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       report.runs.converter = runs;
       const raw = addMetric('converter: raw avsc decode', 'rec/cpu-s', runs.map((r) => r.rawAvscPerCpuSecond));
       const sinkRate = addMetric('converter: sink decode + row encoding', 'rec/cpu-s', runs.map((r) => r.decodeAndRowsPerCpuSecond));
-      addMetric('converter: … + CSV text', 'rec/cpu-s', runs.map((r) => r.withCsvPerCpuSecond));
+      addMetric('converter: … + CSV bytes', 'rec/cpu-s', runs.map((r) => r.withCsvPerCpuSecond));
       report.targets.push(target('converter CPU, one core', sinkRate, '>=', GOALS.converterAbsolute, 'absolute', 'rec/cpu-s'));
       report.targets.push(target('converter CPU vs raw avsc', sinkRate, '>=', GOALS.converterVsAvsc * raw, `${GOALS.converterVsAvsc} × raw avsc decode`, 'rec/cpu-s'));
     });

@@ -117,7 +117,7 @@ export interface DirectLoadArgs {
 export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingResult, index: number) => void = () => undefined): Promise<CeilingResult[]> {
   // Untimed: the sink's own CSV for the same records, one text per batch.size chunk.
   const pipeline = new SinkPipeline('insert');
-  const chunks: string[] = [];
+  const chunks: Buffer[] = [];
   let shape: ReturnType<SinkPipeline['plan']>[number]['shape'] | null = null;
   let columns = '';
   const stream = new MessageStream(args.keyCardinality, args.seed);

@@ -5,7 +5,7 @@
  *   Avro decoder in JS pays);
  * - sink decode + rows: the sink's StringConverter key + AvroConverter value (typed record model)
  *   and its batch planner (row encoding to CSV field texts) — the target metric;
- * - + CSV text: the same plus `encodeCsv`, the text the writer loads.
+ * - + CSV bytes: the same plus `encodeCsvBytes`, the CSV the writer loads.
  * Every pass follows a warm-up pass over the same records.
  */
 import * as avro from 'avsc';

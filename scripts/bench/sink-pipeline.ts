@@ -1,13 +1,13 @@
 /**
  * The sink's own in-process stages, driven without Kafka: the converters (StringConverter key,
  * AvroConverter value with the schemas served from memory), the batch planner (row encoding) and
- * the CSV text the writer loads. The converter-CPU scenario times them; the direct-load ceiling
+ * the CSV the writer loads. The converter-CPU scenario times them; the direct-load ceiling
  * uses them (untimed) to produce exactly the CSV the sink would load.
  */
 import { createConverter, type Converter } from '../../src/converters/converter';
 import type { RegisteredSchema, SchemaSource } from '../../src/converters/schema-registry-client';
 import { BatchPlanner, type WriteOperation } from '../../src/planner/batch-plan';
-import { encodeCsv } from '../../src/planner/row-encoding';
+import { encodeCsvBytes } from '../../src/planner/row-encoding';
 import type { SinkRecord } from '../../src/record/sink-record';
 import { ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
 
@@ -92,7 +92,8 @@ export class SinkPipeline {
     return plan.operations.filter((op): op is WriteOperation => op.kind !== 'delete');
   }
 
-  static csv(ops: readonly WriteOperation[]): string {
-    return ops.map((op) => encodeCsv(op.rows)).join('');
+  /** The CSV the writer loads (`encodeCsvBytes`). */
+  static csv(ops: readonly WriteOperation[]): Buffer {
+    return ops.length === 1 ? encodeCsvBytes(ops[0].rows) : Buffer.concat(ops.map((op) => encodeCsvBytes(op.rows) as Uint8Array));
   }
 }
