@@ -55,7 +55,7 @@ function connectionConfig(endpoints: Endpoints): DatabendConnectionConfig {
 export async function runBench(options: BenchOptions, services: BenchServices, log: (message: string) => void, sink?: SinkCommand): Promise<BenchReport> {
   const runId = Date.now().toString(36);
   const wants = (s: ScenarioName) => options.only.includes(s);
-  const sinkCmd = sink ?? sinkCommand(options.sink, { skipBuild: options.skipBuild });
+  const sinkCmd = sink ?? (await sinkCommand(options.sink, { skipBuild: options.skipBuild }));
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     size: options.size,
@@ -150,6 +150,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       report.runs['consume-only'] = runs;
       consumeRate = addMetric('ceiling: consume-only (kafkajs + avsc)', 'rec/s', runs.map((r) => r.rate));
       addMetric('ceiling: consume-only CPU per record', 'µs', runs.map((r) => (r.cpuSeconds * 1e6) / r.records));
+      addMetric('ceiling: consume-only, machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
     });
     await attempt('ceiling: direct load', async () => {
       const runs = await runWorker<CeilingResult[]>('direct-load', {
@@ -164,6 +165,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       });
       report.runs['direct-load'] = runs;
       loadRate = addMetric('ceiling: direct load (CSV + loadFile)', 'rec/s', runs.map((r) => r.rate));
+      addMetric('ceiling: direct load, machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
     });
   }
 
@@ -177,6 +179,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       appendRate = addMetric('e2e append (Avro)', 'rec/s', runs.map((r) => r.rate));
       addMetric('e2e append: drain time from process start', 's', runs.map((r) => r.drainMs / 1000));
       addMetric('e2e append: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
+      addMetric('e2e append: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
       const rss = addMetric(`sink peak RSS draining ${topic.count.toLocaleString('en-US')} records`, 'MB', runs.map((r) => Math.max(r.peakRssMb, r.hwmMb)));
       const ceiling = Math.min(consumeRate, loadRate);
       report.targets.push(target('e2e append vs ceiling', appendRate, '>=', GOALS.appendVsCeiling * ceiling, `${GOALS.appendVsCeiling} × min(consume-only, direct load)`, 'rec/s'));
@@ -191,6 +194,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       report.runs.upsert = runs;
       const upsertRate = addMetric('e2e upsert (Avro, REPLACE)', 'rec/s', runs.map((r) => r.rate));
       addMetric('e2e upsert: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
+      addMetric('e2e upsert: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
       report.targets.push(target('e2e upsert vs append', upsertRate, '>=', GOALS.upsertVsAppend * appendRate, `${GOALS.upsertVsAppend} × e2e append`, 'rec/s'));
     });
   }

@@ -22,6 +22,7 @@ import type { DatabendConnectionConfig } from '../../src/config/sink-config';
 import type { Endpoints } from '../../conformance/environments/environment';
 import { ORDER_V1, ORDER_V2 } from './data-generator';
 import { MessageStream, SinkPipeline } from './sink-pipeline';
+import { busyShare, machineTicks } from './sink-process';
 import { rate } from './stats';
 
 /** The sink's consumer sizing (src/cli/run-command.ts), so the ceiling fetches as the sink does. */
@@ -51,6 +52,8 @@ export interface CeilingResult {
   /** From the start of the worker's work (connect, or first load) to the end. */
   totalMs: number;
   cpuSeconds: number;
+  /** Share of all cores busy (anything on the machine) during the measured window. */
+  machineBusy: number;
 }
 
 export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult> {
@@ -69,6 +72,7 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
   let firstBatchAt = 0;
   let firstBatchCount = 0;
   let sink = 0;
+  let ticks0 = machineTicks();
   const done = new Promise<number>((resolve) => {
     void consumer.run({
       autoCommit: false,
@@ -86,6 +90,7 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
         if (firstBatchAt === 0) {
           firstBatchAt = Date.now();
           firstBatchCount = seen;
+          ticks0 = machineTicks();
         }
         resolveOffset(batch.lastOffset());
         if (seen >= args.count) resolve(Date.now());
@@ -93,12 +98,13 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
     });
   });
   const end = await done;
+  const machineBusy = busyShare(ticks0, machineTicks());
   const cpu = process.cpuUsage(cpu0);
   await consumer.disconnect();
   if (sink < 0) throw new Error('unreachable');
   const steadyRecords = seen - firstBatchCount;
   const steadyMs = end - firstBatchAt;
-  return { records: seen, steadyRecords, steadyMs, rate: rate(steadyRecords, steadyMs), totalMs: end - t0, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return { records: seen, steadyRecords, steadyMs, rate: rate(steadyRecords, steadyMs), totalMs: end - t0, cpuSeconds: (cpu.user + cpu.system) / 1e6, machineBusy };
 }
 
 export interface DirectLoadArgs {
@@ -140,6 +146,7 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
       let next = 0;
       let loaded = 0;
       const cpu0 = process.cpuUsage();
+      const ticks0 = machineTicks();
       const t0 = Date.now();
       await Promise.all(
         sessions.map(async (session) => {
@@ -151,11 +158,12 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
         }),
       );
       const ms = Date.now() - t0;
+      const machineBusy = busyShare(ticks0, machineTicks());
       const cpu = process.cpuUsage(cpu0);
       const rows = await sessions[0].query(`SELECT count(*) FROM "${table}"`);
       if (Number(rows[0][0]) !== args.count || loaded !== args.count) throw new Error(`direct load wrote ${rows[0][0]} rows (driver reported ${loaded}), expected ${args.count}`);
       await sessions[0].exec(`DROP TABLE IF EXISTS "${table}"`);
-      const result = { records: args.count, steadyRecords: args.count, steadyMs: ms, rate: rate(args.count, ms), totalMs: ms, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+      const result = { records: args.count, steadyRecords: args.count, steadyMs: ms, rate: rate(args.count, ms), totalMs: ms, cpuSeconds: (cpu.user + cpu.system) / 1e6, machineBusy };
       results.push(result);
       onRun(result, run);
     }

@@ -13,7 +13,7 @@ import type { Admin } from 'kafkajs';
 import { databendConnection, queryStrings, type DatabendConnection } from '../../conformance/clients/databend';
 import { kafkaClient } from '../../conformance/clients/kafka';
 import type { Endpoints } from '../../conformance/environments/environment';
-import { startSink, type ConnectorConfig, type SinkCommand } from './sink-process';
+import { busyShare, machineTicks, startSink, type ConnectorConfig, type SinkCommand } from './sink-process';
 import { rate } from './stats';
 
 export interface SinkSettings {
@@ -78,6 +78,8 @@ export interface DrainRun {
   hwmMb: number;
   cpuSeconds: number;
   cpuUsPerRecord: number;
+  /** Share of all cores busy (anything on the machine) during the steady window. */
+  machineBusy: number;
   rows: number;
 }
 
@@ -124,6 +126,7 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
     let firstAt = 0;
     let firstCount = 0;
     let doneAt = 0;
+    let firstTicks = machineTicks();
     try {
       for (;;) {
         if (exitCode !== null) throw new Error(`the sink exited with ${exitCode} before draining ${spec.topic}:\n${sink.logs().slice(-3000)}`);
@@ -133,6 +136,7 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
         if (committed > 0 && firstAt === 0) {
           firstAt = now;
           firstCount = committed;
+          firstTicks = machineTicks();
         }
         if (committed >= total) {
           doneAt = now;
@@ -144,6 +148,7 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
       await sink.stop(10_000);
       throw err;
     }
+    const machineBusy = busyShare(firstTicks, machineTicks());
     const usage = sink.usage.read();
     const code = await sink.stop();
     if (code !== 0) throw new Error(`the sink exited with ${code} on SIGTERM:\n${sink.logs().slice(-3000)}`);
@@ -163,6 +168,7 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
       hwmMb: usage.hwmMb,
       cpuSeconds: usage.cpuSeconds,
       cpuUsPerRecord: (usage.cpuSeconds * 1e6) / total,
+      machineBusy,
       rows,
     };
   } finally {

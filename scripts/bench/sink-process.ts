@@ -61,28 +61,33 @@ export function sourceSinkCommand(): SinkCommand {
   return { launch: 'source', script: path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), preArgs: ['--import', 'tsx'], description: 'node --import tsx src/cli/main.ts' };
 }
 
-function hasPackageScript(name: string): boolean {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  return pkg.scripts?.[name] !== undefined;
-}
+/** `npm run package-plugin`'s module: the bench packages through it into a folder of its own. */
+const PACKAGER = path.join(REPO_ROOT, 'scripts', 'package-plugin', 'package-plugin.ts');
 
 /**
- * Resolves the launch mode to a command, building first unless `skipBuild`: `npm run package-plugin`
- * for the archive (so that it holds the current sources), `tsc -p tsconfig.build.json` for build/.
- * `auto` is the archive where the project can package one, else build/.
+ * Resolves the launch mode to a command, building first unless `skipBuild`: the plugin archive of the
+ * current sources (package-plugin into a temporary folder, so dist/ is left alone), or
+ * `tsc -p tsconfig.build.json` for build/. `auto` is the archive where the project can package one,
+ * else build/. With `skipBuild`, the archive is the newest dist/*.zip.
  */
-export function sinkCommand(launch: SinkLaunch, options: { skipBuild?: boolean } = {}): SinkCommand {
-  const mode = launch === 'auto' ? (hasPackageScript('package-plugin') || newestArchive() ? 'archive' : 'build') : launch;
+export async function sinkCommand(launch: SinkLaunch, options: { skipBuild?: boolean } = {}): Promise<SinkCommand> {
+  const canPackage = fs.existsSync(PACKAGER);
+  const mode = launch === 'auto' ? (canPackage || newestArchive() ? 'archive' : 'build') : launch;
   switch (mode) {
     case 'archive': {
-      if (!options.skipBuild && hasPackageScript('package-plugin')) execFileSync('npm', ['run', '--silent', 'package-plugin'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      const archive = newestArchive();
+      const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sink-archive-'));
+      process.once('exit', () => fs.rmSync(temp, { recursive: true, force: true }));
+      let archive: string | null;
+      if (!options.skipBuild && canPackage) {
+        const { packagePlugin } = (await import(PACKAGER)) as { packagePlugin(o: { outDir: string }): Promise<{ zip: string }> };
+        archive = (await packagePlugin({ outDir: path.join(temp, 'dist') })).zip;
+      } else archive = newestArchive();
       if (!archive) throw new Error('--sink archive: no dist/*.zip (run npm run package-plugin)');
-      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sink-archive-'));
-      process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+      const folder = path.join(temp, 'unpacked');
+      fs.mkdirSync(folder);
       execFileSync('unzip', ['-q', archive, '-d', folder]);
-      const built = new Date(fs.statSync(archive).mtimeMs).toISOString();
-      return archiveSinkCommand(folder, `bin/databend-sink from the unpacked ${path.relative(REPO_ROOT, archive)} (built ${built})`);
+      const what = archive.startsWith(temp) ? `${path.basename(archive)} packaged from the current sources` : `${path.relative(REPO_ROOT, archive)} (built ${new Date(fs.statSync(archive).mtimeMs).toISOString()})`;
+      return archiveSinkCommand(folder, `bin/databend-sink from the unpacked ${what}`);
     }
     case 'build': {
       // BENCH_BUILD_DIR: another compiled tree (e.g. a copy of build/ from before a change, for A/B runs).
@@ -145,6 +150,22 @@ function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Busy and total clock ticks of all cores so far (/proc/stat); busy excludes idle and iowait. */
+export function machineTicks(): { busy: number; total: number } {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - cpu[3] - (cpu[4] ?? 0), total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
+/** Share of all cores' time spent busy between two readings of `machineTicks`. */
+export function busyShare(from: { busy: number; total: number }, to: { busy: number; total: number }): number {
+  return to.total > from.total ? (to.busy - from.busy) / (to.total - from.total) : NaN;
 }
 
 export interface ProcessUsage {
