@@ -3,8 +3,9 @@ import type { InsertMode } from '../config/sink-config';
 import { validateConfig } from '../config/validate-config';
 import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { DatabendQueryError, type DatabendSession } from './databend-connection';
+import type { DatabendSession } from './databend-connection';
 import { DatabendWriter } from './databend-writer';
+import { RecordingSession } from './recording-session-test-support';
 
 /**
  * Regression: an empty BYTES value (not null) was refused with VALUE_OUT_OF_RANGE, because the CSV
@@ -12,26 +13,10 @@ import { DatabendWriter } from './databend-writer';
  * literals in one `INSERT/REPLACE … VALUES (…)` statement per operation (update: into the scratch
  * table); the other rows still go through the stage load. See src/planner/empty-binary-was-refused.test.ts.
  */
-class RecordingSession implements DatabendSession {
-  statements: string[] = [];
-  rejectWhen: RegExp | null = null;
-  async exec(sql: string): Promise<number> {
-    if (this.rejectWhen?.test(sql)) throw new DatabendQueryError(1006, 'statement failed: [1006]rejected');
-    this.statements.push(sql);
-    return 0;
-  }
-  async query(): Promise<(string | null)[][]> {
-    return [
-      ['id', 'BIGINT', 'NO', null],
-      ['blob', 'BINARY', 'YES', null],
-    ];
-  }
-  async loadCsv(sql: string, csv: string): Promise<number> {
-    this.statements.push(`${sql} <csv> ${csv}`);
-    return 0;
-  }
-  async close(): Promise<void> {}
-}
+const COLUMNS = [
+  ['id', 'BIGINT', 'NO', null],
+  ['blob', 'BINARY', 'YES', null],
+];
 
 function writer(session: DatabendSession, mode: InsertMode): DatabendWriter {
   const { config } = validateConfig({
@@ -62,13 +47,13 @@ const record = (offset: number, id: bigint, blob: Buffer | null): SinkRecord => 
 const batch = [record(0, 1n, Buffer.alloc(0)), record(1, 2n, Buffer.from([0xab])), record(2, 3n, Buffer.alloc(0))];
 
 test('insert: the rows with an empty binary as one INSERT … VALUES, the others through the stage load', async () => {
-  const session = new RecordingSession();
+  const session = new RecordingSession(COLUMNS);
   expect(await writer(session, 'insert').write(batch)).toEqual([]);
   expect(session.statements).toEqual(['INSERT INTO "t" ("id", "blob") VALUES (1, FROM_HEX(\'\')), (3, FROM_HEX(\'\'))', 'INSERT INTO "t" ("id", "blob") VALUES <csv> "2","ab"\n']);
 });
 
 test('upsert: REPLACE … ON (keys) VALUES with literals', async () => {
-  const session = new RecordingSession();
+  const session = new RecordingSession(COLUMNS);
   expect(await writer(session, 'upsert').write(batch)).toEqual([]);
   expect(session.statements).toEqual([
     'REPLACE INTO "t" ("id", "blob") ON ("id") VALUES (1, FROM_HEX(\'\')), (3, FROM_HEX(\'\'))',
@@ -77,7 +62,7 @@ test('upsert: REPLACE … ON (keys) VALUES with literals', async () => {
 });
 
 test('update: the literals go into the scratch table, then MERGE', async () => {
-  const session = new RecordingSession();
+  const session = new RecordingSession(COLUMNS);
   expect(await writer(session, 'update').write([batch[0]])).toEqual([]);
   expect(session.statements.map((sql) => sql.replace(/__databend_sink_update_\d+_\d+/g, 'scratch'))).toEqual([
     'CREATE TABLE "scratch" AS SELECT "id", "blob" FROM "t" WHERE 1 = 0',
@@ -88,7 +73,7 @@ test('update: the literals go into the scratch table, then MERGE', async () => {
 });
 
 test('a rejected VALUES statement is split until the rejected record is found; the others are written once', async () => {
-  const session = new RecordingSession();
+  const session = new RecordingSession(COLUMNS);
   session.rejectWhen = /VALUES .*\(3, /;
   const failures = await writer(session, 'insert').write(batch);
   expect(failures.map((f) => [f.record.offset, f.error.code])).toEqual([['2', 'ROW_REJECTED']]);

@@ -4,6 +4,7 @@ import { ConnectJsonConverter } from '../converters/connect-json-converter';
 import type { SinkRecord } from '../record/sink-record';
 import type { DatabendSession } from './databend-connection';
 import { DatabendWriter } from './databend-writer';
+import { RecordingSession } from './recording-session-test-support';
 
 /**
  * Regression: a NULL for a `VARCHAR NOT NULL` column of a user-made table reached the CSV stage load
@@ -12,25 +13,11 @@ import { DatabendWriter } from './databend-writer';
  * offset) before anything is loaded; under tolerance=none nothing from that record on is written.
  * See src/planner/null-into-not-null-varchar-stored-as-backslash-n.test.ts for the rules.
  */
-class RecordingSession implements DatabendSession {
-  statements: string[] = [];
-  async exec(sql: string): Promise<number> {
-    this.statements.push(sql);
-    return 0;
-  }
-  async query(): Promise<(string | null)[][]> {
-    return [
-      ['id', 'BIGINT', 'YES', ''],
-      ['name', 'VARCHAR', 'NO', ''],
-      ['qty', 'BIGINT', 'NO', ''],
-    ];
-  }
-  async loadCsv(sql: string, csv: string): Promise<number> {
-    this.statements.push(`${sql} <csv> ${csv}`);
-    return 0;
-  }
-  async close(): Promise<void> {}
-}
+const COLUMNS = [
+  ['id', 'BIGINT', 'YES', ''],
+  ['name', 'VARCHAR', 'NO', ''],
+  ['qty', 'BIGINT', 'NO', ''],
+];
 
 function writer(session: DatabendSession): DatabendWriter {
   const { config } = validateConfig({
@@ -57,7 +44,7 @@ async function records(...values: string[]): Promise<SinkRecord[]> {
 const batch = () => records('{"id":1,"name":"a","qty":1}', '{"id":2,"name":null,"qty":2}', '{"id":3,"name":"c","qty":3}');
 
 test('the NULL is refused before loading, naming column and record; the other rows are loaded once', async () => {
-  const session = new RecordingSession();
+  const session = new RecordingSession(COLUMNS);
   const failures = await writer(session).write(await batch());
   expect(failures.map((f) => [f.record.offset, f.error.code, f.error.message])).toEqual([
     ['1', 'VALUE_OUT_OF_RANGE', `table default.readings, column "name" is NOT NULL but the record's value is null (topic readings, partition 0, offset 1)`],
@@ -66,7 +53,7 @@ test('the NULL is refused before loading, naming column and record; the other ro
 });
 
 test('tolerance=none: only the records before the refused one are written', async () => {
-  const session = new RecordingSession();
+  const session = new RecordingSession(COLUMNS);
   const failures = await writer(session).write(await batch(), { stopAtFirstFailure: true });
   expect(failures.map((f) => f.record.offset)).toEqual(['1']);
   expect(session.statements).toEqual(['INSERT INTO "readings" ("id", "name", "qty") VALUES <csv> "1","a","1"\n']);
