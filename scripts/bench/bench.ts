@@ -1,7 +1,8 @@
 /**
  * The benchmark run: fills the topics once, then runs every scenario `runs` times against the same
- * services — converter CPU, the two ceilings (consume-only, direct load), end-to-end append and
- * upsert, schema evolution, produce→visible latency — and builds the report with the targets.
+ * services — converter CPU, the two ceilings (consume-only, direct load) and convert + load between
+ * them, end-to-end append and upsert, schema evolution, produce→visible latency — and builds the
+ * report with the targets.
  * `runBench` takes started services, so the conformance suite can run the smoke size in-process
  * against its own environment; `main.ts` starts them for `npm run bench`.
  */
@@ -152,20 +153,31 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('ceiling: consume-only CPU per record', 'µs', runs.map((r) => (r.cpuSeconds * 1e6) / r.records));
       addMetric('ceiling: consume-only, machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
     });
-    await attempt('ceiling: direct load', async () => {
-      const runs = await runWorker<CeilingResult[]>('direct-load', {
+    const loadRuns = (convertTimed: boolean) =>
+      runWorker<CeilingResult[]>('direct-load', {
         connection: connectionConfig(ctx.endpoints),
         count: topic.count,
         keyCardinality: topic.keyCardinality,
         seed: topic.seed,
         concurrency: options.tasksMax,
         batchSize: options.batchSize,
-        tablePrefix: `bench_direct_${runId}`,
+        convertTimed,
+        tablePrefix: `bench_${convertTimed ? 'convert_load' : 'direct'}_${runId}`,
         runs: options.runs,
       });
+    await attempt('ceiling: direct load', async () => {
+      const runs = await loadRuns(false);
       report.runs['direct-load'] = runs;
       loadRate = addMetric('ceiling: direct load (CSV + loadFile)', 'rec/s', runs.map((r) => r.rate));
       addMetric('ceiling: direct load, machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
+      addMetric('ceiling: direct load, machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
+    });
+    await attempt('convert + load', async () => {
+      const runs = await loadRuns(true);
+      report.runs['convert-load'] = runs;
+      addMetric('convert + load, no Kafka (sink converters, planner, CSV)', 'rec/s', runs.map((r) => r.rate));
+      addMetric('convert + load: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
+      addMetric('convert + load: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
     });
   }
 
@@ -180,6 +192,8 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('e2e append: drain time from process start', 's', runs.map((r) => r.drainMs / 1000));
       addMetric('e2e append: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
       addMetric('e2e append: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
+      addMetric('e2e append: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
+      addMetric('e2e append: rate with every core busy (CPU bound)', 'rec/s', runs.map((r) => r.rate / r.machineBusy));
       const rss = addMetric(`sink peak RSS draining ${topic.count.toLocaleString('en-US')} records`, 'MB', runs.map((r) => Math.max(r.peakRssMb, r.hwmMb)));
       const ceiling = Math.min(consumeRate, loadRate);
       report.targets.push(target('e2e append vs ceiling', appendRate, '>=', GOALS.appendVsCeiling * ceiling, `${GOALS.appendVsCeiling} × min(consume-only, direct load)`, 'rec/s'));
@@ -195,6 +209,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       const upsertRate = addMetric('e2e upsert (Avro, REPLACE)', 'rec/s', runs.map((r) => r.rate));
       addMetric('e2e upsert: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
       addMetric('e2e upsert: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
+      addMetric('e2e upsert: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
       report.targets.push(target('e2e upsert vs append', upsertRate, '>=', GOALS.upsertVsAppend * appendRate, `${GOALS.upsertVsAppend} × e2e append`, 'rec/s'));
     });
   }
@@ -234,6 +249,15 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
   report.finishedAt = new Date().toISOString();
   report.machine.loadAverage.end = os.loadavg()[0];
   return report;
+}
+
+/**
+ * Microseconds of CPU time of the whole machine (all cores: sink, Kafka, Databend, anything else)
+ * per record in a measured window: `cores / this` is the most records per second the machine could
+ * take at the same cost per record with every core busy.
+ */
+function machineCpuPerRecord(r: { machineBusy: number; rate: number }): number {
+  return (r.machineBusy * os.cpus().length * 1e6) / r.rate;
 }
 
 /** Generous: a drain slower than 2,000 records/s (+ a minute) is a failure, not a measurement. */

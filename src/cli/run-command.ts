@@ -7,23 +7,12 @@ import type { SinkConfig } from '../config/sink-config';
 import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
 import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
-import { consumerTuning, kafkaSecurity } from '../kafka/kafka-client-settings';
+import { consumerTuning, fetchBytesPerPartition, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import { createLogger, type Logger } from '../logging/logger';
 import { SinkTask } from '../task/sink-task';
 import { sinkVersion } from '../version';
 import { summary } from './validate-command';
-
-/**
- * One partition's fetch: about `batch.size` records of 128 bytes (a compact Avro or JSON record),
- * between 1 MiB and 64 MiB. kafkajs decodes a whole fetch into message objects at once, so a larger
- * estimate holds several batches' worth of small records in memory (1 KiB per record made a 20 MB
- * fetch of 300,000 small records, and a 600 MB process). Larger records make smaller batches,
- * never a stall: the broker always returns at least one record batch.
- */
-const FETCH_BYTES_PER_RECORD = 128;
-const MIN_FETCH_BYTES = 1024 * 1024;
-const MAX_FETCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Runs the sink until `stop` fires (then: finish the current batch, commit, leave the group,
@@ -41,7 +30,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     topicsRegex: config.topicsRegex,
     concurrency: config.tasksMax,
     maxWaitMs: config.lingerMs,
-    maxBytesPerPartition: Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, config.batchSize * FETCH_BYTES_PER_RECORD)),
+    maxBytesPerPartition: fetchBytesPerPartition(config.batchSize),
     tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
   });
   const sessions = await Promise.all(

@@ -1,4 +1,4 @@
-import { kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
+import { fetchBytesPerPartition, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
 
 const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
@@ -65,5 +65,14 @@ describe('kafkaSecurity', () => {
 
   it('names an unreadable truststore file', () => {
     expect(() => kafkaSecurity({ 'security.protocol': 'SSL', 'ssl.truststore.location': '/nope/ca.pem' })).toThrow(/^ssl\.truststore\.location: cannot read \/nope\/ca\.pem/);
+  });
+});
+
+describe('fetchBytesPerPartition', () => {
+  it('is 128 bytes per batch.size record, between 1 MiB and 64 MiB', () => {
+    expect(fetchBytesPerPartition(1)).toBe(1024 * 1024);
+    expect(fetchBytesPerPartition(10_000)).toBe(1_280_000);
+    expect(fetchBytesPerPartition(100_000)).toBe(12_800_000);
+    expect(fetchBytesPerPartition(10_000_000)).toBe(64 * 1024 * 1024);
   });
 });
