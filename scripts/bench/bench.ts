@@ -123,6 +123,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       const runs = await runWorker<ConverterCpuRun[]>('converter-cpu', { count: options.converterRecords, keyCardinality: options.keys, seed: options.seed, batchSize: options.batchSize, runs: options.runs });
       report.runs.converter = runs;
       const raw = addMetric('converter: raw avsc decode', 'rec/cpu-s', runs.map((r) => r.rawAvscPerCpuSecond));
+      addMetric('converter: sink decode (record model)', 'rec/cpu-s', runs.map((r) => r.decodePerCpuSecond));
       const sinkRate = addMetric('converter: sink decode + row encoding', 'rec/cpu-s', runs.map((r) => r.decodeAndRowsPerCpuSecond));
       addMetric('converter: … + CSV bytes', 'rec/cpu-s', runs.map((r) => r.withCsvPerCpuSecond));
       report.targets.push(target('converter CPU, one core', sinkRate, '>=', GOALS.converterAbsolute, 'absolute', 'rec/cpu-s'));
@@ -133,6 +134,8 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
   // ---- ceilings
   let consumeRate = NaN;
   let loadRate = NaN;
+  let directRuns: CeilingResult[] = [];
+  let replaceRuns: CeilingResult[] = [];
   if (wants('ceilings') && main) {
     const topic: ProducedTopic = main;
     await attempt('ceiling: consume-only', async () => {
@@ -153,7 +156,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('ceiling: consume-only CPU per record', 'µs', runs.map((r) => (r.cpuSeconds * 1e6) / r.records));
       addMetric('ceiling: consume-only, machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
     });
-    const loadRuns = (convertTimed: boolean) =>
+    const loadRuns = (convertTimed: boolean, mode: 'insert' | 'upsert' = 'insert') =>
       runWorker<CeilingResult[]>('direct-load', {
         connection: connectionConfig(ctx.endpoints),
         count: topic.count,
@@ -162,11 +165,13 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
         concurrency: options.tasksMax,
         batchSize: options.batchSize,
         convertTimed,
-        tablePrefix: `bench_${convertTimed ? 'convert_load' : 'direct'}_${runId}`,
+        mode,
+        tablePrefix: `bench_${convertTimed ? 'convert_load' : `direct_${mode}`}_${runId}`,
         runs: options.runs,
       });
     await attempt('ceiling: direct load', async () => {
       const runs = await loadRuns(false);
+      directRuns = runs;
       report.runs['direct-load'] = runs;
       loadRate = addMetric('ceiling: direct load (CSV + loadFile)', 'rec/s', runs.map((r) => r.rate));
       addMetric('ceiling: direct load, machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
@@ -179,6 +184,15 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('convert + load: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
       addMetric('convert + load: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
     });
+    if (wants('upsert')) {
+      await attempt('ceiling: direct upsert', async () => {
+        const runs = await loadRuns(false, 'upsert');
+        replaceRuns = runs;
+        report.runs['direct-upsert'] = runs;
+        addMetric('ceiling: direct upsert (CSV + loadFile, REPLACE)', 'rec/s', runs.map((r) => r.rate));
+        addMetric('ceiling: direct upsert, machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
+      });
+    }
   }
 
   // ---- end to end
@@ -211,6 +225,8 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('e2e upsert: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
       addMetric('e2e upsert: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
       report.targets.push(target('e2e upsert vs append', upsertRate, '>=', GOALS.upsertVsAppend * appendRate, `${GOALS.upsertVsAppend} × e2e append`, 'rec/s'));
+      // Paired runs of the two ceilings: what REPLACE costs Databend itself, with no sink involved.
+      if (replaceRuns.length > 0 && replaceRuns.length === directRuns.length) addMetric('Databend alone: direct upsert ÷ direct load', '×', replaceRuns.map((r, i) => r.rate / directRuns[i].rate));
     });
   }
   if (wants('evolution') && evolution) {

@@ -10,6 +10,9 @@
  *   path (`DatabendSession.loadCsv`: temp file + databend-driver `loadFile`) on `tasks.max`
  *   sessions at once; no Kafka.
  *
+ * The same path with `mode: 'upsert'` is the upsert's own ceiling: Databend's REPLACE on the rows
+ * the sink writes for `insert.mode=upsert`, no Kafka.
+ *
  * A third figure is not a ceiling but the step between them: convert + load, the direct load with
  * the sink's conversion, planning and CSV encoding inside the timed window (`convertTimed`). What
  * it loses against direct load is what the sink's own CPU work costs Databend on a shared machine.
@@ -123,6 +126,8 @@ export interface DirectLoadArgs {
    * load, instead of before it: the sink's own CPU work sharing the machine with Databend, no Kafka.
    */
   convertTimed?: boolean;
+  /** `upsert`: the sink's REPLACE … ON (id) with rows de-duplicated per chunk, as `insert.mode=upsert` writes them. */
+  mode?: 'insert' | 'upsert';
   /** One table per run, `<prefix>_<n>`. */
   tablePrefix: string;
   runs: number;
@@ -130,11 +135,13 @@ export interface DirectLoadArgs {
 
 /** Loads the same records `runs` times (a fresh table each time); one result per run. */
 export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingResult, index: number) => void = () => undefined): Promise<CeilingResult[]> {
-  const pipeline = new SinkPipeline('insert');
+  const mode = args.mode ?? 'insert';
+  const pipeline = new SinkPipeline(mode);
   const encode = async (messages: readonly RawMessage[], firstOffset: number) => SinkPipeline.csv(pipeline.plan(await pipeline.convert('bench', messages, firstOffset)));
   const stream = new MessageStream(args.keyCardinality, args.seed);
   const messageChunks: RawMessage[][] = [];
   for (let start = 0; start < args.count; start += args.batchSize) messageChunks.push(stream.take(Math.min(args.batchSize, args.count - start)));
+  const expectRows = mode === 'insert' ? args.count : new Set(messageChunks.flatMap((chunk) => chunk.map((m) => m.key.toString()))).size;
   // Untimed: the table's shape, and converters that know the schema (as in the sink's steady state).
   const shape = pipeline.plan(await pipeline.convert('bench', messageChunks[0].slice(0, 1)))[0]?.shape ?? null;
   if (!shape) throw new Error('nothing to load');
@@ -154,7 +161,7 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
       const table = `${args.tablePrefix}_${run}`;
       await sessions[0].exec(`DROP TABLE IF EXISTS "${table}"`);
       await sessions[0].exec(createTableSql({ database: null, table }, shape, { quoting: 'always' }));
-      const insert = `INSERT INTO "${table}" (${columns}) VALUES`;
+      const insert = mode === 'insert' ? `INSERT INTO "${table}" (${columns}) VALUES` : `REPLACE INTO "${table}" (${columns}) ON (${shape.keyColumns.map((k) => `"${k}"`).join(', ')}) VALUES`;
       let next = 0;
       let loaded = 0;
       const cpu0 = process.cpuUsage();
@@ -173,7 +180,7 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
       const machineBusy = busyShare(ticks0, machineTicks());
       const cpu = process.cpuUsage(cpu0);
       const rows = await sessions[0].query(`SELECT count(*) FROM "${table}"`);
-      if (Number(rows[0][0]) !== args.count || loaded !== args.count) throw new Error(`direct load wrote ${rows[0][0]} rows (driver reported ${loaded}), expected ${args.count}`);
+      if (Number(rows[0][0]) !== expectRows || (mode === 'insert' && loaded !== args.count)) throw new Error(`direct ${mode} wrote ${rows[0][0]} rows (driver reported ${loaded}), expected ${expectRows}`);
       await sessions[0].exec(`DROP TABLE IF EXISTS "${table}"`);
       const result = { records: args.count, steadyRecords: args.count, steadyMs: ms, rate: rate(args.count, ms), totalMs: ms, cpuSeconds: (cpu.user + cpu.system) / 1e6, machineBusy };
       results.push(result);
