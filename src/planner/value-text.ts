@@ -54,18 +54,21 @@ function civil(days: number): string {
 }
 
 /**
- * The last day's text: values of a batch (dates, the day part of timestamps) mostly fall on a few
- * days, and `civil` builds several strings.
+ * Texts of the days seen: values of a batch (dates, the day part of timestamps) mostly fall on a few
+ * days, and `civil` builds several strings. Keyed by day rather than holding the last one, since the
+ * columns of a row (an order's timestamp, its shipping date) alternate between days. Bounded.
  */
-let lastDay = NaN;
-let lastDayText = '';
+const dayTexts = new Map<number, string>();
+const DAY_TEXTS_MAX = 4096;
 
 function civilCached(days: number): string {
-  if (days !== lastDay) {
-    lastDayText = civil(days);
-    lastDay = days;
+  let text = dayTexts.get(days);
+  if (text === undefined) {
+    if (dayTexts.size >= DAY_TEXTS_MAX) dayTexts.clear();
+    text = civil(days);
+    dayTexts.set(days, text);
   }
-  return lastDayText;
+  return text;
 }
 
 /** `YYYY-MM-DD` for days since the epoch; VALUE_OUT_OF_RANGE outside 0000-01-01 … 9999-12-31. */
