@@ -79,12 +79,26 @@ export function dateText(days: number): string {
   return civilCached(days);
 }
 
+/**
+ * `HH:MM:SS.` of each second of the day, filled as seen: values of a batch mostly fall in few
+ * seconds, and the text takes several intermediate strings to build.
+ */
+const secondTexts: (string | undefined)[] = [];
+
+function secondText(secs: number): string {
+  let text = secondTexts[secs];
+  if (text === undefined) {
+    const h = Math.floor(secs / 3600);
+    const mi = Math.floor((secs - h * 3600) / 60);
+    text = `${pad2(h)}:${pad2(mi)}:${pad2(secs - h * 3600 - mi * 60)}.`;
+    secondTexts[secs] = text;
+  }
+  return text;
+}
+
 function clock(microsOfDay: number): string {
   const secs = Math.floor(microsOfDay / 1_000_000);
-  const frac = microsOfDay - secs * 1_000_000;
-  const h = Math.floor(secs / 3600);
-  const mi = Math.floor((secs - h * 3600) / 60);
-  return `${pad2(h)}:${pad2(mi)}:${pad2(secs - h * 3600 - mi * 60)}.${pad6(frac)}`;
+  return secondText(secs) + pad6(microsOfDay - secs * 1_000_000);
 }
 
 /** `HH:MM:SS.ffffff` for microseconds since midnight. */
