@@ -139,6 +139,15 @@ describe('timestampText', () => {
     expect(timestampText(micros)).toBe(text);
   });
 
+  it('renders values that alternate between days and seconds (the columns of a row) each as its own', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(timestampText(1_709_210_096_123_456n)).toBe('2024-02-29 12:34:56.123456');
+      expect(timestampText(-1n)).toBe('1969-12-31 23:59:59.999999');
+      expect(dateText(19_782)).toBe('2024-02-29');
+      expect(timestampText(1_709_210_097_000_001n, 'T')).toBe('2024-02-29T12:34:57.000001');
+    }
+  });
+
   it('renders the RFC 3339 body with T', () => {
     expect(timestampText(-1n, 'T')).toBe('1969-12-31T23:59:59.999999');
   });
