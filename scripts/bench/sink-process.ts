@@ -247,15 +247,17 @@ export function reportedVersion(sink: SinkCommand): string {
 
 /**
  * Starts the sink with a connector config. `nodeArgs` (e.g. --cpu-prof, which NODE_OPTIONS does not
- * take; BENCH_NODE_ARGS adds more) make node run the script directly, also for the archive.
+ * take; BENCH_NODE_ARGS adds more) go to node: through the launcher's DATABEND_SINK_NODE_FLAGS for
+ * the archive, so that its own node flags apply as they do for users; before the script otherwise.
  */
 export function startSink(sink: SinkCommand, config: ConnectorConfig, options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): SinkRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sink-'));
   const file = path.join(dir, 'connector.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(options.nodeArgs ?? [])];
-  const [program, ...args] = sink.launcher && nodeArgs.length === 0 ? [sink.launcher] : [process.execPath, ...nodeArgs, ...sink.preArgs, sink.script];
-  const env = { ...process.env, ...options.env };
+  const [program, ...args] = sink.launcher ? [sink.launcher] : [process.execPath, ...nodeArgs, ...sink.preArgs, sink.script];
+  if (sink.launcher && nodeArgs.some((a) => /\s/.test(a))) throw new Error(`node flags for the launcher are split on spaces: ${nodeArgs.join(' ')}`);
+  const env = { ...process.env, ...(sink.launcher && nodeArgs.length > 0 ? { DATABEND_SINK_NODE_FLAGS: nodeArgs.join(' ') } : {}), ...options.env };
   const child: ChildProcess = spawn(program, [...args, 'run', '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: REPO_ROOT });
   if (child.pid === undefined) throw new Error(`cannot start ${program}`);
   const pid = child.pid;
