@@ -116,9 +116,12 @@ export class SinkTask {
     const rejected = await withRetries('writing to Databend', this.options.retry, () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }), (attempt, error) =>
       this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
     );
-    const byOffset = new Map(chunk.map((r) => [r.offset, r]));
-    for (const r of rejected) failures.push({ raw: byOffset.get(r.record.offset) as RawRecord, error: r.error.at(r.record), stage: 'TASK_PUT' });
-    failures.sort((a, b) => (BigInt(a.raw.offset) < BigInt(b.raw.offset) ? -1 : 1));
+    if (rejected.length > 0) {
+      // Built only when Databend rejected something: a map of every record per chunk was a cost of every write.
+      const byOffset = new Map(chunk.map((r) => [r.offset, r]));
+      for (const r of rejected) failures.push({ raw: byOffset.get(r.record.offset) as RawRecord, error: r.error.at(r.record), stage: 'TASK_PUT' });
+      failures.sort((a, b) => (BigInt(a.raw.offset) < BigInt(b.raw.offset) ? -1 : 1));
+    }
 
     if (this.options.tolerance === 'none' && failures.length > 0) {
       const first = failures[0];
