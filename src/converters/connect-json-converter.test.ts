@@ -1,6 +1,6 @@
-import { SinkError } from '../errors';
-import type { SchemaAndValue, StructValue } from '../record/schema';
+import type { SchemaAndValue } from '../record/schema';
 import { ConnectJsonConverter } from './connect-json-converter';
+import { rejection, structFields } from './converter-test-support';
 import { INFERRED_NULL_SCHEMA } from './json-inference';
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -8,20 +8,6 @@ const INT64_MIN = -(2n ** 63n);
 
 async function convert(converter: ConnectJsonConverter, text: string | Buffer): Promise<SchemaAndValue | null> {
   return converter.toConnectData('t', typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SinkError);
-    return err as SinkError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function fields(result: SchemaAndValue | null): Record<string, unknown> {
-  return (result!.value as StructValue).fields;
 }
 
 function envelope(schema: object | null, payload: string): string {
@@ -45,12 +31,12 @@ describe('ConnectJsonConverter, schemas.enable=false: inference', () => {
       ['e', 'STRING', true, undefined],
     ]);
     // Inside a variant an integer may be a number or a bigint: both are the same JSON.
-    expect(fields(result)).toEqual({ i: 1n, f: 1.5, b: true, s: 'x', o: { a: [1, 2.5] }, a: [1, 'x'], e: '' });
+    expect(structFields(result)).toEqual({ i: 1n, f: 1.5, b: true, s: 'x', o: { a: [1, 2.5] }, a: [1, 'x'], e: '' });
   });
 
   it('keeps integers exact beyond 2^53 up to the int64 bounds, in fields and nested', async () => {
     const result = await convert(converter(), `{"max": ${INT64_MAX}, "min": ${INT64_MIN}, "p": 9007199254740993, "nested": {"n": 9007199254740993}}`);
-    expect(fields(result)).toEqual({ max: INT64_MAX, min: INT64_MIN, p: 9007199254740993n, nested: { n: 9007199254740993n } });
+    expect(structFields(result)).toEqual({ max: INT64_MAX, min: INT64_MIN, p: 9007199254740993n, nested: { n: 9007199254740993n } });
   });
 
   it('rejects an integer field beyond int64 as VALUE_OUT_OF_RANGE', async () => {
@@ -63,19 +49,19 @@ describe('ConnectJsonConverter, schemas.enable=false: inference', () => {
   it('types 1.0 and 1e3 as FLOAT64 (the literal decides, as in Kafka Connect)', async () => {
     const result = await convert(converter(), '{"a": 1.0, "b": 1e3, "c": -0.0, "d": 0.1000000000000000055511151231257827}');
     expect(result!.schema.fields!.map((f) => f.schema.type)).toEqual(['FLOAT64', 'FLOAT64', 'FLOAT64', 'FLOAT64']);
-    expect(fields(result)).toEqual({ a: 1, b: 1000, c: -0, d: 0.1 });
+    expect(structFields(result)).toEqual({ a: 1, b: 1000, c: -0, d: 0.1 });
   });
 
   it('turns long float literals nested in variants into numbers', async () => {
     const result = await convert(converter(), '{"o": {"x": [0.12345678901234567890]}}');
-    expect(fields(result)).toEqual({ o: { x: [0.12345678901234568] } });
+    expect(structFields(result)).toEqual({ o: { x: [0.12345678901234568] } });
   });
 
   it('gives a null field the shared INFERRED_NULL_SCHEMA (optional STRING, value null)', async () => {
     const result = await convert(converter(), '{"id": 1, "gone": null}');
     expect(result!.schema.fields![1].schema).toBe(INFERRED_NULL_SCHEMA);
     expect(INFERRED_NULL_SCHEMA).toEqual({ type: 'STRING', optional: true });
-    expect(fields(result)).toEqual({ id: 1n, gone: null });
+    expect(structFields(result)).toEqual({ id: 1n, gone: null });
   });
 
   it('shares one schema object between records of the same shape', async () => {
@@ -92,7 +78,7 @@ describe('ConnectJsonConverter, schemas.enable=false: inference', () => {
 
   it('keeps unicode, emoji, escapes, the empty string and a key named __proto__', async () => {
     const result = await convert(converter(), '{"s": "👍🏽 \\u00e9\\ud83d\\ude00\\n", "e": "", "__proto__": 5, "Case": 1, "case": 2}');
-    const f = fields(result);
+    const f = structFields(result);
     expect(f.s).toBe('👍🏽 é😀\n');
     expect(f.e).toBe('');
     expect(Object.getOwnPropertyDescriptor(f, '__proto__')?.value).toBe(5n);
@@ -101,7 +87,7 @@ describe('ConnectJsonConverter, schemas.enable=false: inference', () => {
   });
 
   it('lets the last of duplicate keys win (as Jackson does)', async () => {
-    expect(fields(await convert(converter(), '{"a": 1, "a": 2}'))).toEqual({ a: 2n });
+    expect(structFields(await convert(converter(), '{"a": 1, "a": 2}'))).toEqual({ a: 2n });
   });
 
   it('converts top-level primitives to their own schema, arrays to a variant, null to no value', async () => {
@@ -116,7 +102,7 @@ describe('ConnectJsonConverter, schemas.enable=false: inference', () => {
   });
 
   it('skips a byte order mark and surrounding whitespace', async () => {
-    expect(fields(await convert(converter(), '\ufeff  {"a": 1}\n'))).toEqual({ a: 1n });
+    expect(structFields(await convert(converter(), '\ufeff  {"a": 1}\n'))).toEqual({ a: 1n });
   });
 
   it('rejects invalid UTF-8, invalid JSON and empty data as RECORD_UNDECODABLE without quoting them', async () => {
@@ -179,7 +165,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
       ['m', 'MAP', false],
       ['nested', 'STRUCT', false],
     ]);
-    expect(fields(result)).toEqual({
+    expect(structFields(result)).toEqual({
       i8: -128,
       i16: 32767,
       i32: -2147483648,
@@ -202,7 +188,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
     const two = await convert(c, envelope(schema, '{"a": 2}'));
     const spaced = await convert(c, `{ "payload" : {"a": 3} , "schema" : ${JSON.stringify(schema)} }`);
     expect(two!.schema).toBe(one!.schema);
-    expect(fields(spaced)).toEqual({ a: 3n });
+    expect(structFields(spaced)).toEqual({ a: 3n });
   });
 
   it.each([
@@ -239,7 +225,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
     expect(f[4].schema.logical).toEqual({ kind: 'time', unit: 'millis' });
     expect(f[5].schema.logical).toEqual({ kind: 'timestamp', unit: 'millis', local: false });
     expect(f[6].schema.logical).toEqual({ kind: 'timestamp', unit: 'micros', local: true });
-    expect(fields(result)).toEqual({
+    expect(structFields(result)).toEqual({
       d: { unscaled: -12345n, scale: 2 },
       dn: { unscaled: -1500n, scale: 3 },
       big: { unscaled: 12345678901234567890123456780123456789n, scale: 10 },
@@ -269,7 +255,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
     const text = envelope(schema, '{"b": null}').replace('"default":1234', '"default":9007199254740993');
     const result = await convert(converter(), text);
     expect(result!.schema.fields!.map((f) => f.schema.defaultValue)).toEqual([9007199254740993n, 'dflt', undefined, { unscaled: 1n, scale: 2 }]);
-    expect(fields(result)).toEqual({ a: 9007199254740993n, b: 'dflt', c: null, d: { unscaled: 1n, scale: 2 } });
+    expect(structFields(result)).toEqual({ a: 9007199254740993n, b: 'dflt', c: null, d: { unscaled: 1n, scale: 2 } });
     const required = { type: 'struct', fields: [{ field: 'must', type: 'string' }] };
     const err = await rejection(convert(converter(), envelope(required, '{}')));
     expect(err.code).toBe('RECORD_UNDECODABLE');
@@ -284,7 +270,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
 
   it('accepts a null schema (schemaless payload) and a null payload (no value)', async () => {
     const c = converter();
-    expect(fields(await convert(c, envelope(null, '{"a": 1}')))).toEqual({ a: 1n });
+    expect(structFields(await convert(c, envelope(null, '{"a": 1}')))).toEqual({ a: 1n });
     expect(await convert(c, envelope({ type: 'string', optional: true }, 'null'))).toBeNull();
   });
 
@@ -320,7 +306,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
   it('accepts integral floats for integer fields and NaN / Infinity strings for floats', async () => {
     const schema = { type: 'struct', fields: [{ field: 'i', type: 'int64' }, { field: 'f', type: 'double' }, { field: 'g', type: 'float' }] };
     const result = await convert(converter(), envelope(schema, '{"i": 2.0, "f": "NaN", "g": "-Infinity"}'));
-    const f = fields(result);
+    const f = structFields(result);
     expect(f.i).toBe(2n);
     expect(f.f).toBeNaN();
     expect(f.g).toBe(-Infinity);
@@ -330,7 +316,7 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
     const schema = { type: 'struct', name: 'a"}{[', fields: [{ field: 'x}', type: 'string' }] };
     const result = await convert(converter(), envelope(schema, '{"x}": "]}\\"{"}'));
     expect(result!.schema.name).toBe('a"}{[');
-    expect(fields(result)).toEqual({ 'x}': ']}"{' });
+    expect(structFields(result)).toEqual({ 'x}': ']}"{' });
   });
 });
 
@@ -341,13 +327,13 @@ describe('ConnectJsonConverter, schemas.enable=true: repeated envelopes', () => 
     const first = await convert(c, envelope(schema, '{"a": 1}'));
     const again = await convert(c, `${envelope(schema, '{"a": 9223372036854775807}')}  \n`);
     expect(again!.schema).toBe(first!.schema);
-    expect(fields(again)).toEqual({ a: 2n ** 63n - 1n });
+    expect(structFields(again)).toEqual({ a: 2n ** 63n - 1n });
     for (const tail of ['{"a": 1}, "extra": 1}', '{"a": 1}}}', '{"a": 1}']) {
       const text = `{"schema":${JSON.stringify(schema)},"payload":${tail}`;
       await expect(convert(c, text)).rejects.toMatchObject({ code: 'RECORD_UNDECODABLE' });
     }
     const other = { type: 'struct', fields: [{ field: 'b', type: 'string' }] };
-    expect(fields(await convert(c, envelope(other, '{"b": "x"}')))).toEqual({ b: 'x' });
-    expect(fields(await convert(c, envelope(schema, '{"a": 3}')))).toEqual({ a: 3n });
+    expect(structFields(await convert(c, envelope(other, '{"b": "x"}')))).toEqual({ b: 'x' });
+    expect(structFields(await convert(c, envelope(schema, '{"a": 3}')))).toEqual({ a: 3n });
   });
 });

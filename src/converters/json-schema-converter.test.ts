@@ -1,5 +1,5 @@
-import { SinkError } from '../errors';
-import type { Schema, SchemaAndValue, StructValue } from '../record/schema';
+import type { SchemaAndValue } from '../record/schema';
+import { fieldSchema, rejection, structFields } from './converter-test-support';
 import { FakeSchemaSource } from './fake-schema-source';
 import { JsonSchemaConverter } from './json-schema-converter';
 import { encodeWireFormat } from './wire-format';
@@ -14,24 +14,6 @@ function setup() {
     return converter.toConnectData('t', encodeWireFormat(id, Buffer.from(payload, 'utf8')));
   };
   return { registry, converter, convertWith };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SinkError);
-    return err as SinkError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function fields(result: SchemaAndValue | null): Record<string, unknown> {
-  return (result!.value as StructValue).fields;
-}
-
-function field(result: SchemaAndValue | null, name: string): Schema {
-  return result!.schema.fields!.find((f) => f.name === name)!.schema;
 }
 
 describe('JsonSchemaConverter: schema translation', () => {
@@ -64,7 +46,7 @@ describe('JsonSchemaConverter: schema translation', () => {
       ['free', 'STRING', true, 'variant'],
       ['anything', 'STRING', true, 'variant'],
     ]);
-    expect(fields(result)).toEqual({
+    expect(structFields(result)).toEqual({
       id: INT64_MAX,
       price: 9.99,
       paid: true,
@@ -111,11 +93,11 @@ describe('JsonSchemaConverter: schema translation', () => {
       ['opt', 'STRING', true],
       ['m', 'MAP', false],
     ]);
-    expect(field(result, 'dec').logical).toEqual({ kind: 'decimal', precision: 20, scale: 4 });
-    expect(field(result, 'day').logical).toEqual({ kind: 'date' });
-    expect(field(result, 'time').logical).toEqual({ kind: 'time', unit: 'millis' });
-    expect(field(result, 'ts').logical).toEqual({ kind: 'timestamp', unit: 'millis', local: false });
-    expect(fields(result)).toEqual({
+    expect(fieldSchema(result, 'dec').logical).toEqual({ kind: 'decimal', precision: 20, scale: 4 });
+    expect(fieldSchema(result, 'day').logical).toEqual({ kind: 'date' });
+    expect(fieldSchema(result, 'time').logical).toEqual({ kind: 'time', unit: 'millis' });
+    expect(fieldSchema(result, 'ts').logical).toEqual({ kind: 'timestamp', unit: 'millis', local: false });
+    expect(structFields(result)).toEqual({
       first: 1,
       second: 2,
       i32: 3,
@@ -152,7 +134,7 @@ describe('JsonSchemaConverter: schema translation', () => {
       ['STRING', { kind: 'enum', symbols: ['A', 'B'] }],
       ['STRING', { kind: 'enum', symbols: ['X'] }],
     ]);
-    expect(fields(result).dt).toBe('2024-01-01T10:00:00+02:00');
+    expect(structFields(result).dt).toBe('2024-01-01T10:00:00+02:00');
   });
 
   it('turns type lists and oneOf / anyOf into optional types or variants', async () => {
@@ -177,7 +159,7 @@ describe('JsonSchemaConverter: schema translation', () => {
       ['STRING', false, 'variant'],
     ]);
     // Variants hold JSON: an integer there may be a number or a bigint.
-    expect(fields(result)).toEqual({ a: null, b: 5n, c: 7, d: 'x', e: ['x', 1] });
+    expect(structFields(result)).toEqual({ a: null, b: 5n, c: 7, d: 'x', e: ['x', 1] });
   });
 
   it('resolves local $ref pointers, schema references, and recursion (as a variant)', async () => {
@@ -196,11 +178,11 @@ describe('JsonSchemaConverter: schema translation', () => {
     };
     const id = registry.register(schema, 'JSON', { references: [{ name: 'customer.json', subject: 'customer', version: 1, format: 'JSON', schema: JSON.stringify(customer) }] });
     const result = await converter.toConnectData('t', encodeWireFormat(id, Buffer.from('{"price": 1.5, "id": 2, "who": {"name": "Ann"}, "tree": {"kids": [{"kids": []}]}}')));
-    expect(field(result, 'price').type).toBe('FLOAT64');
-    expect(field(result, 'id').type).toBe('INT64');
-    expect(field(result, 'who')).toMatchObject({ type: 'STRUCT', fields: [{ name: 'name', schema: { type: 'STRING', optional: false } }] });
-    expect(field(result, 'tree').fields![0].schema).toMatchObject({ type: 'ARRAY', items: { logical: { kind: 'variant' } } });
-    expect(fields(result)).toEqual({
+    expect(fieldSchema(result, 'price').type).toBe('FLOAT64');
+    expect(fieldSchema(result, 'id').type).toBe('INT64');
+    expect(fieldSchema(result, 'who')).toMatchObject({ type: 'STRUCT', fields: [{ name: 'name', schema: { type: 'STRING', optional: false } }] });
+    expect(fieldSchema(result, 'tree').fields![0].schema).toMatchObject({ type: 'ARRAY', items: { logical: { kind: 'variant' } } });
+    expect(structFields(result)).toEqual({
       price: 1.5,
       id: 2n,
       who: { kind: 'struct', fields: { name: 'Ann' } },
@@ -220,7 +202,7 @@ describe('JsonSchemaConverter: schema translation', () => {
     };
     const result = await convertWith(schema, '{}');
     expect(result!.schema.fields!.map((f) => f.schema.defaultValue)).toEqual([7n, 'dflt', null]);
-    expect(fields(result)).toEqual({ n: 7n, s: 'dflt', o: null });
+    expect(structFields(result)).toEqual({ n: 7n, s: 'dflt', o: null });
   });
 });
 
@@ -229,7 +211,7 @@ describe('JsonSchemaConverter: records', () => {
     const { convertWith } = setup();
     const schema = { type: 'object', properties: { n: { type: 'integer' }, s: { type: 'string' }, e: { type: 'string' }, z: { type: 'string' } } };
     const result = await convertWith(schema, '{"n": -9223372036854775808, "s": "🙂 ñ", "e": "", "z": null}');
-    expect(fields(result)).toEqual({ n: -(2n ** 63n), s: '🙂 ñ', e: '', z: null });
+    expect(structFields(result)).toEqual({ n: -(2n ** 63n), s: '🙂 ñ', e: '', z: null });
   });
 
   it('looks a schema id up once and shares the translated schema', async () => {

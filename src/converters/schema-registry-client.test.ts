@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SinkError } from '../errors';
+import { rejection } from './converter-test-support';
 import { parseRegistryUrl, SchemaRegistryClient } from './schema-registry-client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -38,16 +38,6 @@ class LocalRegistry {
 function json(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' });
   res.end(JSON.stringify(body));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SinkError);
-    return err as SinkError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('SchemaRegistryClient', () => {
