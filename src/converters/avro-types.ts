@@ -186,17 +186,28 @@ class DecimalType extends ConnectLogicalType {
   }
 }
 
-class DateType extends ConnectLogicalType {
-  readonly meaning: ConnectMeaning = { type: 'INT32', logical: { kind: 'date' } };
-  constructor(schema: AvroSchemaJson, opts: unknown) {
+/** A logical type whose values the record model takes as the underlying type decodes them: only its meaning differs. */
+abstract class PassThroughType extends ConnectLogicalType {
+  readonly meaning: ConnectMeaning;
+
+  /** `underlying`: the one Avro type it applies to, when the schema hook has not already made sure of it. */
+  constructor(schema: AvroSchemaJson, opts: unknown, meaning: ConnectMeaning, underlying?: string) {
     super(schema as avro.Schema, opts);
-    requireUnderlying(this.underlyingName(), 'int');
+    if (underlying !== undefined) requireUnderlying(this.underlyingName(), underlying);
+    this.meaning = meaning;
   }
-  protected override _fromValue(days: number): number {
-    return days;
+
+  protected override _fromValue<T>(v: T): T {
+    return v;
   }
-  protected override _toValue(days: number): number {
-    return days;
+  protected override _toValue<T>(v: T): T {
+    return v;
+  }
+}
+
+class DateType extends PassThroughType {
+  constructor(schema: AvroSchemaJson, opts: unknown) {
+    super(schema, opts, { type: 'INT32', logical: { kind: 'date' } }, 'int');
   }
 }
 
@@ -237,32 +248,16 @@ class MicrosType extends ConnectLogicalType {
   }
 }
 
-class UuidType extends ConnectLogicalType {
-  readonly meaning: ConnectMeaning = { type: 'STRING', logical: { kind: 'uuid' } };
+class UuidType extends PassThroughType {
   constructor(schema: AvroSchemaJson, opts: unknown) {
-    super(schema as avro.Schema, opts);
-    requireUnderlying(this.underlyingName(), 'string');
-  }
-  protected override _fromValue(v: string): string {
-    return v;
-  }
-  protected override _toValue(v: string): string {
-    return v;
+    super(schema, opts, { type: 'STRING', logical: { kind: 'uuid' } }, 'string');
   }
 }
 
 /** Kafka Connect writes INT8 / INT16 as `{"type": "int", "connect.type": "int8"}`. */
-class ConnectIntType extends ConnectLogicalType {
-  readonly meaning: ConnectMeaning;
+class ConnectIntType extends PassThroughType {
   constructor(schema: AvroSchemaJson, opts: unknown) {
-    super(schema as avro.Schema, opts);
-    this.meaning = { type: schema['connect.type'] === 'int8' ? 'INT8' : 'INT16' };
-  }
-  protected override _fromValue(v: number): number {
-    return v;
-  }
-  protected override _toValue(v: number): number {
-    return v;
+    super(schema, opts, { type: schema['connect.type'] === 'int8' ? 'INT8' : 'INT16' });
   }
 }
 
