@@ -22,7 +22,7 @@
  */
 import * as avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
-import { fetchBytesPerPartition, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
+import { fetchSizes, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
 import { connectDatabend } from '../../src/databend/databend-connection';
 import { createTableSql } from '../../src/planner/ddl';
 import type { DatabendConnectionConfig } from '../../src/config/sink-config';
@@ -31,12 +31,6 @@ import { ORDER_V1, ORDER_V2 } from './data-generator';
 import { MessageStream, SinkPipeline, type RawMessage } from './sink-pipeline';
 import { busyShare, machineTicks } from './sink-process';
 import { rate } from './stats';
-
-/** The sink's consumer sizing (src/kafka/kafkajs-record-source.ts), so the ceiling fetches as the sink does. */
-export function sinkFetchSizes(batchSize: number, concurrency: number): { maxBytesPerPartition: number; maxBytes: number } {
-  const maxBytesPerPartition = fetchBytesPerPartition(batchSize);
-  return { maxBytesPerPartition, maxBytes: maxBytesPerPartition * concurrency };
-}
 
 export interface ConsumeOnlyArgs {
   endpoints: Endpoints;
@@ -69,7 +63,8 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
     [args.schemaIds.v2, avro.Type.forSchema(ORDER_V2 as unknown as avro.Schema)],
   ]);
   const kafka = new Kafka({ clientId: 'bench-consume-only', brokers: args.endpoints.kafka.bootstrapServers, logLevel: logLevel.NOTHING, ...kafkaSecurity(args.endpoints.kafka.clientSettings) });
-  const sizes = sinkFetchSizes(args.batchSize, args.concurrency);
+  // The sink's own fetch limits, so the ceiling fetches as the sink does.
+  const sizes = fetchSizes(args.batchSize, args.concurrency);
   const consumer = kafka.consumer({ groupId: args.groupId, maxWaitTimeInMs: args.lingerMs, ...sizes });
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();

@@ -7,7 +7,7 @@ import type { SinkConfig } from '../config/sink-config';
 import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
 import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
-import { consumerTuning, fetchBytesPerPartition, kafkaSecurity } from '../kafka/kafka-client-settings';
+import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import { createLogger, type Logger } from '../logging/logger';
 import { SinkTask } from '../task/sink-task';
@@ -30,7 +30,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     topicsRegex: config.topicsRegex,
     concurrency: config.tasksMax,
     maxWaitMs: config.lingerMs,
-    maxBytesPerPartition: fetchBytesPerPartition(config.batchSize),
+    fetch: fetchSizes(config.batchSize, config.tasksMax),
     tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
   });
   const sessions = await Promise.all(

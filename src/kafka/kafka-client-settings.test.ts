@@ -1,4 +1,4 @@
-import { fetchBytesPerPartition, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
+import { fetchSizes, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
 
 const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
@@ -68,11 +68,16 @@ describe('kafkaSecurity', () => {
   });
 });
 
-describe('fetchBytesPerPartition', () => {
-  it('is 128 bytes per batch.size record, between 1 MiB and 64 MiB', () => {
-    expect(fetchBytesPerPartition(1)).toBe(1024 * 1024);
-    expect(fetchBytesPerPartition(10_000)).toBe(1_280_000);
-    expect(fetchBytesPerPartition(100_000)).toBe(12_800_000);
-    expect(fetchBytesPerPartition(10_000_000)).toBe(64 * 1024 * 1024);
+describe('fetchSizes', () => {
+  it('is 128 bytes per batch.size record and partition, between 1 MiB and 64 MiB', () => {
+    expect(fetchSizes(1, 1).maxBytesPerPartition).toBe(1024 * 1024);
+    expect(fetchSizes(10_000, 1).maxBytesPerPartition).toBe(1_280_000);
+    expect(fetchSizes(100_000, 1).maxBytesPerPartition).toBe(12_800_000);
+    expect(fetchSizes(10_000_000, 1).maxBytesPerPartition).toBe(64 * 1024 * 1024);
+  });
+
+  it('fetches the partitions handled at once, no more', () => {
+    expect(fetchSizes(10_000, 2)).toEqual({ maxBytesPerPartition: 1_280_000, maxBytes: 2_560_000 });
+    expect(fetchSizes(1, 4)).toEqual({ maxBytesPerPartition: 1024 * 1024, maxBytes: 4 * 1024 * 1024 });
   });
 });

@@ -142,7 +142,20 @@ const FETCH_BYTES_PER_RECORD = 128;
 const MIN_FETCH_BYTES = 1024 * 1024;
 const MAX_FETCH_BYTES = 64 * 1024 * 1024;
 
-/** The most one partition's fetch may return (kafkajs `maxBytesPerPartition`) for a `batch.size`. */
-export function fetchBytesPerPartition(batchSize: number): number {
-  return Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, batchSize * FETCH_BYTES_PER_RECORD));
+/** kafkajs consumer fetch limits. */
+export interface FetchSizes {
+  /** The most one partition's fetch may return. */
+  maxBytesPerPartition: number;
+  /** The most one fetch may return. */
+  maxBytes: number;
+}
+
+/**
+ * The fetch limits for a `batch.size` and the partitions handled at once (`tasks.max`): one fetch
+ * holds those partitions' worth, no more, because kafkajs fetches the next round only after this
+ * one is handled (and shuffles partitions in each fetch so that none starves).
+ */
+export function fetchSizes(batchSize: number, partitionsAtOnce: number): FetchSizes {
+  const maxBytesPerPartition = Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, batchSize * FETCH_BYTES_PER_RECORD));
+  return { maxBytesPerPartition, maxBytes: maxBytesPerPartition * partitionsAtOnce };
 }

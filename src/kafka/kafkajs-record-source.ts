@@ -1,6 +1,6 @@
 import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
-import type { ConsumerTuning } from './kafka-client-settings';
+import type { ConsumerTuning, FetchSizes } from './kafka-client-settings';
 import { kafkaAuthenticationError } from './kafka-authentication-error';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from './record-source';
 
@@ -37,8 +37,8 @@ export interface KafkajsSourceOptions {
   concurrency: number;
   /** How long the broker may hold a fetch to fill it (`linger.ms`). */
   maxWaitMs: number;
-  /** Upper bound of one partition's fetch, so a batch can reach `batch.size` records. */
-  maxBytesPerPartition: number;
+  /** Fetch limits (`fetchSizes`): a batch can reach `batch.size` records. */
+  fetch: FetchSizes;
   /** Group membership timings from `consumer.override.*`. */
   tuning: ConsumerTuning;
 }
@@ -64,10 +64,7 @@ export class KafkajsRecordSource implements RecordSource {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: options.maxWaitMs,
-      maxBytesPerPartition: options.maxBytesPerPartition,
-      // The partitions handled at once, no more: kafkajs fetches the next round only after this one
-      // is handled, and shuffles partitions in each fetch so that none starves.
-      maxBytes: options.maxBytesPerPartition * options.concurrency,
+      ...options.fetch,
       retry: { retries: 8 },
       ...options.tuning,
     });
