@@ -31,42 +31,49 @@ export class ProcessSink implements SinkUnderTest {
   start(config: ConnectorConfig): Promise<RunningSink> {
     const file = writeConfigFile(config, this.options.configFormat);
     const [program, ...args] = substituteConfig(this.options.command, file);
-    // A process group of its own, so a hard kill also reaches anything a vendor's launcher forks.
-    const child = spawn(program, args, { env: this.options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number>((resolve) => {
-      child.once('error', (err) => {
-        output += `\n[conformance] cannot start ${program}: ${err.message}\n`;
-        resolve(127);
-      });
-      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
-    });
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // Already gone.
-      }
-    };
-    return Promise.resolve({
-      exited,
-      pid: child.pid,
-      logs: () => output,
-      stop: async (timeoutMs = 30_000) => {
-        signalGroup('SIGTERM');
-        const timer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs);
-        const code = await exited;
-        clearTimeout(timer);
-        return code;
-      },
-      kill: async () => {
-        signalGroup('SIGKILL');
-        await exited;
-      },
-    });
+    return Promise.resolve(spawnSink(program, args, { env: this.options.env ?? process.env }));
   }
+}
+
+/**
+ * Starts a sink process in a process group of its own, so that a hard kill also reaches anything a
+ * vendor's launcher forks, and keeps everything it writes. The benchmark starts its sinks this way too.
+ */
+export function spawnSink(program: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): RunningSink {
+  const child = spawn(program, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number>((resolve) => {
+    child.once('error', (err) => {
+      output += `\n[conformance] cannot start ${program}: ${err.message}\n`;
+      resolve(127);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+  });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return {
+    exited,
+    pid: child.pid,
+    logs: () => output,
+    stop: async (timeoutMs = 30_000) => {
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    kill: async () => {
+      signalGroup('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 function substituteConfig(command: string[], file: string): string[] {

@@ -13,7 +13,8 @@ import type { Admin } from 'kafkajs';
 import { databendConnection, queryStrings, type DatabendConnection } from '../../conformance/clients/databend';
 import { kafkaClient } from '../../conformance/clients/kafka';
 import type { Endpoints } from '../../conformance/environments/environment';
-import { busyShare, machineTicks, startSink, type ConnectorConfig, type SinkCommand } from './sink-process';
+import type { ConnectorConfig } from '../../conformance/sink-under-test/sink-under-test';
+import { busyShare, machineTicks, startSink, type SinkCommand } from './sink-process';
 import { rate } from './stats';
 
 export interface SinkSettings {

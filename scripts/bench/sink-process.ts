@@ -6,10 +6,12 @@
  * into a temporary folder; `build` runs `node build/src/cli/main.js` (after `npm run build`);
  * `source` runs `node --import tsx src/cli/main.ts`. `auto` prefers the archive when one exists.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSink, writeConfigFile } from '../../conformance/sink-under-test/process-sink';
+import type { ConnectorConfig } from '../../conformance/sink-under-test/sink-under-test';
 
 export type SinkLaunch = 'auto' | 'archive' | 'build' | 'source';
 
@@ -230,11 +232,6 @@ export interface SinkRun {
   stop(timeoutMs?: number): Promise<number>;
 }
 
-export interface ConnectorConfig {
-  name: string;
-  config: Record<string, string>;
-}
-
 /** What the sink under benchmark says its version is. */
 export function reportedVersion(sink: SinkCommand): string {
   const [program, ...args] = sink.launcher ? [sink.launcher] : [process.execPath, ...sink.preArgs, sink.script];
@@ -251,49 +248,18 @@ export function reportedVersion(sink: SinkCommand): string {
  * the archive, so that its own node flags apply as they do for users; before the script otherwise.
  */
 export function startSink(sink: SinkCommand, config: ConnectorConfig, options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): SinkRun {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sink-'));
-  const file = path.join(dir, 'connector.json');
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  const file = writeConfigFile(config, 'json');
   const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(options.nodeArgs ?? [])];
   const [program, ...args] = sink.launcher ? [sink.launcher] : [process.execPath, ...nodeArgs, ...sink.preArgs, sink.script];
   if (sink.launcher && nodeArgs.some((a) => /\s/.test(a))) throw new Error(`node flags for the launcher are split on spaces: ${nodeArgs.join(' ')}`);
   const env = { ...process.env, ...(sink.launcher && nodeArgs.length > 0 ? { DATABEND_SINK_NODE_FLAGS: nodeArgs.join(' ') } : {}), ...options.env };
-  const child: ChildProcess = spawn(program, [...args, 'run', '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: REPO_ROOT });
-  if (child.pid === undefined) throw new Error(`cannot start ${program}`);
-  const pid = child.pid;
-  let output = '';
-  const keep = (d: Buffer) => {
-    output += d.toString();
-    if (output.length > 200_000) output = output.slice(-100_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
-  });
+  const running = spawnSink(program, [...args, 'run', '--config', file], { env, cwd: REPO_ROOT });
+  const pid = running.pid;
+  if (pid === undefined) throw new Error(`cannot start ${program}`);
   const usage = new UsageSampler(pid);
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, s);
-    } catch {
-      // Already gone.
-    }
-  };
-  void exited.then(() => {
+  void running.exited.then(() => {
     usage.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
-  return {
-    pid,
-    usage,
-    exited,
-    logs: () => output,
-    stop: async (timeoutMs = 30_000) => {
-      signal('SIGTERM');
-      const timer = setTimeout(() => signal('SIGKILL'), timeoutMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  return { pid, usage, exited: running.exited, logs: running.logs, stop: running.stop };
 }
