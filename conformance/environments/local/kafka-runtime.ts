@@ -105,7 +105,7 @@ export function createKafkaRuntime(options: KafkaRuntimeOptions = {}): LocalServ
       if (!fs.existsSync(coreJar(ctx)) || !certificate) {
         throw new ServiceStartError(SERVICE, logFile, `Kafka ${version} is not installed (no ${coreJar(ctx)} or ${tlsDir(ctx)}): run install first`);
       }
-      const ports = await distinctFreePorts(3);
+      const ports = [await freePort(), await freePort(), await freePort()];
       const [port, controllerPort, securedPort] = ports;
       const dataDir = path.join(ctx.runDir, 'kafka');
       const logDirs = path.join(dataDir, 'log-dirs');
@@ -234,12 +234,6 @@ function clusterId(): string {
     // An id starting with '-' would be read as an option by StorageTool's argument parser.
     if (!id.startsWith('-')) return id;
   }
-}
-
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
 }
 
 export function javaCommand(): string {

@@ -136,7 +136,7 @@ export function createSchemaRegistryRuntime(options: SchemaRegistryRuntimeOption
       ]) {
         if (!fs.existsSync(file)) throw new ServiceStartError(SERVICE, logFile, `${what} is not installed (no ${file}): run install first`);
       }
-      const [port, managementPort] = await twoFreePorts();
+      const [port, managementPort] = [await freePort(), await freePort()];
       const dataDir = path.join(ctx.runDir, 'schema-registry');
       const workDir = path.join(dataDir, 'tmp');
       fs.mkdirSync(workDir, { recursive: true });
@@ -265,10 +265,3 @@ function installed(dir: string, file: string): boolean {
   return fs.existsSync(path.join(dir, INSTALL_MARKER)) && fs.existsSync(file);
 }
 
-async function twoFreePorts(): Promise<[number, number]> {
-  const first = await freePort();
-  for (;;) {
-    const second = await freePort();
-    if (second !== first) return [first, second];
-  }
-}
