@@ -38,6 +38,18 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
       connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying')),
     ),
   );
+  const server = sessions[0].server;
+  log.info(
+    {
+      databend: `${config.connection.host}:${config.connection.port}`,
+      version: server.version,
+      loadPath: server.loadPath,
+      upsert: server.loadPath === 'attachment' ? 'REPLACE … VALUES with the rows as a stage attachment' : 'rows loaded into a scratch table, then REPLACE … SELECT',
+    },
+    server.loadPath === 'attachment'
+      ? 'Databend loads by stage attachment (server ≤ 1.2.781)'
+      : 'Databend loads by upload, then INSERT … FROM @~ (server above 1.2.781)',
+  );
   const writer = new DatabendWriter(sessions, config, log);
   const dlq =
     config.errors.tolerance === 'all' && config.errors.dlqTopic

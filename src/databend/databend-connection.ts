@@ -82,8 +82,41 @@ export async function withRequestTimeout<T>(call: Promise<T>, timeoutMs: number,
   }
 }
 
+/**
+ * The Databend server a session talks to, learnt once at connect time. databend-driver picks its load
+ * protocol from the version the server reports at login (bendsql `core/src/capability.rs`): above
+ * 1.2.781 `loadFile(sql, file)` uploads the file to the user stage and runs
+ * `<sql> FROM @~/client/load/<ts> FILE_FORMAT = (type = csv)` as a query, which the server binds as
+ * a COPY of the upload (purged after); up to 1.2.781 it sends `<sql>` with a stage attachment. Servers
+ * refuse `REPLACE … FROM @stage` ([1002]), so upserts on the current path go through a scratch table.
+ */
+export interface DatabendServer {
+  /** The server's version as `SELECT version()` gives it (`1.2.895-nightly-…`), or its raw text when it has none. */
+  version: string;
+  /** `statement`: upload, then `<sql> FROM @~/…` (current servers); `attachment`: `<sql>` + stage attachment (≤ 1.2.781). */
+  loadPath: 'statement' | 'attachment';
+}
+
+/** The highest server version databend-driver 0.33 still loads through stage attachments. */
+const LAST_ATTACHMENT_VERSION: readonly [number, number, number] = [1, 2, 781];
+
+/**
+ * The server as `SELECT version()` describes it (`Databend Query v1.2.895-nightly-… (rust-…)`). A
+ * version the sink cannot read is taken as current: the statement path's upsert (through a scratch
+ * table) works on both paths.
+ */
+export function describeServer(versionText: string): DatabendServer {
+  const m = /v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?/.exec(versionText);
+  if (!m) return { version: versionText.trim() || 'unknown', loadPath: 'statement' };
+  const parts = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const above = parts.map((n, i) => n - LAST_ATTACHMENT_VERSION[i]).find((d) => d !== 0) ?? 0;
+  // A pre-release of 1.2.781 sorts before 1.2.781 (semver), so only a higher major.minor.patch is above it.
+  return { version: `${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}`, loadPath: above > 0 ? 'statement' : 'attachment' };
+}
+
 /** The few operations the writer and table manager need; data never goes through driver params. */
 export interface DatabendSession {
+  readonly server: DatabendServer;
   exec(sql: string): Promise<number>;
   /** Rows as Databend's string forms (cast in SQL where exactness matters); null for NULL. */
   query(sql: string): Promise<(string | null)[][]>;
@@ -103,6 +136,7 @@ export class DriverSession implements DatabendSession {
   constructor(
     private readonly conn: DriverCalls,
     private readonly timeoutMs: number,
+    readonly server: DatabendServer,
   ) {}
 
   async exec(sql: string): Promise<number> {
@@ -154,7 +188,9 @@ export async function connectDatabend(config: DatabendConnectionConfig, onRetry:
     try {
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const conn = await withRequestTimeout(new Client(config.dsn).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
-      const session = new DriverSession(conn, timeoutMs);
+      const probe = new DriverSession(conn, timeoutMs, { version: 'unknown', loadPath: 'statement' });
+      const version = (await probe.query('SELECT version()'))[0]?.[0] ?? '';
+      const session = new DriverSession(conn, timeoutMs, describeServer(version));
       // Values are rendered in UTC by the sink; the session must not shift them.
       await session.exec("SET timezone = 'UTC'");
       return session;

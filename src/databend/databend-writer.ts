@@ -7,7 +7,7 @@ import { encodeCsvBytes, encodeSqlValues } from '../planner/row-encoding';
 import { fitToTable } from '../planner/table-fit';
 import type { SinkRecord } from '../record/sink-record';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../task/sink-task';
-import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
+import { DatabendQueryError, isMissingTable, type DatabendServer, type DatabendSession } from './databend-connection';
 import { SessionPool } from './session-pool';
 import { TableManager } from './table-manager';
 
@@ -86,12 +86,16 @@ export class DatabendWriter implements RecordWriter {
   }
 
   private async execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
-    if (op.kind === 'delete') return this.isolate(op, (part) => this.runDelete(session, part), sliceDelete);
-    return this.isolate(op, (part) => this.runWrite(session, part), sliceWrite);
+    if (op.kind === 'delete') return this.isolate(session, op, (part) => this.runDelete(session, part), sliceDelete);
+    return this.isolate(session, op, (part) => this.runWrite(session, part), sliceWrite);
   }
 
-  /** Runs `op`; when Databend rejects it, splits it until the rejected records are found. */
-  private async isolate<T extends Operation>(op: T, run: (part: T) => Promise<void>, slice: (op: T, from: number, to: number) => T): Promise<RecordFailure[]> {
+  /**
+   * Runs `op`; when Databend rejects a value of it, splits it until the rejected records are found.
+   * A rejection of the statement itself (unsupported form, missing object, permission) is no
+   * record's fault: it stops the sink, naming the statement, the table and the server.
+   */
+  private async isolate<T extends Operation>(session: DatabendSession, op: T, run: (part: T) => Promise<void>, slice: (op: T, from: number, to: number) => T): Promise<RecordFailure[]> {
     if (op.records.length === 0) return [];
     try {
       await run(op);
@@ -99,12 +103,15 @@ export class DatabendWriter implements RecordWriter {
     } catch (err) {
       if (!(err instanceof DatabendQueryError)) throw err;
       this.tables.invalidate(op.table);
+      if (!isValueRejection(err)) {
+        throw new SinkError('STATEMENT_REJECTED', `Databend ${session.server.version} refused the ${statementKind(op, session.server)} into ${this.tables.describe(op.table)}: ${err.message}`, undefined, { cause: err });
+      }
       if (op.records.length === 1) {
         const record = op.records[0];
         return [{ record, error: new SinkError('ROW_REJECTED', `Databend rejected the row: ${err.message}`).at(record) }];
       }
       const mid = Math.ceil(op.records.length / 2);
-      return [...(await this.isolate(slice(op, 0, mid), run, slice)), ...(await this.isolate(slice(op, mid, op.records.length), run, slice))];
+      return [...(await this.isolate(session, slice(op, 0, mid), run, slice)), ...(await this.isolate(session, slice(op, mid, op.records.length), run, slice))];
     }
   }
 
@@ -115,6 +122,8 @@ export class DatabendWriter implements RecordWriter {
   private async runWrite(session: DatabendSession, op: WriteOperation): Promise<void> {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
     const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
+    const keys = op.shape.keyColumns.map(q).join(', ');
+    const target = this.target(op);
     // `sql` ends in `VALUES`: the op's rows follow as a stage-loaded CSV, or as literals (one statement).
     const write = async (sql: string) => {
       if (op.form === 'csv') await session.loadCsv(sql, encodeCsvBytes(op.rows));
@@ -122,29 +131,36 @@ export class DatabendWriter implements RecordWriter {
     };
     switch (op.kind) {
       case 'insert':
-        await write(`INSERT INTO ${this.target(op)} (${columns}) VALUES`);
+        await write(`INSERT INTO ${target} (${columns}) VALUES`);
         return;
       case 'upsert':
-        await write(`REPLACE INTO ${this.target(op)} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`);
+        if (upsertLoadsDirectly(op, session.server)) await write(`REPLACE INTO ${target} (${columns}) ON (${keys}) VALUES`);
+        else await this.throughScratch(session, op, write, (scratch) => `REPLACE INTO ${target} (${columns}) ON (${keys}) SELECT ${columns} FROM ${scratch}`);
         return;
-      case 'update':
-        await this.runUpdate(session, op, write);
+      case 'update': {
+        const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+        const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
+        // Only key columns: nothing to update, and the rows must not be created.
+        if (set.length === 0) return;
+        await this.throughScratch(session, op, write, (scratch) => `MERGE INTO ${target} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
         return;
+      }
     }
   }
 
-  /** update: rows are staged in a scratch table and merged into existing keys only. */
-  private async runUpdate(session: DatabendSession, op: WriteOperation, write: (sql: string) => Promise<void>): Promise<void> {
+  /**
+   * Loads the op's rows into a scratch table of the target's columns (an INSERT, which every server
+   * loads from a stage), runs `apply(scratch)` and drops the scratch table.
+   */
+  private async throughScratch(session: DatabendSession, op: WriteOperation, write: (sql: string) => Promise<void>, apply: (scratch: string) => string): Promise<void> {
     const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
-    const scratchName = `__databend_sink_update_${process.pid}_${Date.now()}`;
+    const scratchName = `__databend_sink_${op.kind}_${process.pid}_${Date.now()}`;
     const scratch = qualifiedName(op.table.database, scratchName, this.config.quoteIdentifiers);
-    const columns = op.shape.columns.map((c) => q(c.name));
-    await session.exec(`CREATE TABLE ${scratch} AS SELECT ${columns.join(', ')} FROM ${this.target(op)} WHERE 1 = 0`);
+    const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
+    await session.exec(`CREATE TABLE ${scratch} AS SELECT ${columns} FROM ${this.target(op)} WHERE 1 = 0`);
     try {
-      await write(`INSERT INTO ${scratch} (${columns.join(', ')}) VALUES`);
-      const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
-      const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
-      if (set.length > 0) await session.exec(`MERGE INTO ${this.target(op)} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
+      await write(`INSERT INTO ${scratch} (${columns}) VALUES`);
+      await session.exec(apply(scratch));
     } finally {
       await session.exec(`DROP TABLE IF EXISTS ${scratch}`);
     }
@@ -165,6 +181,49 @@ export class DatabendWriter implements RecordWriter {
       if (isMissingTable(err)) return;
       throw err;
     }
+  }
+}
+
+/**
+ * Databend error codes that reject a value (CSV field or literal that does not fit its column,
+ * overflow, bad date, bad JSON, constraint): the records are isolated and rejected one by one.
+ * Any other error concerns the statement, and no record is to blame.
+ */
+const VALUE_REJECTION_CODES: ReadonlySet<number> = new Set([
+  1006, // BadArguments: a literal that cannot be cast or evaluated for its column
+  1010, // BadDataValueType
+  1017, // DataStructMissMatch
+  1018, // BadDataArrayLength
+  1046, // BadBytes: a CSV field that does not parse for its column
+  1049, // Overflow
+  1060, // StrParseError
+  1079, // InvalidDate
+  1080, // InvalidTimestamp
+  1090, // GeometryError
+  1114, // UnmatchColumnDataType
+  1133, // ConstraintError
+  2513, // JiffError (dates and times)
+]);
+
+function isValueRejection(err: DatabendQueryError): boolean {
+  return err.databendCode !== null && VALUE_REJECTION_CODES.has(err.databendCode);
+}
+
+/** Upserts load straight into the target only where the server takes `REPLACE` with the rows: literals, or a stage attachment (≤ 1.2.781). */
+function upsertLoadsDirectly(op: WriteOperation, server: DatabendServer): boolean {
+  return op.form === 'sql' || server.loadPath === 'attachment';
+}
+
+function statementKind(op: Operation, server: DatabendServer): string {
+  if (op.kind === 'delete') return 'DELETE of tombstoned keys';
+  const rows = op.form === 'csv' ? `stage load (${server.loadPath === 'attachment' ? 'stage attachment' : 'upload, then INSERT … FROM @~'})` : 'SQL literals';
+  switch (op.kind) {
+    case 'insert':
+      return `INSERT by ${rows}`;
+    case 'upsert':
+      return upsertLoadsDirectly(op, server) ? `REPLACE by ${rows}` : `REPLACE through a scratch table loaded by ${rows}`;
+    case 'update':
+      return `MERGE (update) through a scratch table loaded by ${rows}`;
   }
 }
 

@@ -5,7 +5,7 @@ import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import type { DatabendSession } from './databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { RecordingSession } from './recording-session-test-support';
+import { LEGACY_SERVER, RecordingSession } from './recording-session-test-support';
 
 /**
  * Regression: an empty BYTES value (not null) was refused with VALUE_OUT_OF_RANGE, because the CSV
@@ -52,8 +52,20 @@ test('insert: the rows with an empty binary as one INSERT … VALUES, the others
   expect(session.statements).toEqual(['INSERT INTO "t" ("id", "blob") VALUES (1, FROM_HEX(\'\')), (3, FROM_HEX(\'\'))', 'INSERT INTO "t" ("id", "blob") VALUES <csv> "2","ab"\n']);
 });
 
-test('upsert: REPLACE … ON (keys) VALUES with literals', async () => {
+test('upsert: REPLACE … ON (keys) VALUES with literals; the CSV rows through a scratch table on a current server', async () => {
   const session = new RecordingSession(COLUMNS);
+  expect(await writer(session, 'upsert').write(batch)).toEqual([]);
+  expect(session.statements.map((sql) => sql.replace(/__databend_sink_upsert_\d+_\d+/g, 'scratch'))).toEqual([
+    'REPLACE INTO "t" ("id", "blob") ON ("id") VALUES (1, FROM_HEX(\'\')), (3, FROM_HEX(\'\'))',
+    'CREATE TABLE "scratch" AS SELECT "id", "blob" FROM "t" WHERE 1 = 0',
+    'INSERT INTO "scratch" ("id", "blob") VALUES <csv> "2","ab"\n',
+    'REPLACE INTO "t" ("id", "blob") ON ("id") SELECT "id", "blob" FROM "scratch"',
+    'DROP TABLE IF EXISTS "scratch"',
+  ]);
+});
+
+test('upsert on a server that takes stage attachments (≤ 1.2.781): REPLACE … VALUES loads straight into the table', async () => {
+  const session = new RecordingSession(COLUMNS, LEGACY_SERVER);
   expect(await writer(session, 'upsert').write(batch)).toEqual([]);
   expect(session.statements).toEqual([
     'REPLACE INTO "t" ("id", "blob") ON ("id") VALUES (1, FROM_HEX(\'\')), (3, FROM_HEX(\'\'))',

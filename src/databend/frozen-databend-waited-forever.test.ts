@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { validateConfig } from '../config/validate-config';
+import { CURRENT_SERVER } from './recording-session-test-support';
 import { SinkError } from '../errors';
 import { DriverSession, type DriverCalls } from './databend-connection';
 
@@ -33,7 +34,7 @@ async function expectTimeout(call: Promise<unknown>, what: string): Promise<void
 }
 
 test('a statement, a query and a stage load that get no answer fail as retriable DATABEND_UNAVAILABLE', async () => {
-  const session = new DriverSession(hangingConnection(), 50);
+  const session = new DriverSession(hangingConnection(), 50, CURRENT_SERVER);
   await expectTimeout(session.exec('SELECT 1'), 'statement failed');
   await expectTimeout(session.query('SELECT 1'), 'query failed');
   await expectTimeout(session.loadCsv('INSERT INTO t VALUES', '"1"\n'), 'stage load failed');
@@ -50,6 +51,7 @@ test('the CSV file of a timed-out stage load stays until the driver is done with
       }) as unknown as DriverCalls['loadFile'],
     }),
     50,
+    CURRENT_SERVER,
   );
   await expectTimeout(session.loadCsv('INSERT INTO t VALUES', '"1"\n'), 'stage load failed');
   expect(fs.existsSync(file)).toBe(true);
@@ -67,6 +69,7 @@ test('an answer in time passes through; a Databend error is still classified as 
       }) as unknown as DriverCalls['queryAll'],
     }),
     50,
+    CURRENT_SERVER,
   );
   expect(await session.exec('DELETE FROM t')).toBe(3);
   await expect(session.query('SELECT 1')).rejects.toMatchObject({ name: 'DatabendQueryError', databendCode: 1025 });

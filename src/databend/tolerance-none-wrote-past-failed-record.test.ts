@@ -4,6 +4,7 @@ import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import type { DatabendSession } from './databend-connection';
 import { DatabendWriter } from './databend-writer';
+import { CURRENT_SERVER } from './recording-session-test-support';
 
 /**
  * Regression: under errors.tolerance=none, a record that needed a column auto.evolve may not add
@@ -12,6 +13,7 @@ import { DatabendWriter } from './databend-writer';
  * restart wrote them again, and the table showed rows past the point where the sink stopped.
  */
 class ExistingTableSession implements DatabendSession {
+  readonly server = CURRENT_SERVER;
   loaded: string[] = [];
   async exec(): Promise<number> {
     return 0;

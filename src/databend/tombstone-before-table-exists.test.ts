@@ -3,6 +3,7 @@ import { validateConfig } from '../config/validate-config';
 import type { SinkRecord } from '../record/sink-record';
 import { DatabendQueryError, type DatabendSession } from './databend-connection';
 import { DatabendWriter } from './databend-writer';
+import { CURRENT_SERVER } from './recording-session-test-support';
 
 /**
  * Regression: a tombstone whose table did not exist yet (the first record of a topic, or a batch of
@@ -10,6 +11,7 @@ import { DatabendWriter } from './databend-writer';
  * A missing table holds nothing to delete.
  */
 class NoTablesSession implements DatabendSession {
+  readonly server = CURRENT_SERVER;
   statements: string[] = [];
   async exec(sql: string): Promise<number> {
     this.statements.push(sql);
