@@ -49,6 +49,11 @@ export interface DatabendEndpoint {
   user: string;
   password: string;
   sslmode: 'disable' | 'enable';
+  /**
+   * The local front only: the JSON-lines file where it records every request it served (method,
+   * path, status, statement, uploads), so that a scenario can prove which protocol path a sink took.
+   */
+  requestLog?: string;
 }
 
 export interface Endpoints {

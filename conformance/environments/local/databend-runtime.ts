@@ -15,7 +15,7 @@ import { eventually } from '../../support/eventually';
 
 /**
  * Databend for the `local` environment: the real engine from PyPI `databend` (embedded, CPython 3.12)
- * behind the project's thin HTTP front (`databend-front/`, contract in shared/spec/databend-front.md),
+ * behind the project's thin HTTP front (`databend-front/`, described in its README.md),
  * which speaks the `/v1` REST subset that databend-driver uses. What differs from a server is listed in
  * `databend-front/README.md` — notably, the embedded engine keeps its catalog in memory, so tables do
  * not survive `stop()`/`start()`. `pause()`/`resume()` therefore close and reopen only the front's
@@ -27,6 +27,21 @@ export interface DatabendRuntimeOptions {
   readyTimeoutMs?: number;
   user?: string;
   password?: string;
+  /**
+   * `current` (default): the front reports the engine's own version at login, as a server does, and
+   * clients take the path they take against every current server. `legacy`: it reports 1.2.780, an
+   * old server (stage attachments, JSON results). Default: `$CONFORMANCE_DATABEND_PROTOCOL`, else current.
+   */
+  protocol?: DatabendProtocol;
+}
+
+export type DatabendProtocol = 'current' | 'legacy';
+
+/** `CONFORMANCE_DATABEND_PROTOCOL`, checked. */
+export function protocolFromEnvironment(value = process.env.CONFORMANCE_DATABEND_PROTOCOL): DatabendProtocol {
+  if (value === undefined || value === '' || value === 'current') return 'current';
+  if (value === 'legacy') return 'legacy';
+  throw new Error(`CONFORMANCE_DATABEND_PROTOCOL must be current or legacy, not ${JSON.stringify(value)}`);
 }
 
 const SERVICE = 'databend';
@@ -42,6 +57,7 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const user = options.user ?? 'databend';
   const password = options.password ?? 'databend';
+  const protocol = options.protocol ?? protocolFromEnvironment();
 
   const venvDir = (ctx: LocalContext) => path.join(ctx.cacheDir, `databend-${version}-py${pyVersion.replace('.', '')}`);
   const venvPython = (ctx: LocalContext) => path.join(venvDir(ctx), 'bin', 'python');
@@ -84,7 +100,8 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
       const port = await freePort();
       const dataDir = path.join(ctx.runDir, 'databend-data');
       fs.mkdirSync(dataDir, { recursive: true });
-      const endpoint: DatabendEndpoint = { host: '127.0.0.1', port, user, password, sslmode: 'disable', dsn: '' };
+      const requestLog = path.join(ctx.runDir, 'databend-requests.jsonl');
+      const endpoint: DatabendEndpoint = { host: '127.0.0.1', port, user, password, sslmode: 'disable', dsn: '', requestLog };
       endpoint.dsn = databendDsn(endpoint);
 
       const ready = async () => (await httpGet(`http://127.0.0.1:${port}/health`)) === 'ok' && (await queryOne(endpoint.dsn, 'SELECT 1')) === '1';
@@ -95,7 +112,7 @@ export function createDatabendRuntime(options: DatabendRuntimeOptions = {}): Loc
         return ManagedProcess.start({
           name: SERVICE,
           command: venvPython(ctx),
-          args: [FRONT_SCRIPT, '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--user', user, '--password', password],
+          args: [FRONT_SCRIPT, '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--user', user, '--password', password, '--protocol', protocol, '--request-log', requestLog],
           cwd: dataDir,
           env: { ...process.env, RUST_LOG: 'off', PYTHONUNBUFFERED: '1' },
           logFile,

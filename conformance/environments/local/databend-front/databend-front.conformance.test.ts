@@ -4,8 +4,13 @@
  * when set (the shared environment, or a real server), else starts its own front.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { databendLoadPath } from '../../../clients/databend-load-path';
+import type { DatabendLoadPath } from '../../../sink-under-test/capabilities';
+import { servedRequests } from '../../../support/protocol-path';
 import type { DatabendEndpoint } from '../../environment';
+import { runEnvironment } from '../../../jest/run-environment';
 import type { LocalContext, RunningLocalService } from '../local-service';
 import { databendRuntime } from '../databend-runtime';
 
@@ -19,6 +24,7 @@ interface Conn {
   queryRow(sql: string): Promise<Row | null>;
   queryAll(sql: string): Promise<Row[]>;
   streamLoad(sql: string, data: string[][]): Promise<{ writeRows: bigint }>;
+  loadFile(sql: string, file: string, method?: string): Promise<{ writeRows: bigint }>;
   close(): Promise<void>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,6 +36,9 @@ const OTHER_DB = `${DB}_other`;
 
 let running: RunningLocalService<DatabendEndpoint> | undefined;
 let baseDsn = '';
+let requestLog: string | undefined;
+/** The path databend-driver takes against this front: what it reports at login decides it. */
+let loadPath: DatabendLoadPath;
 let conn: Conn;
 const opened: Conn[] = [];
 
@@ -40,20 +49,24 @@ function dsnFor(database: string, password?: string): string {
   return url.toString();
 }
 
-async function connect(database = DB): Promise<Conn> {
-  const c = await new Client(dsnFor(database)).getConn();
+async function connect(database = DB, params = ''): Promise<Conn> {
+  const c = await new Client(`${dsnFor(database)}${params ? `&${params}` : ''}`).getConn();
   opened.push(c);
   return c;
 }
 
 /** A query over plain HTTP, following `next_uri`: the exact text the server puts on the wire. */
-async function raw(sql: string, database = DB): Promise<{ schema: { name: string; type: string }[]; data: (string | null)[][]; error: unknown }> {
+function httpBase(): { base: string; authorization: string } {
   const url = new URL(baseDsn);
-  const base = `http://${url.hostname}:${url.port}`;
-  const headers = {
-    'content-type': 'application/json',
+  return {
+    base: `http://${url.hostname}:${url.port}`,
     authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
   };
+}
+
+async function raw(sql: string, database = DB): Promise<{ schema: { name: string; type: string }[]; data: (string | null)[][]; error: unknown }> {
+  const { base, authorization } = httpBase();
+  const headers = { 'content-type': 'application/json', authorization };
   let res = await fetch(`${base}/v1/query`, { method: 'POST', headers, body: JSON.stringify({ sql, session: { database } }) });
   let body = (await res.json()) as { schema: { name: string; type: string }[]; data: (string | null)[][]; error: unknown; next_uri: string | null };
   const data = [...body.data];
@@ -70,6 +83,7 @@ async function raw(sql: string, database = DB): Promise<{ schema: { name: string
 beforeAll(async () => {
   if (process.env.CONFORMANCE_DATABEND_DSN) {
     baseDsn = process.env.CONFORMANCE_DATABEND_DSN;
+    requestLog = runEnvironment().endpoints.databend.requestLog;
   } else {
     const cacheDir = path.join(ROOT, '.runtimes');
     const runDir = path.join(cacheDir, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-databend-front-test-${process.pid}`);
@@ -78,12 +92,14 @@ beforeAll(async () => {
     await databendRuntime.install(ctx);
     running = await databendRuntime.start(ctx);
     baseDsn = running.endpoint.dsn;
+    requestLog = running.endpoint.requestLog;
   }
   const admin = await new Client(dsnFor('default')).getConn();
   await admin.exec(`CREATE DATABASE ${DB}`);
   await admin.exec(`CREATE DATABASE ${OTHER_DB}`);
   await admin.close();
   conn = await connect();
+  loadPath = databendLoadPath(String((await conn.queryRow('SELECT version()'))?.values()[0]));
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -102,6 +118,15 @@ describe('login', () => {
   it('logs in and reports a version', async () => {
     const row = await conn.queryRow('SELECT version()');
     expect(String(row?.values()[0])).toMatch(/^Databend Query v\d+\.\d+\.\d+/);
+  });
+
+  it('reports at login the version SELECT version() names: the engine’s own (current), or 1.2.780 (legacy)', async () => {
+    const { base, authorization } = httpBase();
+    const res = await fetch(`${base}/v1/session/login?disable_session_token=true`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: '{}' });
+    const { version } = (await res.json()) as { version: string };
+    const text = String((await conn.queryRow('SELECT version()'))?.values()[0]);
+    expect(text.startsWith(`Databend Query v${version}`)).toBe(true);
+    expect(databendLoadPath(`v${version}`)).toBe(loadPath);
   });
 
   it('rejects a wrong password as an authentication failure', async () => {
@@ -266,11 +291,16 @@ describe('stage loads (streamLoad)', () => {
     ]);
   });
 
-  it('REPLACE … ON replaces by key', async () => {
+  it('REPLACE … ON replaces by key (legacy: stage attachment); a current server refuses REPLACE … FROM @stage, as Databend does', async () => {
     const replacement = [
       ['1', 'replaced', NULL, NULL],
       ['5000', 'new, "row"', '7.25', '[1,2]'],
     ];
+    if (loadPath === 'current') {
+      await expect(conn.streamLoad('REPLACE INTO loaded ON (id) VALUES', replacement)).rejects.toThrow(/\[1002\]\s*Replace with streaming load not supported yet/);
+      expect((await raw('SELECT count(*) FROM loaded')).data[0][0]).toBe(String(N));
+      return;
+    }
     const stats = await conn.streamLoad('REPLACE INTO loaded ON (id) VALUES', replacement);
     expect(Number(stats.writeRows)).toBe(2);
     expect((await raw('SELECT count(*) FROM loaded')).data[0][0]).toBe(String(N + 1));
@@ -284,6 +314,83 @@ describe('stage loads (streamLoad)', () => {
     const stats = await conn.streamLoad('INSERT INTO loaded (id, text) VALUES', [['6000', 'only text']]);
     expect(Number(stats.writeRows)).toBe(1);
     expect((await raw('SELECT text, amount FROM loaded WHERE id = 6000')).data).toEqual([['only text', null]]);
+  });
+});
+
+describe('what current clients send a current server (and an old server refuses)', () => {
+  const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'front-test-')), 'rows.csv');
+  beforeAll(async () => {
+    await conn.exec('CREATE TABLE paths (id BIGINT NOT NULL, note STRING NULL)');
+    fs.writeFileSync(csv, '"1","one"\n"2",\\N\n');
+  });
+  const served = () => servedRequests(requestLog!);
+
+  it('loadFile: upload, then INSERT … FROM @~/client/load/<ts> (current); the statement with a stage attachment (legacy)', async () => {
+    const before = served().length;
+    expect(Number((await conn.loadFile('INSERT INTO paths VALUES', csv)).writeRows)).toBe(2);
+    const requests = served().slice(before);
+    const upload = requests.find((r) => r.path === '/v1/upload_to_stage');
+    expect(upload?.files?.[0].location).toMatch(/^@~\/client\/load\/\d+$/);
+    const load = requests.find((r) => r.path === '/v1/query' && r.sql?.startsWith('INSERT INTO paths'));
+    if (loadPath === 'current') {
+      expect(load).toMatchObject({ sql: `INSERT INTO paths VALUES from ${upload!.files![0].location} file_format=(type=csv)`, attachment: false, rows: 2 });
+    } else {
+      expect(load).toMatchObject({ sql: 'INSERT INTO paths VALUES', attachment: true, rows: 2 });
+    }
+  });
+
+  it('a load naming a file that was never uploaded is an error, not "0 rows" (current); an old server does not know the form', async () => {
+    const { error } = await raw('INSERT INTO paths VALUES FROM @~/client/load/never-uploaded FILE_FORMAT = (type = csv)');
+    expect(error).toMatchObject({ code: loadPath === 'current' ? 1006 : 1005 });
+  });
+
+  it('presign=on: the driver asks PRESIGN UPLOAD and PUTs the file to the signed URL it gets (Databend Cloud’s way)', async () => {
+    const presigning = await connect(DB, 'presign=on');
+    const before = served().length;
+    expect(Number((await presigning.loadFile('INSERT INTO paths VALUES', csv)).writeRows)).toBe(2);
+    const requests = served().slice(before);
+    const presign = requests.find((r) => r.sql?.startsWith('PRESIGN UPLOAD'));
+    const put = requests.find((r) => r.path === '/_front/presigned');
+    expect(presign?.sql).toMatch(/^PRESIGN UPLOAD @~\/client\/load\/\d+$/);
+    expect(put).toMatchObject({ method: 'PUT', status: 200, location: presign!.sql!.slice('PRESIGN UPLOAD '.length) });
+    expect(requests.filter((r) => r.path === '/v1/upload_to_stage')).toEqual([]);
+  });
+
+  it('a PUT to a presigned URL with a wrong signature is refused', async () => {
+    const { data } = await raw('PRESIGN UPLOAD @~/client/load/forged');
+    const url = new URL(String(data[0][2]));
+    url.searchParams.set('signature', '0'.repeat(64));
+    expect((await fetch(url, { method: 'PUT', body: 'x' })).status).toBe(403);
+  });
+
+  it('body_format=arrow: the same values as JSON results (current: Arrow pages; legacy: JSON either way)', async () => {
+    const arrow = await connect(DB, 'body_format=arrow');
+    const before = served().length;
+    const sql = 'SELECT * FROM all_types ORDER BY id';
+    const viaArrow = (await arrow.queryAll(sql)).map((r) => r.values());
+    expect(viaArrow).toEqual((await conn.queryAll(sql)).map((r) => r.values()));
+    const answered = served().slice(before).find((r) => r.sql === sql) as { result?: string } | undefined;
+    expect(answered?.result).toBe(loadPath === 'current' ? 'arrow' : undefined);
+  });
+
+  it('loadFile with the streaming method: PUT /v1/streaming_load (current); an old server has none, so the driver uses an attachment', async () => {
+    const before = served().length;
+    expect(Number((await conn.loadFile('INSERT INTO paths VALUES', csv, 'streaming')).writeRows)).toBe(2);
+    const streamed = served().slice(before).filter((r) => r.path === '/v1/streaming_load');
+    expect(streamed.map((r) => r.status)).toEqual(loadPath === 'current' ? [200] : []);
+  });
+
+  it('uploads with the older stage_name / relative_path headers (databend-jdbc) land where a COPY finds them', async () => {
+    const { base, authorization } = httpBase();
+    const form = new FormData();
+    form.append('upload', new Blob(['"10","jdbc"\n']), 'part.csv');
+    const res = await fetch(`${base}/v1/upload_to_stage`, { method: 'PUT', headers: { authorization, stage_name: '~', relative_path: 'jdbc/batch1' }, body: form });
+    expect(res.status).toBe(200);
+    const { error } = await raw("COPY INTO paths FROM @~/jdbc/batch1/part.csv FILE_FORMAT = (type = csv) PURGE = TRUE");
+    expect(error).toBeNull();
+    expect((await raw('SELECT note FROM paths WHERE id = 10')).data).toEqual([['jdbc']]);
+    const missing = await fetch(`${base}/v1/upload_to_stage`, { method: 'PUT', headers: { authorization }, body: form });
+    expect(missing.status).toBe(400);
   });
 });
 

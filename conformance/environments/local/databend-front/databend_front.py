@@ -3,7 +3,7 @@
 uses, and runs every statement on the real Databend engine embedded from PyPI `databend`.
 
 SQL semantics are the engine's own; this file only does transport, result rendering and the few
-emulations listed in README.md. Contract: shared/spec/databend-front.md.
+emulations listed in README.md (this folder) and docs/local-environment.md.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 # The engine logs through `log`/`tracing`; keep it quiet before it is loaded.
 os.environ["RUST_LOG"] = "off"
@@ -40,16 +40,20 @@ sys.dont_write_bytecode = True  # keep the source folder clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rust_debug import Node, parse_schema, type_name, unwrap_nullable  # noqa: E402
 
-# Reported to clients: <= 1.2.780 makes databend-driver 0.33 load through stage attachments and read
-# JSON (not Arrow) results, which is what this front implements. `SELECT version()` is the engine's.
-REPORTED_VERSION = "1.2.780"
+# `--protocol current` (the default) reports the engine's own version at login, as a server does, so
+# clients take the path they take against every current server (databend-driver 0.33 above 1.2.781:
+# upload, then `<sql> FROM @~/… FILE_FORMAT = (…)` as a query; above 1.2.835 Arrow results on request).
+# `--protocol legacy` reports LEGACY_VERSION (stage attachments, JSON results) to test old servers.
+LEGACY_VERSION = "1.2.780"
 FRONT_DB = "_databend_front"
 DEBUG = os.environ.get("DATABEND_FRONT_DEBUG") == "1"
 
 # ErrorCode codes used by the front itself (Databend's own numbers).
 INTERNAL = 1001
 UNIMPLEMENTED = 1002
+SYNTAX_ERROR = 1005
 BAD_ARGUMENTS = 1006
+BAD_BYTES = 1046
 HTTP_NOT_FOUND = 1072
 UNKNOWN_QUERY = 1127
 AUTHENTICATE_FAILURE = 5100
@@ -309,6 +313,11 @@ class Engine:
         admin = self._new()
         admin.sql(f"CREATE DATABASE IF NOT EXISTS {FRONT_DB}").collect()
         self.version = str(arrow_rows(admin.sql("SELECT version()"))[0][0])
+        m = re.search(r"v(\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+)?)", self.version)
+        if not m:
+            raise RuntimeError(f"cannot read a version from the engine's `SELECT version()`: {self.version!r}")
+        # What a server of this build reports at login (its semantic version, e.g. 1.2.895-nightly-363a49c1dd).
+        self.semver = m.group(1)
 
     def new_context(self) -> Any:
         return self._new()
@@ -319,6 +328,17 @@ class Engine:
 
     def internal_stage_dir(self, name: str) -> str:
         return os.path.join(self.data_dir, "data", "stage", "internal", name)
+
+    def stage_file(self, location: str) -> str:
+        """The file behind `@~/path` or `@stage/path`, as the engine's fs storage keeps it."""
+        m = re.fullmatch(r"@(~|[A-Za-z0-9_]+)/(.+)", location)
+        if not m:
+            raise DatabendError(BAD_ARGUMENTS, f"the local Databend front loads only from @~/<path> or @<internal stage>/<path>, got {location!r}")
+        root = self.user_stage_dir() if m.group(1) == "~" else self.internal_stage_dir(m.group(1))
+        relative = os.path.normpath(m.group(2))
+        if relative.startswith("..") or os.path.isabs(relative):
+            raise DatabendError(BAD_ARGUMENTS, f"bad stage path {location!r}")
+        return os.path.join(root, relative)
 
 
 class Session:
@@ -394,16 +414,36 @@ class QueryResult:
         self.data: list[list[str | None]] = []
         self.write_rows = 0
         self.write_bytes = 0
+        # The engine's own Arrow batches, for a client that asked for Arrow results (current protocol).
+        self.batches: list[Any] | None = None
 
 
 _AFFECTED = {"number of rows inserted", "number of rows deleted", "number of rows updated"}
+_VERSION_QUERY = re.compile(r"^SELECT\s+version\s*\(\s*\)$", re.I)
 
 
-def run_statement(sess: Session, sql: str, attachment: dict[str, Any] | None) -> QueryResult:
+def run_statement(front: "Front", sess: Session, sql: str, attachment: dict[str, Any] | None, want_arrow: bool = False) -> QueryResult:
     sql = strip_sql(sql)
     kw = first_keyword(sql)
     if attachment:
         return run_stage_load(sess, sql, attachment)
+    if front.legacy and _VERSION_QUERY.match(sql):
+        return legacy_version_result(front)
+    if kw == "PRESIGN":
+        presigned = front.presign_upload(sql)
+        if presigned is not None:
+            return presigned
+    load = _STAGE_LOAD_STATEMENT.match(sql)
+    if load:
+        if front.legacy:
+            raise DatabendError(
+                SYNTAX_ERROR,
+                f"`{load.group('verb').upper()} … VALUES FROM @stage FILE_FORMAT = (…)` is not known to Databend {LEGACY_VERSION} "
+                "(the local front emulates that server: --protocol legacy)",
+            )
+        if load.group("verb").upper() == "INSERT":
+            return run_upload_load(sess, sql, load)
+        # REPLACE … FROM @stage goes to the engine as it is, which refuses it as a server does ([1002]).
     replace_rows = count_replace_source(sess, sql) if kw == "REPLACE" else None
 
     df = sess.sql(sql)
@@ -411,6 +451,15 @@ def run_statement(sess: Session, sql: str, attachment: dict[str, Any] | None) ->
     res = QueryResult()
     res.schema = [{"name": name, "type": type_name(t)} for name, t in cols]
     tz = sess.settings.get("timezone", "UTC")
+
+    if cols and want_arrow and kw in ("SELECT", "WITH"):
+        try:
+            res.batches = list(df.to_py_arrow())
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise engine_error(exc) from None
+        return res
 
     if cols and kw in ("SELECT", "WITH"):
         rendered = [render_expr(t, f"_t.{quote_ident(f'c{i}')}") for i, (_, t) in enumerate(cols)]
@@ -446,6 +495,58 @@ def run_statement(sess: Session, sql: str, attachment: dict[str, Any] | None) ->
     if replace_rows is not None:
         res.write_rows = replace_rows
     return res
+
+
+def legacy_version_result(front: "Front") -> QueryResult:
+    """An old server answers `SELECT version()` with its own version; the legacy front says what it emulates."""
+    res = QueryResult()
+    res.schema = [{"name": "version()", "type": "String"}]
+    res.data = [[f"Databend Query v{LEGACY_VERSION}-legacy-front (local front emulating Databend {LEGACY_VERSION} over {front.engine.version})"]]
+    return res
+
+
+# What databend-driver sends above 1.2.781 after uploading (and what `/v1/streaming_load` runs once its
+# placeholder is replaced): `INSERT|REPLACE INTO t [(cols)] [ON (keys)] VALUES FROM @loc FILE_FORMAT = (…)`.
+_STAGE_LOAD_STATEMENT = re.compile(
+    r"^(?P<verb>INSERT|REPLACE)\s+INTO\s+"
+    r"(?P<table>(?:`[^`]*`|\"[^\"]*\"|[\w$]+)(?:\s*\.\s*(?:`[^`]*`|\"[^\"]*\"|[\w$]+)){0,2})\s*"
+    r"(?P<cols>\([^()]*\))?\s*(?P<on>ON\s*\([^()]*\))?\s*VALUES\s+FROM\s+(?P<loc>@[^\s]+)\s+"
+    r"FILE_FORMAT\s*=\s*\((?P<fmt>[^()]*)\)$",
+    re.I | re.S,
+)
+
+
+def run_upload_load(sess: Session, sql: str, load: re.Match[str]) -> QueryResult:
+    """Runs the statement as the client sent it; the engine binds it as a server does (a COPY of the
+    uploaded file with PURGE and FORCE). The engine's result block for it cannot be read through the
+    embedded binding, so the front counts the file's records first and reports that as rows written.
+    A load with no file, or with a non-empty file and no records, is an error: never success with
+    nothing done."""
+    location = load.group("loc")
+    path = sess.engine.stage_file(location)
+    if not os.path.isfile(path):
+        raise DatabendError(BAD_ARGUMENTS, f"nothing was uploaded to {location} (the local Databend front refuses a load with no file)")
+    size = os.path.getsize(path)
+    rows = count_stage_records(sess, location, load.group("fmt")) if size > 0 else 0
+    if size > 0 and rows == 0:
+        raise DatabendError(BAD_BYTES, f"the file at {location} has {size} bytes but no records in FILE_FORMAT = ({load.group('fmt')})")
+    sess.execute(sql)
+    res = QueryResult()
+    res.write_rows = rows
+    res.write_bytes = size
+    return res
+
+
+def count_stage_records(sess: Session, location: str, fmt: str) -> int:
+    """Records in a staged file as the engine reads it with that file format."""
+    if re.fullmatch(r"\s*type\s*=\s*'?csv'?\s*", fmt, re.I):
+        return int(sess.run(f"SELECT count(*) FROM (SELECT $1 FROM {location} (FILE_FORMAT => 'CSV')) AS _front_n")[0][0])
+    name = f"_front_fmt_{uuid.uuid4().hex}"
+    sess.execute(f"CREATE FILE FORMAT {name} {fmt}")
+    try:
+        return int(sess.run(f"SELECT count(*) FROM (SELECT $1 FROM {location} (FILE_FORMAT => '{name}')) AS _front_n")[0][0])
+    finally:
+        sess.execute(f"DROP FILE FORMAT IF EXISTS {name}")
 
 
 def sess_rows(df: Any) -> list[list[Any]]:
@@ -536,12 +637,20 @@ def run_stage_load(sess: Session, sql: str, att: dict[str, Any]) -> QueryResult:
 
 
 class Front:
-    def __init__(self, engine: Engine, user: str, password: str):
+    def __init__(self, engine: Engine, user: str, password: str, protocol: str, request_log: str | None):
         self.engine = engine
         self.user = user
         self.password = password
+        self.legacy = protocol == "legacy"
+        self.protocol = protocol
+        # What the login answers: the engine's own version, or the old server the legacy mode emulates.
+        self.reported_version = LEGACY_VERSION if self.legacy else engine.semver
         self.sessions: dict[str, Session] = {}
         self.lock = threading.Lock()
+        self.base_url = ""  # http://host:port, set once the listener is bound (presigned URLs point here)
+        self._presign_key = os.urandom(32)
+        self._request_log = open(request_log, "a", encoding="utf-8") if request_log else None
+        self._log_lock = threading.Lock()
 
     def session(self, sid: str | None) -> tuple[Session, bool]:
         """(session, is_shared): a known session, or a fresh one for an unknown/absent id."""
@@ -573,6 +682,57 @@ class Front:
             return False
         return hmac.compare_digest(user, self.user) and hmac.compare_digest(password, self.password)
 
+    def record(self, entry: dict[str, Any]) -> None:
+        """One JSON line per request served (`--request-log`): what the suite reads to prove a path."""
+        if not self._request_log:
+            return
+        line = json.dumps({"t": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"), **entry})
+        with self._log_lock:
+            self._request_log.write(line + "\n")
+            self._request_log.flush()
+
+    # -- presigned uploads: the engine's local storage cannot presign ([3902]); a server on object
+    # storage answers `PRESIGN UPLOAD` with a signed URL of that storage, so the front signs URLs of its
+    # own that store the PUT body where the engine reads the stage.
+
+    def _signature(self, location: str, expires: int) -> str:
+        return hmac.new(self._presign_key, f"PUT\n{location}\n{expires}".encode(), "sha256").hexdigest()
+
+    def presign_upload(self, sql: str) -> QueryResult | None:
+        m = _PRESIGN_UPLOAD.match(sql)
+        if not m:
+            return None  # PRESIGN [DOWNLOAD] goes to the engine, which refuses it as its storage cannot presign
+        location = m.group("loc")
+        self.engine.stage_file(location)  # refuses what the front could not store
+        expires = int(time.time()) + int(m.group("expire") or 3600)
+        query = urlencode({"location": location, "expires": expires, "signature": self._signature(location, expires)})
+        res = QueryResult()
+        res.schema = [{"name": "method", "type": "String"}, {"name": "headers", "type": "Variant"}, {"name": "url", "type": "String"}]
+        host = urlparse(self.base_url).netloc
+        res.data = [["PUT", json.dumps({"host": host}), f"{self.base_url}{PRESIGNED_PATH}?{query}"]]
+        return res
+
+    def presigned_target(self, query: str) -> str:
+        """The stage file a presigned PUT may write, or DatabendError when the URL is not one the front signed."""
+        q = parse_qs(query)
+        location = (q.get("location") or [""])[0]
+        try:
+            expires = int((q.get("expires") or ["0"])[0])
+        except ValueError:
+            expires = 0
+        signature = (q.get("signature") or [""])[0]
+        if not location or not hmac.compare_digest(signature, self._signature(location, expires)):
+            raise DatabendError(AUTHENTICATE_FAILURE, "presigned URL signature does not match")
+        if expires < time.time():
+            raise DatabendError(AUTHENTICATE_FAILURE, "presigned URL expired")
+        return self.engine.stage_file(location)
+
+
+PRESIGNED_PATH = "/_front/presigned"
+_PRESIGN_UPLOAD = re.compile(r"^PRESIGN\s+UPLOAD\s+(?P<loc>@\S+)(?:\s+EXPIRE\s*=\s*(?P<expire>\d+))?(?:\s+CONTENT_TYPE\s*=\s*'[^']*')?$", re.I)
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+STREAMING_LOAD_PLACEHOLDER = "@_databend_load"
+
 
 def error_body(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "detail": ""}}
@@ -597,16 +757,37 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
 
         # -- plumbing
         def _body(self) -> bytes:
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                # A streamed body of unknown length (databend-driver's streaming_load part).
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                            pass  # trailers
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
             n = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(n) if n else b""
 
-        def _send(self, status: int, payload: Any, content_type: str = "application/json", session_id: str | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            payload: Any,
+            content_type: str = "application/json",
+            session_id: str | None = None,
+            headers: dict[str, str] | None = None,
+        ) -> None:
             raw = payload if isinstance(payload, bytes) else (json.dumps(payload).encode() if content_type == "application/json" else str(payload).encode())
+            self._status = status
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             if session_id:
                 # As the server does: the driver's cookie store sends it back, which keys the session.
                 self.send_header("Set-Cookie", f"session_id={session_id}; Path=/; HttpOnly")
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
             self.wfile.write(raw)
@@ -619,33 +800,11 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
             return False
 
         def _route(self, method: str) -> None:
+            self._status = 0
+            self._served: dict[str, Any] = {}
+            path = urlparse(self.path).path.rstrip("/") or "/"
             try:
-                path = urlparse(self.path).path.rstrip("/") or "/"
-                if DEBUG:
-                    log(f"{method} {self.path} headers={dict(self.headers)}")
-                if path == "/health" and method == "GET":
-                    self._body()
-                    return self._send(200, "ok", "text/plain")
-                if path == "/" and method == "GET":
-                    self._body()
-                    return self._send(200, f"databend-front: Databend {front.engine.version} (embedded) over HTTP\n", "text/plain")
-                if not self._auth():
-                    return
-                if path == "/v1/session/login" and method == "POST":
-                    return self._login()
-                if path in ("/v1/session/logout", "/v1/session/heartbeat", "/v1/session/refresh") and method == "POST":
-                    self._body()
-                    return self._send(200, {})
-                if path == "/v1/query" and method == "POST":
-                    return self._query()
-                if path == "/v1/upload_to_stage" and method == "PUT":
-                    return self._upload()
-                m = re.fullmatch(r"/v1/query/([^/]+)(?:/(final|kill|page/\d+))?", path)
-                if m and method in ("GET", "POST"):
-                    self._body()
-                    return self._query_followup(m.group(1), m.group(2) or "")
-                self._body()
-                self._send(404, error_body(HTTP_NOT_FOUND, f"not found: {method} {path}"))
+                self._dispatch(method, path)
             except BrokenPipeError:
                 pass
             except Exception as exc:  # noqa: BLE001
@@ -654,6 +813,40 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                     self._send(500, error_body(INTERNAL, f"databend-front internal error: {exc}"))
                 except Exception:
                     pass
+            if path != "/health":
+                front.record({"method": method, "path": path, "status": self._status, **self._served})
+
+        def _dispatch(self, method: str, path: str) -> None:
+            if DEBUG:
+                log(f"{method} {self.path} headers={dict(self.headers)}")
+            if path == "/health" and method == "GET":
+                self._body()
+                return self._send(200, "ok", "text/plain")
+            if path == "/" and method == "GET":
+                self._body()
+                return self._send(200, f"databend-front: Databend {front.engine.version} (embedded) over HTTP\n", "text/plain")
+            if path == PRESIGNED_PATH and method == "PUT":
+                # Authorised by its signature, as an object store's presigned URL is (no Basic auth).
+                return self._presigned_put()
+            if not self._auth():
+                return
+            if path == "/v1/session/login" and method == "POST":
+                return self._login()
+            if path in ("/v1/session/logout", "/v1/session/heartbeat", "/v1/session/refresh") and method == "POST":
+                self._body()
+                return self._send(200, {})
+            if path == "/v1/query" and method == "POST":
+                return self._query()
+            if path == "/v1/upload_to_stage" and method in ("PUT", "POST"):
+                return self._upload()
+            if path == "/v1/streaming_load" and method == "PUT" and not front.legacy:
+                return self._streaming_load()
+            m = re.fullmatch(r"/v1/query/([^/]+)(?:/(final|kill|page/\d+))?", path)
+            if m and method in ("GET", "POST"):
+                self._body()
+                return self._query_followup(m.group(1), m.group(2) or "")
+            self._body()
+            self._send(404, error_body(HTTP_NOT_FOUND, f"not found: {method} {path}"))
 
         def do_GET(self) -> None:
             self._route("GET")
@@ -678,8 +871,11 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
             except DatabendError as err:
                 with front.lock:
                     front.sessions.pop(sid, None)
-                return self._send(200, error_body(err.code, err.message))
-            self._send(200, {"version": REPORTED_VERSION, "session_id": sid, "tokens": None}, session_id=sid)
+                self._served = {"error": err.code}
+                # As the server does (login_handler: HttpErrorCode::bad_request).
+                return self._send(400, error_body(err.code, err.message))
+            self._served = {"version": front.reported_version}
+            self._send(200, {"version": front.reported_version, "session_id": sid, "tokens": None}, session_id=sid)
 
         def _session_id(self, body: dict[str, Any]) -> str | None:
             sid = self.headers.get("X-DATABEND-SESSION-ID")
@@ -695,20 +891,14 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                 return internal.split(":", 1)[1]
             return None
 
-        def _query(self) -> None:
-            started = time.time()
-            body = json.loads(self._body() or b"{}")
-            qid = self.headers.get("X-DATABEND-QUERY-ID") or uuid.uuid4().hex
-            sess, _ = front.session(self._session_id(body))
-            sql = body.get("sql") or ""
-            if DEBUG:
-                log(f"query {qid} session={sess.id} body={json.dumps(body)[:2000]}")
+        def _run(self, sess: Session, sql: str, client_state: dict[str, Any] | None, attachment: dict[str, Any] | None, want_arrow: bool) -> tuple[QueryResult | None, DatabendError | None]:
+            """Runs one statement in the session as a server does (state from the client first)."""
             res: QueryResult | None = None
             err: DatabendError | None = None
             with sess.lock:
                 try:
-                    sess.apply_client_state(body.get("session"))
-                    res = run_statement(sess, sql, body.get("stage_attachment"))
+                    sess.apply_client_state(client_state)
+                    res = run_statement(front, sess, sql, attachment, want_arrow)
                     kw = first_keyword(sql)
                     if kw in ("USE", "SET", "UNSET"):
                         sess.refresh_state()
@@ -720,7 +910,26 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                     err = e
                     if sess.txn_state == "Active":
                         sess.txn_state = "Fail"
-            self._send(200, query_response(qid, sess, res, err, started), session_id=sess.id)
+            self._served.update({"sql": sql[:500], "rows": res.write_rows if res else 0, **({"error": err.code} if err else {})})
+            return res, err
+
+        def _query(self) -> None:
+            started = time.time()
+            body = json.loads(self._body() or b"{}")
+            qid = self.headers.get("X-DATABEND-QUERY-ID") or uuid.uuid4().hex
+            sess, _ = front.session(self._session_id(body))
+            sql = body.get("sql") or ""
+            attachment = body.get("stage_attachment")
+            # databend-driver above 1.2.835 asks for Arrow with this Accept header when its DSN says body_format=arrow.
+            want_arrow = not front.legacy and ARROW_STREAM in (self.headers.get("Accept") or "")
+            if DEBUG:
+                log(f"query {qid} session={sess.id} body={json.dumps(body)[:2000]}")
+            res, err = self._run(sess, sql, body.get("session"), attachment, want_arrow)
+            self._served.update({"attachment": bool(attachment), **({"result": "arrow"} if res and res.batches else {})})
+            response = query_response(qid, sess, res, err, started)
+            if res is not None and res.batches:
+                return self._send(200, arrow_body(response, res.batches), ARROW_STREAM, session_id=sess.id)
+            self._send(200, response, session_id=sess.id)
 
         def _query_followup(self, qid: str, what: str) -> None:
             if what == "kill":
@@ -745,21 +954,13 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                 },
             )
 
-        def _upload(self) -> None:
-            stage = (self.headers.get("X-DATABEND-STAGE-NAME") or "~").strip()
+        def _multipart_files(self, raw: bytes) -> list[tuple[str, bytes]] | None:
+            """(file name, content) of each multipart part with a file name; None if the body is not multipart."""
             ctype = self.headers.get("Content-Type") or ""
             m = re.search(r"boundary=(?:\"([^\"]+)\"|([^;\s]+))", ctype)
-            raw = self._body()
             if not m:
-                return self._send(400, error_body(BAD_ARGUMENTS, "upload_to_stage needs a multipart/form-data body"))
+                return None
             boundary = (m.group(1) or m.group(2)).encode()
-            if stage in ("~", "@~"):
-                root = front.engine.user_stage_dir()
-            elif re.fullmatch(r"@?[A-Za-z0-9_]+", stage):
-                root = front.engine.internal_stage_dir(stage.lstrip("@"))
-            else:
-                return self._send(400, error_body(BAD_ARGUMENTS, f"unsupported stage name {stage!r}"))
-            relative = (self.headers.get("X-DATABEND-RELATIVE-PATH") or "").strip("/")
             files = []
             for part in raw.split(b"--" + boundary):
                 if not part or part.startswith(b"--"):
@@ -767,22 +968,101 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                 head, _, content = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
                 if content.endswith(b"\r\n"):
                     content = content[:-2]
-                headers = head.decode("utf-8", "replace")
-                fn = re.search(r'filename="([^"]*)"', headers)
-                if not fn:
-                    continue
-                name = fn.group(1).strip("/")
-                target_rel = os.path.normpath(os.path.join(relative, name)) if relative else os.path.normpath(name)
-                if target_rel.startswith("..") or os.path.isabs(target_rel):
-                    return self._send(400, error_body(BAD_ARGUMENTS, f"bad file name {name!r}"))
-                target = os.path.join(root, target_rel)
+                fn = re.search(r'filename="([^"]*)"', head.decode("utf-8", "replace"))
+                if fn:
+                    files.append((fn.group(1), content))
+            return files
+
+        def _arg(self, name: str) -> str | None:
+            """A request argument as the server reads it: `X-DATABEND-<NAME>`, else the older `<name>` header."""
+            return self.headers.get(f"X-DATABEND-{name.upper()}") or self.headers.get(name.replace("-", "_"))
+
+        def _upload(self) -> None:
+            raw = self._body()
+            stage = (self._arg("stage-name") or "").strip()
+            if not stage:
+                return self._send(400, error_body(BAD_ARGUMENTS, "[HTTP-STAGE] Missing required parameter 'stage-name' in request headers"))
+            files = self._multipart_files(raw)
+            if files is None:
+                return self._send(400, error_body(BAD_ARGUMENTS, "upload_to_stage needs a multipart/form-data body"))
+            prefix = "@~" if stage in ("~", "@~") else "@" + stage.lstrip("@")
+            relative = (self._arg("relative-path") or "").strip("/")
+            stored = []
+            for name, content in files:
+                location = f"{prefix}/{relative}/{name.strip('/')}" if relative else f"{prefix}/{name.strip('/')}"
+                try:
+                    target = front.engine.stage_file(location)
+                except DatabendError as err:
+                    return self._send(400, error_body(err.code, err.message))
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "wb") as f:
                     f.write(content)
-                files.append(target_rel)
-            self._send(200, {"id": uuid.uuid4().hex, "stage_name": stage, "state": "SUCCESS", "files": files})
+                stored.append(name)
+                self._served.setdefault("files", []).append({"location": location, "bytes": len(content)})
+            self._send(200, {"id": uuid.uuid4().hex, "stage_name": stage, "state": "SUCCESS", "files": stored})
+
+        def _presigned_put(self) -> None:
+            content = self._body()
+            try:
+                target = front.presigned_target(urlparse(self.path).query)
+            except DatabendError as err:
+                return self._send(403, f"<Error><Code>AccessDenied</Code><Message>{err.message}</Message></Error>", "application/xml")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(content)
+            self._served = {"location": parse_qs(urlparse(self.path).query)["location"][0], "bytes": len(content)}
+            self._send(200, b"", "text/plain")
+
+        def _streaming_load(self) -> None:
+            """`PUT /v1/streaming_load`: the SQL (with `@_databend_load`) in a header, the data as a
+            multipart file. The front stores the data in the user stage and runs the statement against it."""
+            started = time.time()
+            raw = self._body()
+            sql = self.headers.get("X-DATABEND-SQL") or ""
+            qid = self.headers.get("X-DATABEND-QUERY-ID") or uuid.uuid4().hex
+            files = self._multipart_files(raw)
+            if STREAMING_LOAD_PLACEHOLDER not in sql.lower():
+                return self._send(400, error_body(BAD_ARGUMENTS, f"streaming_load needs {STREAMING_LOAD_PLACEHOLDER} in its SQL"))
+            if not files:
+                return self._send(400, error_body(BAD_ARGUMENTS, "streaming_load needs a multipart file part named upload"))
+            context_header = self.headers.get("X-DATABEND-QUERY-CONTEXT")
+            client_state = json.loads(context_header) if context_header and context_header.startswith("{") else None
+            sess, _ = front.session(self._session_id({}))
+            location = f"@~/.databend-front/streaming_load/{uuid.uuid4().hex}"
+            target = front.engine.stage_file(location)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            content = files[0][1]
+            with open(target, "wb") as f:
+                f.write(content)
+            try:
+                statement = re.sub(re.escape(STREAMING_LOAD_PLACEHOLDER), location, sql, flags=re.I)
+                res, err = self._run(sess, statement, client_state, None, False)
+            finally:
+                if os.path.exists(target):
+                    os.remove(target)
+            self._served["bytes"] = len(content)
+            state = {"X-DATABEND-QUERY-CONTEXT": json.dumps(sess.state())}
+            if err:
+                return self._send(400, error_body(err.code, err.message), headers=state)
+            if DEBUG:
+                log(f"streaming_load {qid} in {time.time() - started:.3f}s")
+            self._send(200, {"id": qid, "stats": {"rows": res.write_rows if res else 0, "bytes": len(content)}}, headers=state)
 
     return Handler
+
+
+def arrow_body(response: dict[str, Any], batches: list[Any]) -> bytes:
+    """The server's Arrow result: an IPC stream of the result batches whose schema metadata
+    `response_header` carries the JSON response (without data)."""
+    import pyarrow as pa
+
+    header = dict(response, data=[])
+    schema = batches[0].schema.with_metadata({"response_header": json.dumps(header)})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch.replace_schema_metadata(schema.metadata))
+    return sink.getvalue().to_pybytes()
 
 
 def _stats(write_rows: int, write_bytes: int, result_rows: int, ms: float) -> dict[str, Any]:
@@ -809,13 +1089,19 @@ def query_response(qid: str, sess: Session, res: QueryResult | None, err: Databe
         "state": "Failed" if err else "Succeeded",
         "error": {"code": err.code, "message": err.message, "detail": ""} if err else None,
         "warnings": [],
-        "stats": _stats(res.write_rows if res else 0, res.write_bytes if res else 0, len(res.data) if res else 0, ms),
+        "stats": _stats(res.write_rows if res else 0, res.write_bytes if res else 0, result_rows(res), ms),
         "affect": None,
         "stats_uri": f"/v1/query/{qid}",
         "final_uri": f"/v1/query/{qid}/final",
         "next_uri": None,
         "kill_uri": f"/v1/query/{qid}/kill",
     }
+
+
+def result_rows(res: QueryResult | None) -> int:
+    if res is None:
+        return 0
+    return sum(b.num_rows for b in res.batches) if res.batches is not None else len(res.data)
 
 
 class Connections:
@@ -880,14 +1166,24 @@ def main() -> None:
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--user", default="databend")
     ap.add_argument("--password", default="databend")
+    ap.add_argument(
+        "--protocol",
+        choices=("current", "legacy"),
+        default="current",
+        help=f"current: report the engine's own version, as a server does; legacy: report {LEGACY_VERSION} (an old server)",
+    )
+    ap.add_argument("--request-log", help="append one JSON line per request served to this file")
     args = ap.parse_args()
 
     os.makedirs(args.data_dir, exist_ok=True)
     t0 = time.time()
     engine = Engine(args.data_dir)
     log(f"engine {engine.version} started in {time.time() - t0:.2f}s, data dir {engine.data_dir}")
-    listener = Listener(args.host, args.port, Front(engine, args.user, args.password))
+    front = Front(engine, args.user, args.password, args.protocol, args.request_log)
+    front.base_url = f"http://{args.host}:{args.port}"
+    listener = Listener(args.host, args.port, front)
     listener.open()
+    log(f"protocol {args.protocol}: login reports version {front.reported_version}")
 
     # Signal handlers only queue the request (SimpleQueue.put is safe there); the main thread acts.
     requests: queue.SimpleQueue[int] = queue.SimpleQueue()
