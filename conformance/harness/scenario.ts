@@ -1,6 +1,7 @@
 import { catalogueEntry } from '../catalogue/scenario-catalogue';
+import { databendLoadPath } from '../clients/databend-load-path';
 import { runEnvironment } from '../jest/run-environment';
-import { unmetRequirements, type RunFacts } from '../sink-under-test/capabilities';
+import { isRunRequirement, unmetRequirements, type RunFacts } from '../sink-under-test/capabilities';
 import { sinkSpec, sinkUnderTest } from '../sink-under-test/select-sink';
 import { NOT_APPLICABLE } from '../report/scenario-results';
 import { acquireLease, type EnvironmentLease } from './environment-faults';
@@ -29,10 +30,18 @@ export function scenario(id: string, body: (s: ScenarioContext) => void): void {
       archive: spec.archive !== undefined,
       environmentFaults: run.supportsFaults,
       environmentAuth: run.endpoints.kafkaSecured !== undefined,
+      databendLoadPath: databendLoadPath(run.versions.databend),
+      databendRequestLog: run.endpoints.databend.requestLog !== undefined,
     };
     const unmet = unmetRequirements(entry.requires, sink.capabilities, facts);
     if (unmet.length > 0) {
-      it.skip(`${NOT_APPLICABLE} ${sink.description} does not declare ${unmet.join(', ')}`, () => undefined);
+      const ofRun = unmet.filter(isRunRequirement);
+      const ofSink = unmet.filter((r) => !isRunRequirement(r));
+      const reasons = [
+        ...(ofSink.length > 0 ? [`${sink.description} does not declare ${ofSink.join(', ')}`] : []),
+        ...(ofRun.length > 0 ? [`this run does not offer ${ofRun.join(', ')}`] : []),
+      ];
+      it.skip(`${NOT_APPLICABLE} ${reasons.join('; ')}`, () => undefined);
       return;
     }
     const context = new ScenarioContext(id, run, spec, sink);

@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import type { AggregatedResult } from '@jest/test-result';
 import { RUN_ENVIRONMENT_VARIABLE, type RunEnvironment } from '../jest/run-environment';
 import { SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
-import { markdownReport } from './markdown-report';
+import { markdownReport, runSummary, withRunSummary } from './markdown-report';
 import { scenarioResults, type TestOutcome } from './scenario-results';
 
-const REPORT = path.resolve(__dirname, '..', '..', 'reports', 'conformance-report.md');
+const REPORTS = path.resolve(__dirname, '..', '..', 'reports');
+const MAIN_REPORT = path.join(REPORTS, 'conformance-report.md');
+const LEGACY_REPORT = path.join(REPORTS, 'conformance-report-legacy.md');
 
 /**
  * A jest reporter that writes `reports/conformance-report.md` after a run that included the
@@ -35,11 +37,16 @@ export default class ConformanceReporter {
       }
     }
     if (outcomes.length === 0) return;
-    fs.mkdirSync(path.dirname(REPORT), { recursive: true });
-    fs.writeFileSync(
-      REPORT,
-      markdownReport({ outcomes, environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() }),
-    );
+    // The run against a legacy Databend (CONFORMANCE_DATABEND_PROTOCOL=legacy, after the main run in
+    // `npm test`) gets its own report, and the main report a summary of it: one report names both paths.
+    const legacy = process.env.CONFORMANCE_DATABEND_PROTOCOL === 'legacy';
+    const REPORT = legacy ? LEGACY_REPORT : MAIN_REPORT;
+    fs.mkdirSync(REPORTS, { recursive: true });
+    const input = { outcomes, environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() };
+    fs.writeFileSync(REPORT, markdownReport(input));
+    if (legacy && fs.existsSync(MAIN_REPORT)) {
+      fs.writeFileSync(MAIN_REPORT, withRunSummary(fs.readFileSync(MAIN_REPORT, 'utf8'), runSummary(input, path.basename(LEGACY_REPORT))));
+    }
     const scenarios = scenarioResults(outcomes);
     const n = (s: string) => scenarios.filter((r) => r.status === s).length;
     process.stderr.write(

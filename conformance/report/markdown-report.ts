@@ -1,3 +1,4 @@
+import { databendLoadPath, LOAD_PATH_DESCRIPTION } from '../clients/databend-load-path';
 import type { RunEnvironment } from '../jest/run-environment';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import { additionalChecks, scenarioResults, type TestOutcome } from './scenario-results';
@@ -33,6 +34,7 @@ export function markdownReport(input: ReportInput): string {
   if (input.environment) {
     lines.push(`| environment | \`${input.environment.name}\` |`);
     for (const [service, version] of Object.entries(input.environment.versions)) lines.push(`| ${service} | ${cell(version)} |`);
+    lines.push(`| databend load path | ${cell(LOAD_PATH_DESCRIPTION[databendLoadPath(input.environment.versions.databend)])} |`);
   }
   lines.push('');
   lines.push('## Scenarios', '', '| id | P | result | time | expectation |', '|---|---|---|---|---|');
@@ -66,4 +68,28 @@ function cell(text: string): string {
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '').replace(/```/g, "'''");
+}
+
+const RUN_SUMMARY_MARKER = '<!-- legacy-databend-run -->';
+
+/**
+ * A section for another run of the suite (against an old Databend server): where it ran, which
+ * load path, and each scenario it ran with its result; the details are in `reportFile`.
+ */
+export function runSummary(input: ReportInput, reportFile: string): string {
+  const ran = scenarioResults(input.outcomes).filter((r) => r.status === 'passed' || r.status === 'failed' || r.status === 'not applicable');
+  const lines = [RUN_SUMMARY_MARKER, '', '## Run against a legacy Databend server', ''];
+  if (input.environment) {
+    const databend = input.environment.versions.databend;
+    lines.push(`Databend ${cell(databend)} — ${cell(LOAD_PATH_DESCRIPTION[databendLoadPath(databend)])}. Full report: \`${reportFile}\`.`, '');
+  }
+  lines.push('| id | result | time |', '|---|---|---|');
+  for (const r of ran) lines.push(`| \`${r.entry.id}\` | ${ICON[r.status]} | ${r.status === 'not applicable' ? '' : `${(r.durationMs / 1000).toFixed(1)} s`} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `report` with `summary` in place of an earlier run summary, or appended. */
+export function withRunSummary(report: string, summary: string): string {
+  const at = report.indexOf(RUN_SUMMARY_MARKER);
+  return `${at >= 0 ? report.slice(0, at) : `${report}\n`}${summary}`;
 }

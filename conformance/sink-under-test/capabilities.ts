@@ -27,7 +27,18 @@ export interface RunFacts {
   environmentFaults: boolean;
   /** The environment offers an authenticated Kafka listener (`Endpoints.kafkaSecured`: SASL_SSL with known users). */
   environmentAuth: boolean;
+  /** The path databend-driver takes against the run's Databend, from its version (`databendLoadPath`). */
+  databendLoadPath: DatabendLoadPath;
+  /** The environment records the requests its Databend served (`DatabendEndpoint.requestLog`: the local front). */
+  databendRequestLog: boolean;
 }
+
+/**
+ * How databend-driver 0.33 loads data into a server of that version: `current` above 1.2.781
+ * (upload to the user stage, then `<sql> FROM @~/… FILE_FORMAT = (…)` as a query), `legacy` up to it
+ * (the SQL with a stage attachment). Every Databend server released since mid-2025 is `current`.
+ */
+export type DatabendLoadPath = 'current' | 'legacy';
 
 export type Requirement =
   | `mode:${SinkCapabilities['insertModes'][number]}`
@@ -41,7 +52,14 @@ export type Requirement =
   | 'hard-kill'
   | 'archive'
   | 'environment-faults'
-  | 'environment-auth';
+  | 'environment-auth'
+  | `databend-path:${DatabendLoadPath}`
+  | 'environment-request-log';
+
+/** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
+export function isRunRequirement(r: Requirement): boolean {
+  return r === 'hard-kill' || r === 'archive' || r.startsWith('environment-') || r.startsWith('databend-path:');
+}
 
 /** The requirements a sink and run do not meet; empty when the scenario applies. */
 export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Requirement[] {
@@ -58,6 +76,8 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.archive ? ['archive'] : []),
     ...(facts.environmentFaults ? ['environment-faults'] : []),
     ...(facts.environmentAuth ? ['environment-auth'] : []),
+    `databend-path:${facts.databendLoadPath}`,
+    ...(facts.databendRequestLog ? ['environment-request-log'] : []),
   ]);
   return requires.filter((r) => !offered.has(r));
 }

@@ -16,7 +16,7 @@ const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
  *   VARIANT as their JSON text (Databend orders object keys).
  * Every record needs an `id` field: rows are matched to records by it.
  */
-interface TypeFixture {
+export interface TypeFixture {
   name: string;
   columns: Record<string, [string, string]>;
   records: FixtureRecord[];
@@ -30,7 +30,7 @@ interface FixtureRecord {
 
 type Row = Record<string, string | null>;
 
-function loadTypeFixture(name: string): TypeFixture {
+export function loadTypeFixture(name: string): TypeFixture {
   const cases = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'name'>;
   for (const record of cases.records) {
     const unknown = Object.keys(record.expected).filter((column) => !(column in cases.columns));
@@ -60,11 +60,11 @@ export function typeFixtureTests(s: ScenarioContext, name: string): void {
 }
 
 /** The row a record must become: every declared column, NULL where `expected` leaves it out. */
-function expectedRow(fixture: TypeFixture, record: FixtureRecord): Row {
+export function expectedRow(fixture: TypeFixture, record: FixtureRecord): Row {
   return Object.fromEntries(Object.keys(fixture.columns).map((column) => [column, record.expected[column] ?? null]));
 }
 
-interface LandedFixture {
+export interface LandedFixture {
   columns: Record<string, [string, string]>;
   /** Rows by their `id` text. */
   rows: Map<string, Row>;
@@ -74,10 +74,11 @@ interface LandedFixture {
  * Produces the fixture's records to a new topic (value schema registered under `<topic>-value`),
  * runs the sink in insert mode with auto-create until it has committed every record, and reads
  * back the table's columns and rows. `errors.tolerance=all` keeps one record the sink cannot write
- * from hiding all the others: its own test then fails, with the sink's logged reason.
+ * from hiding all the others: its own test then fails, with the sink's logged reason. `overrides`
+ * change the config (another write mode, another connection URL); `topicPart` names the topic.
  */
-async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture): Promise<LandedFixture> {
-  const topic = await s.createTopic('values');
+export async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture, overrides: Record<string, string> = {}, topicPart = 'values'): Promise<LandedFixture & { topic: string }> {
+  const topic = await s.createTopic(topicPart);
   const encode = await registerAvroFixture(s, `${topic}-value`, fixture.name, 'value');
   await s.produce(
     topic,
@@ -91,6 +92,7 @@ async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture): Promis
     'errors.log.enable': 'true',
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     'value.converter': 'io.confluent.connect.avro.AvroConverter',
+    ...overrides,
   });
   await caughtUp(s, await s.start(config), config, topic);
   const columns = await s.columns(topic);
@@ -98,6 +100,7 @@ async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture): Promis
   const renderings = columns.map(([name, type]) => renderColumn(name as string, type as string));
   const rows = (await s.query(`SELECT ${renderings.map((r) => r.sql).join(', ')} FROM "${topic}"`)).map((row) => row.map((raw, i) => renderings[i].text(raw)));
   return {
+    topic,
     columns: Object.fromEntries(columns.map(([name, type, nullable]) => [name, [type, nullable]])),
     rows: new Map(rows.map((row) => [String(row[names.indexOf('id')]), Object.fromEntries(names.map((n, i) => [n, row[i]]))])),
   };

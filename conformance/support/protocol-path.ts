@@ -1,0 +1,176 @@
+import * as fs from 'node:fs';
+import type { ScenarioContext } from '../harness/scenario-context';
+import type { DatabendLoadPath } from '../sink-under-test/capabilities';
+import { caughtUp } from './caught-up';
+import { expectedRow, landTypeFixture, loadTypeFixture } from './type-fixture';
+
+/** One request the local Databend front served, as it records it (`--request-log`). */
+export interface ServedRequest {
+  t: string;
+  method: string;
+  path: string;
+  status: number;
+  /** Queries: the statement (first 500 characters), rows written, the Databend error code if it failed. */
+  sql?: string;
+  rows?: number;
+  error?: number;
+  /** Queries: whether the statement came with a stage attachment. */
+  attachment?: boolean;
+  /** `/v1/upload_to_stage`: where each file went. */
+  files?: { location: string; bytes: number }[];
+  /** A presigned PUT: where it went. */
+  location?: string;
+  bytes?: number;
+}
+
+export function servedRequests(file: string): ServedRequest[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ServedRequest);
+}
+
+interface Variant {
+  name: string;
+  /** Query parameters added to `connection.url`, which the sink passes to databend-driver's DSN. */
+  urlParams: string;
+  presign: boolean;
+}
+
+const VARIANTS: Record<DatabendLoadPath, Variant[]> = {
+  current: [
+    { name: 'upload through /v1/upload_to_stage', urlParams: '', presign: false },
+    // Databend Cloud: databend-driver turns presign on for hosts under .databend.com; presign=on does it anywhere.
+    { name: 'upload through a presigned URL (presign=on, as on Databend Cloud)', urlParams: 'presign=on', presign: true },
+  ],
+  legacy: [{ name: 'stage attachments', urlParams: '', presign: false }],
+};
+
+interface Landed {
+  tables: string[];
+  from: number;
+}
+
+/**
+ * What a sink does against a Databend server whose version makes databend-driver take `path`,
+ * proven by the server's own record of the requests it served: upsert, tombstone deletes and update
+ * mode, and the type matrix through upsert, each with exact rows. A sink that takes another path
+ * (or writes nothing) fails on the record; one that takes the path and corrupts values fails on
+ * the rows.
+ */
+export function protocolPathTests(s: ScenarioContext, path: DatabendLoadPath): void {
+  const fixture = loadTypeFixture('types.matrix');
+  for (const [index, variant] of VARIANTS[path].entries()) {
+    const landed: Landed = { tables: [], from: 0 };
+    const url = () => {
+      const { databend } = s.endpoints;
+      const params = [databend.sslmode === 'enable' ? 'ssl=true' : '', variant.urlParams].filter(Boolean).join('&');
+      return `jdbc:databend://${databend.host}:${databend.port}${params ? `?${params}` : ''}`;
+    };
+
+    s.it(`${variant.name}: the type matrix through upsert, every value exact`, async () => {
+      landed.from = servedRequests(s.endpoints.databend.requestLog!).length;
+      const { topic, rows } = await landTypeFixture(s, fixture, {
+        'insert.mode': 'upsert',
+        'pk.mode': 'record_value',
+        'pk.fields': 'id',
+        'connection.url': url(),
+      }, `matrix_${index}`);
+      landed.tables.push(topic);
+      for (const record of fixture.records) {
+        const expected = expectedRow(fixture, record);
+        expect({ what: record.what, row: rows.get(String(record.value.id)) ?? null }).toEqual({ what: record.what, row: expected });
+      }
+    });
+
+    s.it(`${variant.name}: upsert with tombstones, then update mode: last value wins, deleted keys gone, update touches existing keys only`, async () => {
+      const topic = await s.createTopic(`keyed_${index}`);
+      landed.tables.push(topic);
+      const json = (v: object) => JSON.stringify(v);
+      await s.produce(topic, [
+        { key: 'k1', value: json({ name: 'a1', n: 1 }) },
+        { key: 'k2', value: json({ name: 'b1', n: 1 }) },
+        { key: 'k3', value: json({ name: 'c1', n: 1 }) },
+        { key: 'k4', value: json({ name: 'd1', n: 1 }) },
+        { key: 'k1', value: json({ name: 'a2', n: 2 }) },
+        { key: 'k2', value: null },
+        { key: 'k3', value: null },
+        { key: 'k3', value: json({ name: 'c3', n: 3 }) },
+      ]);
+      const keyed = (overrides: Record<string, string>) =>
+        s.config({
+          'connection.url': url(),
+          'pk.mode': 'record_key',
+          'pk.fields': 'id',
+          'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+          'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+          'value.converter.schemas.enable': 'false',
+          ...overrides,
+        });
+      const upsert = keyed({ topics: topic, 'insert.mode': 'upsert', 'delete.enabled': 'true' });
+      await caughtUp(s, await s.start(upsert), upsert, topic);
+      const sql = `SELECT id, name, n::String FROM "${topic}" ORDER BY id`;
+      expect(await s.query(sql)).toEqual([
+        ['k1', 'a2', '2'],
+        ['k3', 'c3', '3'],
+        ['k4', 'd1', '1'],
+      ]);
+
+      const updates = await s.createTopic(`updates_${index}`);
+      await s.produce(updates, [
+        { key: 'k1', value: json({ name: 'a4', n: 4 }) },
+        { key: 'k9', value: json({ name: 'never', n: 9 }) },
+      ]);
+      const update = keyed({ topics: updates, 'table.name.format': topic, 'insert.mode': 'update' });
+      await caughtUp(s, await s.start(update), update, updates);
+      expect(await s.query(sql)).toEqual([
+        ['k1', 'a4', '4'],
+        ['k3', 'c3', '3'],
+        ['k4', 'd1', '1'],
+      ]);
+    });
+
+    s.it(`${variant.name}: the server's request log shows the ${path} path, and only it`, async () => {
+      const served = servedRequests(s.endpoints.databend.requestLog!).slice(landed.from);
+      const statements = served.filter((r) => r.path === '/v1/query' && r.sql !== undefined);
+      const about = (table: string) => statements.filter((r) => r.sql!.includes(`"${table}"`));
+      expect(landed.tables).toHaveLength(2);
+      for (const table of landed.tables) expect(about(table).length).toBeGreaterThan(0);
+      const ours = statements.filter((r) => landed.tables.some((t) => r.sql!.includes(`"${t}"`)) || /__databend_sink_/.test(r.sql!));
+      const uploads = served.flatMap((r) => (r.path === '/v1/upload_to_stage' ? (r.files ?? []).map((f) => f.location) : []));
+      const presigned = served.filter((r) => r.path === '/_front/presigned').map((r) => r.location!);
+
+      if (path === 'legacy') {
+        // Every load is the statement with a stage attachment; nothing names a stage in SQL.
+        const loads = ours.filter((r) => r.attachment);
+        expect(loads.length).toBeGreaterThan(0);
+        expect(loads.filter((r) => /^REPLACE INTO .* ON \(.*\) VALUES$/s.test(r.sql!)).length).toBeGreaterThan(0);
+        expect(ours.filter((r) => /FROM @/i.test(r.sql!))).toEqual([]);
+        expect(loads.every((r) => r.status === 200 && r.error === undefined)).toBe(true);
+        return;
+      }
+      // Current: no stage attachment; every load names an uploaded file in its SQL and succeeded.
+      expect(ours.filter((r) => r.attachment)).toEqual([]);
+      const loads = ours.filter((r) => /\bVALUES from @~\/client\/load\/\d+ file_format/i.test(r.sql!));
+      expect(loads.length).toBeGreaterThan(0);
+      for (const load of loads) {
+        expect({ sql: load.sql, error: load.error ?? null }).toEqual({ sql: load.sql, error: null });
+        const location = /@~\/client\/load\/\d+/.exec(load.sql!)![0];
+        expect(variant.presign ? presigned : uploads).toContain(location);
+      }
+      if (variant.presign) {
+        expect(uploads).toEqual([]);
+        expect(statements.filter((r) => /^PRESIGN UPLOAD @~\/client\/load\/\d+$/.test(r.sql!)).length).toBe(presigned.length);
+      } else {
+        expect(presigned).toEqual([]);
+      }
+      // Upserts: loaded into a scratch table, then REPLACE … SELECT (servers refuse REPLACE … FROM @stage).
+      expect(loads.some((r) => /^INSERT INTO "[^"]*__databend_sink_upsert_\d+_\d+"/.test(r.sql!))).toBe(true);
+      expect(ours.some((r) => /^REPLACE INTO .* ON \(.*\) SELECT .* FROM "[^"]*__databend_sink_upsert_\d+_\d+"$/s.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(ours.some((r) => /^MERGE INTO /.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(ours.some((r) => /^DELETE FROM /.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(ours.filter((r) => /^REPLACE INTO .* VALUES from @/i.test(r.sql!))).toEqual([]);
+    });
+  }
+}
