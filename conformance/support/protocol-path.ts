@@ -10,6 +10,8 @@ export interface ServedRequest {
   method: string;
   path: string;
   status: number;
+  /** The client session (cookie) it came in. */
+  session?: string;
   /** Queries: the statement (first 500 characters), rows written, the Databend error code if it failed. */
   sql?: string;
   rows?: number;
@@ -132,27 +134,31 @@ export function protocolPathTests(s: ScenarioContext, path: DatabendLoadPath): v
     });
 
     s.it(`${variant.name}: the server's request log shows the ${path} path, and only it`, async () => {
-      const served = servedRequests(s.endpoints.databend.requestLog!).slice(landed.from);
-      const statements = served.filter((r) => r.path === '/v1/query' && r.sql !== undefined);
-      const about = (table: string) => statements.filter((r) => r.sql!.includes(`"${table}"`));
+      // Other scenarios run beside this one: only the sessions that wrote this variant's tables count.
+      const all = servedRequests(s.endpoints.databend.requestLog!).slice(landed.from);
+      const names = (r: ServedRequest) => r.sql !== undefined && landed.tables.some((t) => r.sql!.includes(`"${t}"`));
       expect(landed.tables).toHaveLength(2);
-      for (const table of landed.tables) expect(about(table).length).toBeGreaterThan(0);
-      const ours = statements.filter((r) => landed.tables.some((t) => r.sql!.includes(`"${t}"`)) || /__databend_sink_/.test(r.sql!));
+      for (const table of landed.tables) expect(all.filter((r) => r.sql?.includes(`"${table}"`)).length).toBeGreaterThan(0);
+      const sessions = new Set(all.filter(names).map((r) => r.session));
+      const served = all.filter((r) => sessions.has(r.session));
+      const statements = served.filter((r) => r.path === '/v1/query' && r.sql !== undefined);
       const uploads = served.flatMap((r) => (r.path === '/v1/upload_to_stage' ? (r.files ?? []).map((f) => f.location) : []));
-      const presigned = served.filter((r) => r.path === '/_front/presigned').map((r) => r.location!);
+      // A presigned PUT carries no session (it goes to the storage's URL): it is statements if our session presigned its location.
+      const presignedHere = new Set(statements.flatMap((r) => /^PRESIGN UPLOAD (\S+)$/.exec(r.sql!)?.[1] ?? []));
+      const presigned = all.filter((r) => r.path === '/_front/presigned' && presignedHere.has(r.location!)).map((r) => r.location!);
 
       if (path === 'legacy') {
         // Every load is the statement with a stage attachment; nothing names a stage in SQL.
-        const loads = ours.filter((r) => r.attachment);
+        const loads = statements.filter((r) => r.attachment);
         expect(loads.length).toBeGreaterThan(0);
         expect(loads.filter((r) => /^REPLACE INTO .* ON \(.*\) VALUES$/s.test(r.sql!)).length).toBeGreaterThan(0);
-        expect(ours.filter((r) => /FROM @/i.test(r.sql!))).toEqual([]);
+        expect(statements.filter((r) => /FROM @/i.test(r.sql!))).toEqual([]);
         expect(loads.every((r) => r.status === 200 && r.error === undefined)).toBe(true);
         return;
       }
       // Current: no stage attachment; every load names an uploaded file in its SQL and succeeded.
-      expect(ours.filter((r) => r.attachment)).toEqual([]);
-      const loads = ours.filter((r) => /\bVALUES from @~\/client\/load\/\d+ file_format/i.test(r.sql!));
+      expect(statements.filter((r) => r.attachment)).toEqual([]);
+      const loads = statements.filter((r) => /\bVALUES from @~\/client\/load\/\d+ file_format/i.test(r.sql!));
       expect(loads.length).toBeGreaterThan(0);
       for (const load of loads) {
         expect({ sql: load.sql, error: load.error ?? null }).toEqual({ sql: load.sql, error: null });
@@ -161,16 +167,16 @@ export function protocolPathTests(s: ScenarioContext, path: DatabendLoadPath): v
       }
       if (variant.presign) {
         expect(uploads).toEqual([]);
-        expect(statements.filter((r) => /^PRESIGN UPLOAD @~\/client\/load\/\d+$/.test(r.sql!)).length).toBe(presigned.length);
+        expect(presigned.length).toBe(presignedHere.size);
       } else {
         expect(presigned).toEqual([]);
       }
       // Upserts: loaded into a scratch table, then REPLACE … SELECT (servers refuse REPLACE … FROM @stage).
       expect(loads.some((r) => /^INSERT INTO "[^"]*__databend_sink_upsert_\d+_\d+"/.test(r.sql!))).toBe(true);
-      expect(ours.some((r) => /^REPLACE INTO .* ON \(.*\) SELECT .* FROM "[^"]*__databend_sink_upsert_\d+_\d+"$/s.test(r.sql!) && r.error === undefined)).toBe(true);
-      expect(ours.some((r) => /^MERGE INTO /.test(r.sql!) && r.error === undefined)).toBe(true);
-      expect(ours.some((r) => /^DELETE FROM /.test(r.sql!) && r.error === undefined)).toBe(true);
-      expect(ours.filter((r) => /^REPLACE INTO .* VALUES from @/i.test(r.sql!))).toEqual([]);
+      expect(statements.some((r) => /^REPLACE INTO .* ON \(.*\) SELECT .* FROM "[^"]*__databend_sink_upsert_\d+_\d+"$/s.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(statements.some((r) => /^MERGE INTO /.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(statements.some((r) => /^DELETE FROM /.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(statements.filter((r) => /^REPLACE INTO .* VALUES from @/i.test(r.sql!))).toEqual([]);
     });
   }
 }

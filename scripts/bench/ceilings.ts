@@ -23,7 +23,8 @@
 import * as avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { fetchSizes, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
-import { connectDatabend } from '../../src/databend/databend-connection';
+import { connectDatabend, type DatabendSession } from '../../src/databend/databend-connection';
+import { upsertCsv } from '../../src/databend/databend-writer';
 import { createTableSql } from '../../src/planner/ddl';
 import type { DatabendConnectionConfig } from '../../src/config/sink-config';
 import type { Endpoints } from '../../conformance/environments/environment';
@@ -156,7 +157,11 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
       const table = `${args.tablePrefix}_${run}`;
       await sessions[0].exec(`DROP TABLE IF EXISTS "${table}"`);
       await sessions[0].exec(createTableSql({ database: null, table }, shape, { quoting: 'always' }));
-      const insert = mode === 'insert' ? `INSERT INTO "${table}" (${columns}) VALUES` : `REPLACE INTO "${table}" (${columns}) ON (${shape.keyColumns.map((k) => `"${k}"`).join(', ')}) VALUES`;
+      const insert = `INSERT INTO "${table}" (${columns}) VALUES`;
+      const names = shape.columns.map((c) => c.name);
+      // Upsert: the writer's own statements for the server (a scratch table on current servers).
+      const load = (session: DatabendSession, chunk: Buffer) =>
+        mode === 'insert' ? session.loadCsv(insert, chunk) : upsertCsv(session, { database: null, table }, names, shape.keyColumns, 'always', chunk).then(() => 0);
       let next = 0;
       let loaded = 0;
       const cpu0 = process.cpuUsage();
@@ -166,8 +171,7 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
         sessions.map(async (session) => {
           while (next < chunkCount) {
             const chunk = await chunkCsv(next++);
-            const written = await session.loadCsv(insert, chunk);
-            loaded += written;
+            loaded += await load(session, chunk);
           }
         }),
       );

@@ -2,7 +2,8 @@ import type { SinkConfig } from '../config/sink-config';
 import { SinkError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
-import { qualifiedName, quoteIdentifier } from '../planner/identifiers';
+import { type IdentifierQuoting, qualifiedName, quoteIdentifier } from '../planner/identifiers';
+import type { TableRef } from '../planner/table-name';
 import { encodeCsvBytes, encodeSqlValues } from '../planner/row-encoding';
 import { fitToTable } from '../planner/table-fit';
 import type { SinkRecord } from '../record/sink-record';
@@ -120,9 +121,10 @@ export class DatabendWriter implements RecordWriter {
   }
 
   private async runWrite(session: DatabendSession, op: WriteOperation): Promise<void> {
-    const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
-    const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
-    const keys = op.shape.keyColumns.map(q).join(', ');
+    const quoting = this.config.quoteIdentifiers;
+    const q = (name: string) => quoteIdentifier(name, quoting);
+    const names = op.shape.columns.map((c) => c.name);
+    const columns = names.map(q).join(', ');
     const target = this.target(op);
     // `sql` ends in `VALUES`: the op's rows follow as a stage-loaded CSV, or as literals (one statement).
     const write = async (sql: string) => {
@@ -134,35 +136,17 @@ export class DatabendWriter implements RecordWriter {
         await write(`INSERT INTO ${target} (${columns}) VALUES`);
         return;
       case 'upsert':
-        if (upsertLoadsDirectly(op, session.server)) await write(`REPLACE INTO ${target} (${columns}) ON (${keys}) VALUES`);
-        else await this.throughScratch(session, op, write, (scratch) => `REPLACE INTO ${target} (${columns}) ON (${keys}) SELECT ${columns} FROM ${scratch}`);
+        if (op.form === 'csv') await upsertCsv(session, op.table, names, op.shape.keyColumns, quoting, encodeCsvBytes(op.rows));
+        else await write(`REPLACE INTO ${target} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`);
         return;
       case 'update': {
         const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
         const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
         // Only key columns: nothing to update, and the rows must not be created.
         if (set.length === 0) return;
-        await this.throughScratch(session, op, write, (scratch) => `MERGE INTO ${target} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
+        await throughScratch(session, op.table, names, quoting, 'update', write, (scratch) => `MERGE INTO ${target} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
         return;
       }
-    }
-  }
-
-  /**
-   * Loads the op's rows into a scratch table of the target's columns (an INSERT, which every server
-   * loads from a stage), runs `apply(scratch)` and drops the scratch table.
-   */
-  private async throughScratch(session: DatabendSession, op: WriteOperation, write: (sql: string) => Promise<void>, apply: (scratch: string) => string): Promise<void> {
-    const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
-    const scratchName = `__databend_sink_${op.kind}_${process.pid}_${Date.now()}`;
-    const scratch = qualifiedName(op.table.database, scratchName, this.config.quoteIdentifiers);
-    const columns = op.shape.columns.map((c) => q(c.name)).join(', ');
-    await session.exec(`CREATE TABLE ${scratch} AS SELECT ${columns} FROM ${this.target(op)} WHERE 1 = 0`);
-    try {
-      await write(`INSERT INTO ${scratch} (${columns}) VALUES`);
-      await session.exec(apply(scratch));
-    } finally {
-      await session.exec(`DROP TABLE IF EXISTS ${scratch}`);
     }
   }
 
@@ -181,6 +165,45 @@ export class DatabendWriter implements RecordWriter {
       if (isMissingTable(err)) return;
       throw err;
     }
+  }
+}
+
+/**
+ * Upserts CSV rows into `table` the way the server takes them: `REPLACE … VALUES` with the rows as a
+ * stage attachment (servers ≤ 1.2.781), else — servers refuse `REPLACE … FROM @stage` — loaded into a
+ * scratch table, then `REPLACE … SELECT`.
+ */
+export async function upsertCsv(session: DatabendSession, table: TableRef, columns: string[], keys: string[], quoting: IdentifierQuoting, csv: Buffer): Promise<void> {
+  const q = (name: string) => quoteIdentifier(name, quoting);
+  const replace = `REPLACE INTO ${qualifiedName(table.database, table.table, quoting)} (${columns.map(q).join(', ')}) ON (${keys.map(q).join(', ')})`;
+  if (session.server.loadPath === 'attachment') {
+    await session.loadCsv(`${replace} VALUES`, csv);
+    return;
+  }
+  await throughScratch(session, table, columns, quoting, 'upsert', (insert) => session.loadCsv(insert, csv), (scratch) => `${replace} SELECT ${columns.map(q).join(', ')} FROM ${scratch}`);
+}
+
+/**
+ * Loads rows into a scratch table of `table`'s columns (an INSERT, which every server loads from a
+ * stage) through `write(<INSERT … VALUES>)`, runs `apply(scratch)` and drops the scratch table.
+ */
+async function throughScratch(
+  session: DatabendSession,
+  table: TableRef,
+  columns: string[],
+  quoting: IdentifierQuoting,
+  purpose: 'upsert' | 'update',
+  write: (insertSql: string) => Promise<unknown>,
+  apply: (scratch: string) => string,
+): Promise<void> {
+  const list = columns.map((c) => quoteIdentifier(c, quoting)).join(', ');
+  const scratch = qualifiedName(table.database, `__databend_sink_${purpose}_${process.pid}_${Date.now()}`, quoting);
+  await session.exec(`CREATE TABLE ${scratch} AS SELECT ${list} FROM ${qualifiedName(table.database, table.table, quoting)} WHERE 1 = 0`);
+  try {
+    await write(`INSERT INTO ${scratch} (${list}) VALUES`);
+    await session.exec(apply(scratch));
+  } finally {
+    await session.exec(`DROP TABLE IF EXISTS ${scratch}`);
   }
 }
 
@@ -209,11 +232,6 @@ function isValueRejection(err: DatabendQueryError): boolean {
   return err.databendCode !== null && VALUE_REJECTION_CODES.has(err.databendCode);
 }
 
-/** Upserts load straight into the target only where the server takes `REPLACE` with the rows: literals, or a stage attachment (≤ 1.2.781). */
-function upsertLoadsDirectly(op: WriteOperation, server: DatabendServer): boolean {
-  return op.form === 'sql' || server.loadPath === 'attachment';
-}
-
 function statementKind(op: Operation, server: DatabendServer): string {
   if (op.kind === 'delete') return 'DELETE of tombstoned keys';
   const rows = op.form === 'csv' ? `stage load (${server.loadPath === 'attachment' ? 'stage attachment' : 'upload, then INSERT … FROM @~'})` : 'SQL literals';
@@ -221,7 +239,7 @@ function statementKind(op: Operation, server: DatabendServer): string {
     case 'insert':
       return `INSERT by ${rows}`;
     case 'upsert':
-      return upsertLoadsDirectly(op, server) ? `REPLACE by ${rows}` : `REPLACE through a scratch table loaded by ${rows}`;
+      return op.form === 'sql' || server.loadPath === 'attachment' ? `REPLACE by ${rows}` : `REPLACE through a scratch table loaded by ${rows}`;
     case 'update':
       return `MERGE (update) through a scratch table loaded by ${rows}`;
   }

@@ -814,7 +814,8 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                 except Exception:
                     pass
             if path != "/health":
-                front.record({"method": method, "path": path, "status": self._status, **self._served})
+                session = self._session_id({})
+                front.record({"method": method, "path": path, "status": self._status, **({"session": session} if session else {}), **self._served})
 
         def _dispatch(self, method: str, path: str) -> None:
             if DEBUG:
@@ -874,7 +875,7 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                 self._served = {"error": err.code}
                 # As the server does (login_handler: HttpErrorCode::bad_request).
                 return self._send(400, error_body(err.code, err.message))
-            self._served = {"version": front.reported_version}
+            self._served = {"version": front.reported_version, "session": sid}
             self._send(200, {"version": front.reported_version, "session_id": sid, "tokens": None}, session_id=sid)
 
         def _session_id(self, body: dict[str, Any]) -> str | None:
