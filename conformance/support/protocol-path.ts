@@ -172,8 +172,8 @@ export function protocolPathTests(s: ScenarioContext, path: DatabendLoadPath): v
         expect(presigned).toEqual([]);
       }
       // Upserts: loaded into a scratch table, then REPLACE … SELECT (servers refuse REPLACE … FROM @stage).
-      expect(loads.some((r) => /^INSERT INTO "[^"]*__databend_sink_upsert_\d+_\d+"/.test(r.sql!))).toBe(true);
-      expect(statements.some((r) => /^REPLACE INTO .* ON \(.*\) SELECT .* FROM "[^"]*__databend_sink_upsert_\d+_\d+"$/s.test(r.sql!) && r.error === undefined)).toBe(true);
+      expect(loads.some((r) => /^INSERT INTO "[^"]*__databend_sink_upsert_\d+_\d+_\d+"/.test(r.sql!))).toBe(true);
+      expect(statements.some((r) => /^REPLACE INTO .* ON \(.*\) SELECT .* FROM "[^"]*__databend_sink_upsert_\d+_\d+_\d+"$/s.test(r.sql!) && r.error === undefined)).toBe(true);
       expect(statements.some((r) => /^MERGE INTO /.test(r.sql!) && r.error === undefined)).toBe(true);
       expect(statements.some((r) => /^DELETE FROM /.test(r.sql!) && r.error === undefined)).toBe(true);
       expect(statements.filter((r) => /^REPLACE INTO .* VALUES from @/i.test(r.sql!))).toEqual([]);

@@ -171,7 +171,8 @@ export async function directLoad(args: DirectLoadArgs, onRun: (result: CeilingRe
         sessions.map(async (session) => {
           while (next < chunkCount) {
             const chunk = await chunkCsv(next++);
-            loaded += await load(session, chunk);
+            const written = await load(session, chunk);
+            loaded += written;
           }
         }),
       );

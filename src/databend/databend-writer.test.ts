@@ -12,7 +12,7 @@ const COLUMNS = [
   ['name', 'VARCHAR', 'YES', null],
 ];
 
-function writer(session: DatabendSession, mode: InsertMode): DatabendWriter {
+function writer(session: DatabendSession | DatabendSession[], mode: InsertMode): DatabendWriter {
   const { config } = validateConfig({
     name: 'writer-test',
     'connection.url': 'jdbc:databend://localhost:8000',
@@ -26,7 +26,7 @@ function writer(session: DatabendSession, mode: InsertMode): DatabendWriter {
     'value.converter.schemas.enable': 'false',
   });
   if (!config) throw new Error('the test config must be valid');
-  return new DatabendWriter([session], config, pino({ level: 'silent' }));
+  return new DatabendWriter(Array.isArray(session) ? session : [session], config, pino({ level: 'silent' }));
 }
 
 const record = (offset: number, id: number, name: string): SinkRecord => ({
@@ -41,7 +41,7 @@ const record = (offset: number, id: number, name: string): SinkRecord => ({
   },
 });
 const batch = [record(0, 1, 'a'), record(1, 2, 'b'), record(2, 1, 'c')];
-const scratchless = (statements: string[]) => statements.map((sql) => sql.replace(/__databend_sink_(upsert|update)_\d+_\d+/g, 'scratch'));
+const scratchless = (statements: string[]) => statements.map((sql) => sql.replace(/__databend_sink_(upsert|update)_\d+_\d+_\d+/g, 'scratch'));
 
 describe('write path per server (databend-driver loads by stage attachment up to 1.2.781, by INSERT … FROM @~ above)', () => {
   test('insert: one stage load of INSERT … VALUES on either server', async () => {
@@ -67,6 +67,15 @@ describe('write path per server (databend-driver loads by stage attachment up to
     const session = new RecordingSession(COLUMNS, LEGACY_SERVER);
     expect(await writer(session, 'upsert').write(batch)).toEqual([]);
     expect(session.statements).toEqual(['REPLACE INTO "t" ("id", "name") ON ("id") VALUES <csv> "2","b"\n"1","c"\n']);
+  });
+
+  test('concurrent upserts of one process (tasks.max > 1) get scratch tables of their own', async () => {
+    const sessions = [new RecordingSession(COLUMNS, CURRENT_SERVER), new RecordingSession(COLUMNS, CURRENT_SERVER)];
+    const w = writer(sessions, 'upsert');
+    await Promise.all([w.write(batch), w.write(batch)]);
+    const created = sessions.flatMap((s) => s.statements.filter((sql) => sql.startsWith('CREATE TABLE')));
+    expect(created).toHaveLength(2);
+    expect(new Set(created).size).toBe(2);
   });
 
   test('the scratch table is dropped when the REPLACE fails', async () => {

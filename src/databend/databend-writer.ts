@@ -187,6 +187,8 @@ export async function upsertCsv(session: DatabendSession, table: TableRef, colum
  * Loads rows into a scratch table of `table`'s columns (an INSERT, which every server loads from a
  * stage) through `write(<INSERT … VALUES>)`, runs `apply(scratch)` and drops the scratch table.
  */
+let scratchCount = 0;
+
 async function throughScratch(
   session: DatabendSession,
   table: TableRef,
@@ -197,7 +199,8 @@ async function throughScratch(
   apply: (scratch: string) => string,
 ): Promise<void> {
   const list = columns.map((c) => quoteIdentifier(c, quoting)).join(', ');
-  const scratch = qualifiedName(table.database, `__databend_sink_${purpose}_${process.pid}_${Date.now()}`, quoting);
+  // Unique per load: concurrent partition workers of one process may start a load in the same millisecond.
+  const scratch = qualifiedName(table.database, `__databend_sink_${purpose}_${process.pid}_${Date.now()}_${++scratchCount}`, quoting);
   await session.exec(`CREATE TABLE ${scratch} AS SELECT ${list} FROM ${qualifiedName(table.database, table.table, quoting)} WHERE 1 = 0`);
   try {
     await write(`INSERT INTO ${scratch} (${list}) VALUES`);

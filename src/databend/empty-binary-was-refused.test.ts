@@ -55,7 +55,7 @@ test('insert: the rows with an empty binary as one INSERT … VALUES, the others
 test('upsert: REPLACE … ON (keys) VALUES with literals; the CSV rows through a scratch table on a current server', async () => {
   const session = new RecordingSession(COLUMNS);
   expect(await writer(session, 'upsert').write(batch)).toEqual([]);
-  expect(session.statements.map((sql) => sql.replace(/__databend_sink_upsert_\d+_\d+/g, 'scratch'))).toEqual([
+  expect(session.statements.map((sql) => sql.replace(/__databend_sink_upsert_\d+_\d+_\d+/g, 'scratch'))).toEqual([
     'REPLACE INTO "t" ("id", "blob") ON ("id") VALUES (1, FROM_HEX(\'\')), (3, FROM_HEX(\'\'))',
     'CREATE TABLE "scratch" AS SELECT "id", "blob" FROM "t" WHERE 1 = 0',
     'INSERT INTO "scratch" ("id", "blob") VALUES <csv> "2","ab"\n',
@@ -76,7 +76,7 @@ test('upsert on a server that takes stage attachments (≤ 1.2.781): REPLACE …
 test('update: the literals go into the scratch table, then MERGE', async () => {
   const session = new RecordingSession(COLUMNS);
   expect(await writer(session, 'update').write([batch[0]])).toEqual([]);
-  expect(session.statements.map((sql) => sql.replace(/__databend_sink_update_\d+_\d+/g, 'scratch'))).toEqual([
+  expect(session.statements.map((sql) => sql.replace(/__databend_sink_update_\d+_\d+_\d+/g, 'scratch'))).toEqual([
     'CREATE TABLE "scratch" AS SELECT "id", "blob" FROM "t" WHERE 1 = 0',
     'INSERT INTO "scratch" ("id", "blob") VALUES (1, FROM_HEX(\'\'))',
     'MERGE INTO "t" AS t USING (SELECT * FROM "scratch") AS s ON t."id" = s."id" WHEN MATCHED THEN UPDATE SET "blob" = s."blob"',
