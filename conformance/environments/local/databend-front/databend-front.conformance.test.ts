@@ -392,6 +392,30 @@ describe('what current clients send a current server (and an old server refuses)
     const missing = await fetch(`${base}/v1/upload_to_stage`, { method: 'PUT', headers: { authorization }, body: form });
     expect(missing.status).toBe(400);
   });
+
+  it('a prepared INSERT … VALUES (?, ?) with a stage attachment (databend-jdbc) loads each file column in turn', async () => {
+    const { base, authorization } = httpBase();
+    const form = new FormData();
+    form.append('upload', new Blob(['"11","prepared"\n"12",\\N\n']), 'rows.csv');
+    expect((await fetch(`${base}/v1/upload_to_stage`, { method: 'PUT', headers: { authorization, 'X-DATABEND-STAGE-NAME': '~', 'X-DATABEND-RELATIVE-PATH': 'jdbc/batch2' }, body: form })).status).toBe(200);
+    const query = async (sql: string) => {
+      const res = await fetch(`${base}/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({ sql, session: { database: DB }, stage_attachment: { location: '@~/jdbc/batch2/rows.csv', file_format_options: { type: 'CSV' }, copy_options: { purge: 'false' } } }),
+      });
+      return (await res.json()) as { error: { code: number } | null; stats: { write_progress: { rows: number } } };
+    };
+    const wrongCount = await query('INSERT INTO paths (id, note) VALUES (?)');
+    expect(wrongCount.error).toMatchObject({ code: 1006 });
+    const loaded = await query('INSERT INTO paths (id, note) VALUES (?, ?)');
+    expect(loaded.error).toBeNull();
+    expect(loaded.stats.write_progress.rows).toBe(2);
+    expect((await raw('SELECT id, note FROM paths WHERE id IN (11, 12) ORDER BY id')).data).toEqual([
+      ['11', 'prepared'],
+      ['12', null],
+    ]);
+  });
 });
 
 describe('sessions', () => {

@@ -576,7 +576,7 @@ def count_replace_source(sess: Session, sql: str) -> int | None:
 _LOAD_SQL = re.compile(
     r"^(?P<verb>INSERT|REPLACE)\s+INTO\s+"
     r"(?P<table>(?:`[^`]*`|\"[^\"]*\"|[\w$]+)(?:\s*\.\s*(?:`[^`]*`|\"[^\"]*\"|[\w$]+)){0,2})\s*"
-    r"(?P<cols>\([^()]*\))?\s*(?P<on>ON\s*\([^()]*\))?\s*VALUES$",
+    r"(?P<cols>\([^()]*\))?\s*(?P<on>ON\s*\([^()]*\))?\s*VALUES(?:\s*\((?P<marks>\s*\?(?:\s*,\s*\?)*\s*)\))?$",
     re.I | re.S,
 )
 
@@ -593,14 +593,21 @@ def file_format_sql(options: dict[str, Any]) -> str:
 
 
 def run_stage_load(sess: Session, sql: str, att: dict[str, Any]) -> QueryResult:
-    """`INSERT|REPLACE INTO t [(cols)] [ON (keys)] VALUES` + stage_attachment, on the engine's own COPY."""
+    """`INSERT|REPLACE INTO t [(cols)] [ON (keys)] VALUES [(?, …)]` + stage_attachment, on the engine's
+    own COPY. `VALUES (?, ?, …)` (databend-jdbc's prepared insert) takes each file column in turn, as
+    the server binds it; a placeholder list with constants in it is refused."""
     m = _LOAD_SQL.match(sql)
     if not m:
         raise DatabendError(
             UNIMPLEMENTED,
-            "the local Databend front loads stage attachments only for `INSERT INTO t [(cols)] VALUES` "
-            "and `REPLACE INTO t [(cols)] ON (keys) VALUES`",
+            "the local Databend front loads stage attachments only for `INSERT INTO t [(cols)] VALUES [(?, …)]` "
+            "and `REPLACE INTO t [(cols)] ON (keys) VALUES [(?, …)]` (a VALUES list with constants is not served)",
         )
+    if m.group("marks") is not None and m.group("cols"):
+        marks = m.group("marks").count("?")
+        listed = len([c for c in m.group("cols")[1:-1].split(",") if c.strip()])
+        if marks != listed:
+            raise DatabendError(BAD_ARGUMENTS, f"VALUES has {marks} placeholders for {listed} columns")
     location = att.get("location") or ""
     if not location.startswith("@"):
         raise DatabendError(BAD_ARGUMENTS, f"stage attachment location must be a stage path, got {location!r}")
