@@ -162,8 +162,8 @@ function recommendedValues(def: ConfigKeyDefinition): string[] {
  * one entry per declared key (plus any undeclared key that has a problem), sensitive values
  * shown as `[hidden]`, every problem listed under its key.
  */
-export function validateResponse(raw: Readonly<Record<string, string>>, options: ValidateOptions = {}): ValidateResponse & { warnings: ConfigProblem[] } {
-  const { problems, warnings } = validateConfig(raw, options);
+export function validateResponse(raw: Readonly<Record<string, string>>, options: ValidateOptions = {}): ValidateResponse & { warnings: ConfigProblem[]; notes: ConfigProblem[] } {
+  const { problems, warnings, notes } = validateConfig(raw, options);
   const configured = (key: string): string | undefined => raw[key] ?? (key === 'name' ? options.name : undefined);
   const lookup: ConfigLookup = (key) => configured(key) ?? configKey(key)?.defaultValue ?? undefined;
   const errorsOf = (key: string) => problems.filter((p) => p.key === key).map((p) => p.message);
@@ -203,6 +203,7 @@ export function validateResponse(raw: Readonly<Record<string, string>>, options:
     groups: CONFIG_GROUPS.filter((g) => configs.some((c) => c.definition.group === g)),
     configs,
     warnings,
+    notes,
   };
 }
 

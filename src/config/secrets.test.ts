@@ -110,7 +110,7 @@ describe('secrets never appear in any output', () => {
     const props = path.join(dir, `${label}.properties`);
     fs.writeFileSync(props, Object.entries(raw).map(([k, v]) => `${k.replace(/([:= ])/g, '\\$1')}=${v}`).join('\n'));
     for (const file of [json, props]) {
-      for (const result of [validateCommand(file), describeCommand(file)]) {
+      for (const result of [validateCommand(file), validateCommand(file, { json: true }), describeCommand(file), describeCommand(file, { json: true })]) {
         expect(result.exitCode).toBe(label === 'valid' ? 0 : 2);
         expectNoSecret(result.stdout);
         expectNoSecret(result.stderr);
