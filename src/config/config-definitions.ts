@@ -1066,7 +1066,9 @@ export const CROSS_KEY_RULES: readonly string[] = [
   '`errors.deadletterqueue.topic.name` is not one of `topics` and does not match `topics.regex`; it is used only with `errors.tolerance=all` (a warning otherwise).',
   'AvroConverter and JsonSchemaConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
   '`security.protocol` `SASL_PLAINTEXT`/`SASL_SSL` needs `sasl.mechanism` and a `sasl.jaas.config` with username and password; `SSL`/`SASL_SSL` read the `ssl.*` PEM files, which must exist. `sasl.*` without SASL and `ssl.*` without TLS are ignored (warning).',
-  '`connection.url` TLS: `ssl` and `sslmode` (in the URL or as `connection.ssl`/`connection.sslmode`) must agree.',
+  '`connection.url` TLS: `ssl` and `sslmode` (in the URL or as `connection.ssl`/`connection.sslmode`) must agree. Its other query parameters, like other `connection.*` keys, must be databend-driver options.',
+  '`connection.username` and `connection.user` are one setting (both set must agree); so are `connection.query_timeout` (seconds) and `databend.request.timeout.ms`.',
+  '`kafka.api.key` and `kafka.api.secret` come together and stand for `security.protocol=SASL_SSL`, `sasl.mechanism=PLAIN` and the JAAS line; `security.protocol` other than SASL_SSL/SASL_PLAINTEXT, `sasl.mechanism` other than PLAIN, or a `sasl.jaas.config` beside them is an error. `kafka.auth.mode=KAFKA_API_KEY` needs them; `SERVICE_ACCOUNT` is refused.',
   '`quote.sql.identifiers=never`: the database and table names that `table.name.format` gives for the configured topics must be plain identifiers (letters, digits, `_`).',
   '`name` and the outer `name` of a `{"name", "config"}` file, when both are given, are equal. `consumer.override.<client key>` and `<client key>`, when both are given, are equal.',
 ];
