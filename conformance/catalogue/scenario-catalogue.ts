@@ -142,6 +142,13 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     requires: [],
   },
   {
+    id: 'config.confluent-cloud',
+    priority: 0,
+    expectation:
+      "the Java connector's documented Confluent Cloud config (endpoints and credentials changed only, kafka.api.key/kafka.api.secret included) validates and runs → rows exact",
+    requires: ['environment-auth', 'auto-create', 'converter:avro', 'mode:upsert', 'pk:record_value', 'evolve:add'],
+  },
+  {
     id: 'package.archive',
     priority: 0,
     expectation: 'unpack: manifest valid, every path it names exists, launcher runs, version matches',

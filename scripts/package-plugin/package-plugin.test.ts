@@ -107,7 +107,7 @@ describe('packagePlugin', () => {
     const examples = fs.readdirSync(path.join(top, 'etc')).sort();
     expect(examples).toEqual(['append-json-schemaless.json', 'confluent-cloud-sasl-ssl.json', 'upsert-avro-schema-registry.json', 'upsert-json-deletes.properties']);
     for (const example of examples) {
-      const stdout = execFileSync(launcher, ['validate', '--config', `etc/${example}`], { cwd: top, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(launcher, ['validate', '--json', '--config', `etc/${example}`], { cwd: top, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const response = JSON.parse(stdout) as { error_count: number; warnings: unknown[] };
       expect([example, response.error_count, response.warnings]).toEqual([example, 0, []]);
     }

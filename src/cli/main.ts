@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { configDefinitions } from '../config/config-projections';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino from 'pino';
+import { didYouMean } from '../config/key-suggestions';
 import { sinkVersion } from '../version';
 import { describeCommand } from './describe-command';
 import { EXIT_CODES, exitCodeFor, runCommand } from './run-command';
@@ -11,8 +12,11 @@ const USAGE = `databend-sink — stream Kafka topics into Databend
 
 Usage:
   databend-sink run --config <file>        run the sink (JSON, {"name","config"} JSON, or .properties)
-  databend-sink validate --config <file>   check a config; prints Kafka Connect's validate JSON
-  databend-sink describe [--config <file>] the config key definitions, or a config's effective values
+  databend-sink validate --config <file> [--json]
+                                           check a config: a summary, or Kafka Connect's validate JSON
+  databend-sink describe [--config <file>] [--json]
+                                           the config keys, or a config's values in force, as a
+                                           table (or JSON)
   databend-sink verify-archive <zip>       check a Confluent Hub component archive (ours or a vendor's):
                                            layout, manifest, hostile entries; every finding listed
   databend-sink --version | --help
@@ -32,11 +36,43 @@ function print(result: CommandResult): number {
   return result.exitCode;
 }
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at >= 0) return args[at + 1];
-  const inline = args.find((a) => a.startsWith(`${name}=`));
-  return inline?.slice(name.length + 1);
+/** Options each command takes (node:util parseArgs, strict: an unknown option is an error). */
+const COMMANDS = {
+  run: { options: { config: { type: 'string' } }, positionals: 0 },
+  validate: { options: { config: { type: 'string' }, json: { type: 'boolean' } }, positionals: 0 },
+  describe: { options: { config: { type: 'string' }, json: { type: 'boolean' } }, positionals: 0 },
+  'verify-archive': { options: {}, positionals: 1 },
+} as const satisfies Record<string, { options: ParseArgsConfig['options']; positionals: number }>;
+type Command = keyof typeof COMMANDS;
+
+/** A usage mistake: the message (with "did you mean" where one is close), exit code 2. */
+function usageError(message: string): number {
+  process.stderr.write(`databend-sink: ${message}\nRun databend-sink --help for the usage.\n`);
+  return EXIT_CODES.configInvalid;
+}
+
+type Parsed = { values: { config?: string; json?: boolean }; positionals: string[] };
+
+function parseCommandArgs(command: Command, args: string[]): Parsed | string {
+  const spec = COMMANDS[command];
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args, options: spec.options, allowPositionals: true, strict: true }) as Parsed;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const known = Object.keys(spec.options).map((o) => `--${o}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec((err as Error).message)?.[1] ?? '';
+      const name = option.split('=')[0];
+      return `${command}: unknown option ${name}${didYouMean(name, known) || (known.length > 0 ? `; ${command} takes ${known.join(', ')}` : `; ${command} takes no options`)}`;
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${command}: ${(err as Error).message.replace(/^Option '([^']+)'.*argument missing.*$/s, '$1 needs a value')}`;
+    throw err;
+  }
+  if (parsed.positionals.length > spec.positionals) {
+    return `${command}: unexpected argument ${JSON.stringify(parsed.positionals[spec.positionals])}${spec.positionals === 0 ? ' (give the config file as --config <file>)' : ''}`;
+  }
+  return parsed;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -49,34 +85,30 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? EXIT_CODES.configInvalid : EXIT_CODES.ok;
   }
-  const configPath = option(rest, '--config');
-  if (command === 'describe' && configPath === undefined) {
-    process.stdout.write(`${JSON.stringify(configDefinitions(), null, 2)}\n`);
-    return EXIT_CODES.ok;
+  if (!(command in COMMANDS)) {
+    return usageError(`unknown command ${JSON.stringify(command)}${didYouMean(command, [...Object.keys(COMMANDS), 'help', 'version'])}`);
   }
-  if (command === 'verify-archive') {
-    const zipPath = rest.find((a) => !a.startsWith('-'));
-    if (zipPath === undefined) {
-      process.stderr.write('verify-archive needs <zip>\n');
-      return EXIT_CODES.configInvalid;
+  const parsed = parseCommandArgs(command as Command, rest);
+  if (typeof parsed === 'string') return usageError(parsed);
+  const { values, positionals } = parsed;
+  const json = values.json === true;
+  switch (command as Command) {
+    case 'verify-archive':
+      if (positionals[0] === undefined) return usageError('verify-archive needs <zip>');
+      return print(await verifyArchiveCommand(positionals[0]));
+    case 'describe':
+      return print(describeCommand(values.config, { json }));
+    case 'validate':
+      if (values.config === undefined) return usageError('validate needs --config <file>');
+      return print(validateCommand(values.config, { json }));
+    case 'run': {
+      if (values.config === undefined) return usageError('run needs --config <file>');
+      const stop = new AbortController();
+      process.once('SIGTERM', () => stop.abort('SIGTERM'));
+      process.once('SIGINT', () => stop.abort('SIGINT'));
+      return runCommand(values.config, stop.signal, { log: pino.destination(1), stderr: (text) => process.stderr.write(text) });
     }
-    return print(await verifyArchiveCommand(zipPath));
   }
-  if (!['run', 'validate', 'describe'].includes(command)) {
-    process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
-    return EXIT_CODES.configInvalid;
-  }
-  if (configPath === undefined) {
-    process.stderr.write(`${command} needs --config <file>\n`);
-    return EXIT_CODES.configInvalid;
-  }
-  if (command === 'validate') return print(validateCommand(configPath));
-  if (command === 'describe') return print(describeCommand(configPath));
-
-  const stop = new AbortController();
-  process.once('SIGTERM', () => stop.abort('SIGTERM'));
-  process.once('SIGINT', () => stop.abort('SIGINT'));
-  return runCommand(configPath, stop.signal, { log: pino.destination(1), stderr: (text) => process.stderr.write(text) });
 }
 
 main(process.argv.slice(2)).then(

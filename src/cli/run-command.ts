@@ -12,7 +12,7 @@ import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import { createLogger, type Logger } from '../logging/logger';
 import { SinkTask } from '../task/sink-task';
 import { sinkVersion } from '../version';
-import { summary } from './validate-command';
+import { duplicateWarnings, problemLine, summary } from './validate-command';
 
 /**
  * Runs the sink until `stop` fires (then: finish the current batch, commit, leave the group,
@@ -110,13 +110,15 @@ export async function runCommand(configPath: string, stop: AbortSignal, out: Run
   let log: Logger | undefined;
   try {
     const loaded = loadConfig(configPath);
-    const { config, problems, warnings } = validateConfig(loaded.raw, loaded.name !== undefined ? { name: loaded.name } : {});
+    const { config, problems, warnings, notes } = validateConfig(loaded.raw, loaded.name !== undefined ? { name: loaded.name } : {});
     if (!config) {
-      out.stderr(summary(configPath, problems, warnings));
+      out.stderr(summary(configPath, problems, warnings, notes));
       return EXIT_CODES.configInvalid;
     }
     log = createLogger(config.name, undefined, out.log);
-    for (const w of warnings) log.warn({ key: w.key, value: w.value }, w.message);
+    // The same lines `validate` prints for this config.
+    for (const w of [...warnings, ...duplicateWarnings(loaded.duplicateKeys)]) log.warn({ key: w.key }, problemLine(w));
+    for (const n of notes) log.info({ key: n.key }, problemLine(n));
     log.info({ version: sinkVersion() }, 'databend-sink starting');
     await runSink(config, log, stop);
     return EXIT_CODES.ok;

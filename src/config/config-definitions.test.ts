@@ -50,9 +50,11 @@ describe('the declaration', () => {
         'value.converter.basic.auth.user.info',
         'key.converter.schema.registry.basic.auth.user.info',
         'value.converter.schema.registry.basic.auth.user.info',
+        'kafka.api.key',
+        'kafka.api.secret',
       ]),
     );
-    expect(sensitive).toHaveLength(10);
+    expect(sensitive).toHaveLength(12);
   });
 
   it('declares linger.ms as LONG, default 1000, at least 0', () => {

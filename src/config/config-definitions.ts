@@ -53,7 +53,7 @@ export interface ConfigKeyDefinition {
   readonly visibleWhen?: (get: ConfigLookup) => boolean;
 }
 
-export const CONFIG_GROUPS = ['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client'] as const;
+export const CONFIG_GROUPS = ['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud'] as const;
 export type ConfigGroup = (typeof CONFIG_GROUPS)[number];
 
 /** What Kafka Connect shows instead of a sensitive value. */
@@ -371,6 +371,17 @@ const SPECS: KeySpec[] = [
     group: 'Connection',
     displayName: 'Databend user',
     documentation: 'Databend user; overrides the user in connection.url. When neither gives one, root (Databend\'s default account) is used.',
+    dependents: ['connection.username'],
+  },
+  {
+    name: 'connection.username',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'LOW',
+    group: 'Connection',
+    displayName: 'Databend user (alias)',
+    documentation:
+      'The name the Java connector\'s documentation gives connection.user; the same setting. Setting both to different values is an error.',
   },
   {
     name: 'connection.password',
@@ -380,6 +391,42 @@ const SPECS: KeySpec[] = [
     group: 'Connection',
     displayName: 'Databend password',
     documentation: 'Databend password; overrides the password in connection.url. Empty when neither gives one.',
+  },
+  {
+    name: 'connection.ssl',
+    type: 'BOOLEAN',
+    defaultValue: null,
+    defaultDescription: 'the ssl / sslmode of connection.url, else its scheme\'s default',
+    importance: 'MEDIUM',
+    group: 'Connection',
+    displayName: 'Databend TLS',
+    documentation: 'true: HTTPS to Databend; false: plain HTTP. Overrides ssl= in connection.url and must agree with sslmode there or in connection.sslmode.',
+    width: 'SHORT',
+  },
+  {
+    name: 'connection.sslmode',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'LOW',
+    group: 'Connection',
+    displayName: 'Databend TLS mode',
+    documentation: 'enable or disable, as the databend-driver DSN says it; the same setting as connection.ssl (true / false), which it must agree with. (Not a Java connector key.)',
+    validator: { kind: 'enum', values: ['enable', 'disable'] },
+    width: 'SHORT',
+  },
+  {
+    name: 'connection.query_timeout',
+    type: 'INT',
+    defaultValue: null,
+    defaultDescription: 'databend.request.timeout.ms',
+    importance: 'LOW',
+    group: 'Connection',
+    displayName: 'Databend query timeout (s)',
+    documentation:
+      'Longest wait for one Databend call, in seconds: the Java connector\'s key for what databend.request.timeout.ms says in milliseconds. ' +
+      'When set it is used as that timeout (120 → 120000 ms); setting both to different durations is an error. Never sent to Databend as a session setting.',
+    validator: { kind: 'range', min: 1, max: 2_147_483 },
+    width: 'SHORT',
   },
   {
     name: 'connection.database',
@@ -506,6 +553,32 @@ const SPECS: KeySpec[] = [
     documentation:
       'always: quote table and column names (exact case, any characters). never: write them bare, so they must be plain identifiers; a topic name substituted into table.name.format must then be one too. Case-insensitive.',
     validator: { kind: 'enum', values: ['always', 'never'] },
+    width: 'SHORT',
+  },
+  {
+    name: 'table.types',
+    type: 'LIST',
+    defaultValue: 'TABLE',
+    importance: 'LOW',
+    group: 'Writes',
+    displayName: 'Table types',
+    documentation: 'The Java connector\'s kinds of destination table. Only TABLE is written to (a Databend VIEW cannot take rows), so TABLE is the only value allowed.',
+    validator: {
+      kind: 'custom',
+      allowed: 'TABLE',
+      check: (v) => ((v as string[]).every((t) => t.toUpperCase() === 'TABLE') ? undefined : 'only TABLE can be written to (a Databend view takes no rows); set table.types=TABLE or remove it'),
+    },
+    width: 'SHORT',
+  },
+  {
+    name: 'trim.sensitive.log',
+    type: 'BOOLEAN',
+    defaultValue: 'false',
+    importance: 'LOW',
+    group: 'Writes',
+    displayName: 'Trim sensitive log',
+    documentation:
+      'The Java connector\'s switch to keep record contents out of its logs. Here that is always so: secrets are never logged and record contents only with errors.log.include.messages=true. Accepted; true and false behave alike (a warning says so when set).',
     width: 'SHORT',
   },
   {
@@ -741,6 +814,54 @@ const SPECS: KeySpec[] = [
     width: 'LONG',
   },
   ...sslKeys(),
+
+  // ---- Confluent Cloud (keys Confluent Cloud puts into a custom connector's config) ----
+  {
+    name: 'kafka.auth.mode',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'MEDIUM',
+    group: 'Confluent Cloud',
+    displayName: 'Kafka authentication mode',
+    documentation:
+      'How Confluent Cloud authenticates a connector it runs. KAFKA_API_KEY: kafka.api.key and kafka.api.secret, which this sink uses itself. ' +
+      'SERVICE_ACCOUNT cannot work here: Confluent Cloud makes those credentials only for connectors it runs. Case-insensitive.',
+    validator: { kind: 'enum', values: ['KAFKA_API_KEY', 'SERVICE_ACCOUNT'] },
+    dependents: ['kafka.api.key', 'kafka.api.secret'],
+    width: 'SHORT',
+  },
+  {
+    name: 'kafka.api.key',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    group: 'Confluent Cloud',
+    displayName: 'Kafka API key',
+    documentation:
+      'A Confluent Cloud API key for the Kafka cluster, with kafka.api.secret. Together they mean security.protocol=SASL_SSL, sasl.mechanism=PLAIN and a sasl.jaas.config with this key as username and the secret as password ' +
+      '(those keys may be left out; set to anything else they are an error, and sasl.jaas.config must then be left out).',
+    sensitive: true,
+    dependents: ['kafka.api.secret'],
+  },
+  {
+    name: 'kafka.api.secret',
+    type: 'PASSWORD',
+    defaultValue: null,
+    importance: 'HIGH',
+    group: 'Confluent Cloud',
+    displayName: 'Kafka API secret',
+    documentation: 'The secret of kafka.api.key.',
+  },
+  {
+    name: 'kafka.service.account.id',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'LOW',
+    group: 'Confluent Cloud',
+    displayName: 'Kafka service account',
+    documentation: 'Confluent Cloud\'s service account for kafka.auth.mode=SERVICE_ACCOUNT, which only Confluent Cloud itself can use: with KAFKA_API_KEY it has no effect (a warning says so).',
+    visibleWhen: eq('kafka.auth.mode', 'SERVICE_ACCOUNT'),
+  },
 ];
 
 function sslKeys(): KeySpec[] {
@@ -811,14 +932,39 @@ export interface ConfigKeyPattern {
   readonly documentation: string;
 }
 
+/**
+ * databend-driver DSN options that `connection.<option>` (or a `connection.url` query parameter)
+ * may set, with what they do. The driver makes any other DSN parameter a Databend session setting,
+ * which the server checks only at login (`[2801] Unknown variable …` on every attempt), so no
+ * other parameter is passed on: it is a validation error instead.
+ */
+export const DRIVER_DSN_OPTIONS: Readonly<Record<string, string>> = {
+  warehouse: 'the Databend Cloud warehouse',
+  tenant: 'the tenant',
+  role: 'the role the session uses',
+  tls_ca_file: "a PEM file of the CA that signed Databend's certificate",
+  connect_timeout: 'seconds to wait for the TCP connection',
+  wait_time_secs: 'seconds the server holds a query page open',
+  max_rows_in_buffer: 'rows the server buffers per query',
+  max_rows_per_page: 'rows per result page',
+  page_request_timeout_secs: 'seconds to wait for one result page',
+  presign: 'auto, detect, on or off: stage uploads through presigned URLs',
+  login: 'enable or disable the login request',
+  session_token: 'enable or disable session tokens',
+  access_token: 'a token used instead of user and password (sensitive)',
+  access_token_file: 'a file holding that token',
+};
+
 export const CONFIG_PATTERNS: readonly ConfigKeyPattern[] = [
   {
-    pattern: 'connection.<param>',
+    pattern: 'connection.<driver option>',
     prefix: 'connection.',
     group: 'Connection',
     documentation:
-      'Any other connection.* key is a databend-driver DSN query parameter: connection.warehouse=wh adds warehouse=wh to the DSN. It overrides a parameter of the same name in connection.url. ' +
-      'connection.ssl / connection.sslmode work as the URL\'s ssl / sslmode.',
+      `A databend-driver DSN option: ${Object.entries(DRIVER_DSN_OPTIONS)
+        .map(([k, v]) => `connection.${k} (${v})`)
+        .join(', ')}. connection.warehouse=wh adds warehouse=wh to the DSN and overrides the same parameter in connection.url. ` +
+      'Any other connection.* key, and any other connection.url query parameter, is an error: the driver would send it to Databend as a session setting, which fails at login.',
   },
   {
     pattern: 'consumer.override.<kafka consumer key>',
@@ -830,16 +976,30 @@ export const CONFIG_PATTERNS: readonly ConfigKeyPattern[] = [
       'Of the other consumer keys, session.timeout.ms, heartbeat.interval.ms and max.poll.interval.ms (the rebalance timeout) are read; any other has no effect and is named in a warning.',
   },
   {
-    pattern: 'ssl.<other>',
+    pattern: 'confluent.<platform key>',
+    prefix: 'confluent.',
+    group: 'Confluent Cloud',
+    documentation:
+      'Keys Confluent Cloud adds to a custom connector\'s config (confluent.connector.type, confluent.custom.plugin.id, confluent.custom.connection.endpoints, confluent.custom.schema.registry.auto, …). ' +
+      'They tell Confluent Cloud how to run the connector and have no effect on a standalone sink: accepted, and listed once in the log. ' +
+      'confluent.custom.schema.registry.auto=true means Confluent Cloud fills in the converters\' schema registry URL and credentials; a standalone sink cannot, so a registry converter still needs <prefix>.schema.registry.url (the error says so).',
+  },
+  {
+    pattern: 'ssl.<other> / sasl.<other> / key.converter.<other> / value.converter.<other> / producer.override.<key> / admin.override.<key> / transforms.<alias>.<key> / predicates.<alias>.<key>',
     prefix: 'ssl.',
     group: 'Kafka Client',
-    documentation: 'Other Kafka ssl.* keys (ssl.protocol, ssl.cipher.suites, …) are accepted with a warning and have no effect: Node\'s TLS defaults apply.',
+    documentation:
+      'Other keys of these Kafka and Kafka Connect families (ssl.protocol, ssl.cipher.suites, value.converter.value.subject.name.strategy, …) are accepted with a warning and have no effect: Node\'s TLS defaults apply, and the converters read the schema each record names. ' +
+      'A key of these families within two edits of a declared key (ssl.truststore.locaton) is taken for a misspelling: an error with "did you mean".',
   },
 ];
 
+/** Prefixes of key families whose other keys are accepted with a warning (see CONFIG_PATTERNS). */
+export const TOLERATED_FAMILIES = ['ssl.', 'sasl.', 'key.converter.', 'value.converter.', 'producer.override.', 'admin.override.', 'transforms.', 'predicates.'] as const;
+
 /**
- * Framework keys a Kafka Connect config often carries that mean nothing to this sink: accepted
- * with a warning saying why, never an error.
+ * Framework keys a Kafka Connect config often carries that mean nothing to this sink, and keys the
+ * Java connector documents but never reads: accepted with a warning saying why, never an error.
  */
 export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'errors.retry.timeout': 'record errors are not retried; infrastructure errors use max.retries and retry.backoff.ms',
@@ -848,6 +1008,7 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'header.converter': 'record headers are not written to Databend',
   'config.action.reload': 'the config is read once at start',
   predicates: 'single message transforms are not supported',
+  'topic.prefix': 'the Java connector documents it but never reads it; to read every topic with a prefix set topics.regex=<prefix>.*',
   'key.converter.auto.register.schemas': 'a sink only reads schemas',
   'value.converter.auto.register.schemas': 'a sink only reads schemas',
   'key.converter.use.latest.version': 'a sink reads the schema each record names',
@@ -905,7 +1066,9 @@ export const CROSS_KEY_RULES: readonly string[] = [
   '`errors.deadletterqueue.topic.name` is not one of `topics` and does not match `topics.regex`; it is used only with `errors.tolerance=all` (a warning otherwise).',
   'AvroConverter and JsonSchemaConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
   '`security.protocol` `SASL_PLAINTEXT`/`SASL_SSL` needs `sasl.mechanism` and a `sasl.jaas.config` with username and password; `SSL`/`SASL_SSL` read the `ssl.*` PEM files, which must exist. `sasl.*` without SASL and `ssl.*` without TLS are ignored (warning).',
-  '`connection.url` TLS: `ssl` and `sslmode` (in the URL or as `connection.ssl`/`connection.sslmode`) must agree.',
+  '`connection.url` TLS: `ssl` and `sslmode` (in the URL or as `connection.ssl`/`connection.sslmode`) must agree. Its other query parameters, like other `connection.*` keys, must be databend-driver options.',
+  '`connection.username` and `connection.user` are one setting (both set must agree); so are `connection.query_timeout` (seconds) and `databend.request.timeout.ms`.',
+  '`kafka.api.key` and `kafka.api.secret` come together and stand for `security.protocol=SASL_SSL`, `sasl.mechanism=PLAIN` and the JAAS line; `security.protocol` other than SASL_SSL/SASL_PLAINTEXT, `sasl.mechanism` other than PLAIN, or a `sasl.jaas.config` beside them is an error. `kafka.auth.mode=KAFKA_API_KEY` needs them; `SERVICE_ACCOUNT` is refused.',
   '`quote.sql.identifiers=never`: the database and table names that `table.name.format` gives for the configured topics must be plain identifiers (letters, digits, `_`).',
   '`name` and the outer `name` of a `{"name", "config"}` file, when both are given, are equal. `consumer.override.<client key>` and `<client key>`, when both are given, are equal.',
 ];

@@ -45,7 +45,7 @@ describe('configJsonSchema', () => {
   });
 
   it('covers the connection.*, consumer.override.* and ssl.* families', () => {
-    expect(Object.keys(schema.patternProperties as object)).toEqual(['^connection\\.', '^consumer\\.override\\.', '^ssl\\.']);
+    expect(Object.keys(schema.patternProperties as object)).toEqual(['^connection\\.', '^consumer\\.override\\.', '^confluent\\.', '^ssl\\.']);
   });
 });
 
@@ -76,7 +76,7 @@ describe('validateResponse', () => {
     const r = validateResponse(BASE);
     expect(r.name).toBe('com.databend.kafka.connect.DatabendSinkConnector');
     expect(r.error_count).toBe(0);
-    expect(r.groups).toEqual(['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client']);
+    expect(r.groups).toEqual(['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud']);
     expect(r.configs).toHaveLength(CONFIG_KEYS.length);
     expect(r.configs.find((c) => c.value.name === 'batch.size')!.value).toEqual({ name: 'batch.size', value: '10000', recommended_values: [], errors: [], visible: true });
     expect(r.configs.find((c) => c.value.name === 'insert.mode')!.value.recommended_values).toEqual(['insert', 'upsert', 'update']);
@@ -91,11 +91,11 @@ describe('validateResponse', () => {
   });
 
   it('adds an entry for an undeclared key that has a problem', () => {
-    const r = validateResponse({ ...BASE, 'connection.sslmode': 'maybe' });
+    const r = validateResponse({ ...BASE, 'connection.query.timeout': '120' });
     expect(r.error_count).toBe(1);
-    const entry = r.configs.find((c) => c.value.name === 'connection.sslmode')!;
-    expect(entry.definition).toMatchObject({ name: 'connection.sslmode', group: 'Connection' });
-    expect(entry.value.errors).toEqual(['sslmode must be enable or disable']);
+    const entry = r.configs.find((c) => c.value.name === 'connection.query.timeout')!;
+    expect(entry.definition).toMatchObject({ name: 'connection.query.timeout', group: 'Connection' });
+    expect(entry.value.errors).toEqual([expect.stringMatching(/is neither a key of this sink nor a databend-driver option .*; did you mean connection\.query_timeout\?$/)]);
   });
 
   it('masks sensitive values and shows visibility', () => {

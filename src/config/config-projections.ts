@@ -162,8 +162,8 @@ function recommendedValues(def: ConfigKeyDefinition): string[] {
  * one entry per declared key (plus any undeclared key that has a problem), sensitive values
  * shown as `[hidden]`, every problem listed under its key.
  */
-export function validateResponse(raw: Readonly<Record<string, string>>, options: ValidateOptions = {}): ValidateResponse & { warnings: ConfigProblem[] } {
-  const { problems, warnings } = validateConfig(raw, options);
+export function validateResponse(raw: Readonly<Record<string, string>>, options: ValidateOptions = {}): ValidateResponse & { warnings: ConfigProblem[]; notes: ConfigProblem[] } {
+  const { problems, warnings, notes } = validateConfig(raw, options);
   const configured = (key: string): string | undefined => raw[key] ?? (key === 'name' ? options.name : undefined);
   const lookup: ConfigLookup = (key) => configured(key) ?? configKey(key)?.defaultValue ?? undefined;
   const errorsOf = (key: string) => problems.filter((p) => p.key === key).map((p) => p.message);
@@ -203,6 +203,7 @@ export function validateResponse(raw: Readonly<Record<string, string>>, options:
     groups: CONFIG_GROUPS.filter((g) => configs.some((c) => c.definition.group === g)),
     configs,
     warnings,
+    notes,
   };
 }
 
@@ -262,7 +263,8 @@ export function configMarkdown(): string {
       'becomes a comma-separated value; `null` leaves a key unset.',
     '',
     '`databend-sink validate --config <file>` reports every problem at once, each with the key, the value (sensitive values as `[hidden]`) and ' +
-      'what is allowed; it exits 0 when the config is valid and 2 when it is not. Unknown keys are warnings, not errors. Enum values are case-insensitive.',
+      'what is allowed; it exits 0 when the config is valid and 2 when it is not. A key that is neither declared here nor in the families and lists below is an error, ' +
+      'with the closest known key suggested ("did you mean"). Enum values are case-insensitive.',
     '',
   );
   out.push('## Groups', '');
@@ -291,7 +293,7 @@ export function configMarkdown(): string {
   out.push('');
   out.push('## Accepted and ignored keys', '', 'These Kafka Connect keys are accepted with a warning and have no effect:', '');
   for (const [key, reason] of Object.entries(IGNORED_KEYS)) out.push(`- \`${key}\`: ${md(reason)}.`);
-  out.push('', 'Any other key is reported as a warning ("not a key of this sink") and ignored.', '');
+  out.push('', 'Any other key is an error ("not a key of this sink nor of the Java connector"), with "did you mean" naming the closest known key.', '');
   out.push('## Rules across keys', '');
   for (const rule of CROSS_KEY_RULES) out.push(`- ${rule}`);
   out.push('');

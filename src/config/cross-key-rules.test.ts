@@ -142,7 +142,15 @@ describe('dead letter queue', () => {
 
 describe('converters and the schema registry', () => {
   it('Avro and JSON Schema need <prefix>.schema.registry.url', () => {
-    expect(check({ 'value.converter': AVRO }).problems).toEqual([{ key: 'value.converter.schema.registry.url', value: null, message: `is required with value.converter=${AVRO}` }]);
+    expect(check({ 'value.converter': AVRO }).problems).toEqual([
+      {
+        key: 'value.converter.schema.registry.url',
+        value: null,
+        message:
+          `is required with value.converter=${AVRO}: add value.converter.schema.registry.url=https://<registry host> (Confluent Cloud Schema Registry also needs ` +
+          'value.converter.basic.auth.credentials.source=USER_INFO and value.converter.basic.auth.user.info=<registry API key>:<registry API secret>)',
+      },
+    ]);
     expect(keysOf(check({ 'key.converter': 'io.confluent.connect.json.JsonSchemaConverter' }).problems)).toEqual(['key.converter.schema.registry.url']);
   });
 
@@ -304,14 +312,31 @@ describe('name', () => {
 });
 
 describe('unknown and ignored keys', () => {
-  it('are warnings, never problems', () => {
-    const r = check({ 'some.future.key': 'x', 'errors.retry.timeout': '0', 'value.converter.auto.register.schemas': 'false', 'value.converter.foo': '1' });
-    expect(r.problems).toEqual([]);
+  it('an unknown key is a problem, with a suggestion when one is close', () => {
+    const r = check({ 'some.future.key': 'x', 'auto_create': 'true', 'pk.feilds': 'id' });
+    expect(r.problems).toEqual([
+      { key: 'some.future.key', value: 'x', message: 'is not a key of this sink nor of the Java connector DatabendSinkConnector' },
+      { key: 'auto_create', value: 'true', message: 'is not a key of this sink nor of the Java connector DatabendSinkConnector; did you mean auto.create?' },
+      { key: 'pk.feilds', value: 'id', message: 'is not a key of this sink nor of the Java connector DatabendSinkConnector; did you mean pk.fields?' },
+    ]);
+  });
+
+  it('ignored keys and other keys of the Kafka families are warnings; a near miss of a declared key is a problem', () => {
+    const r = check({
+      'errors.retry.timeout': '0',
+      'value.converter.auto.register.schemas': 'false',
+      'value.converter.foo': '1',
+      'ssl.protocol': 'TLSv1.3',
+      'ssl.truststore.locaton': '/ca.pem',
+      'topic.prefix': 'orders',
+    });
+    expect(r.problems).toEqual([{ key: 'ssl.truststore.locaton', value: '/ca.pem', message: 'is not a key of this sink; did you mean ssl.truststore.location?' }]);
     expect(r.warnings).toEqual([
-      { key: 'some.future.key', value: 'x', message: 'is not a key of this sink; ignored' },
       { key: 'errors.retry.timeout', value: '0', message: 'has no effect here: record errors are not retried; infrastructure errors use max.retries and retry.backoff.ms' },
       { key: 'value.converter.auto.register.schemas', value: 'false', message: 'has no effect here: a sink only reads schemas' },
-      { key: 'value.converter.foo', value: '1', message: 'is not a converter option this sink reads; ignored' },
+      { key: 'value.converter.foo', value: '1', message: 'is not a converter option this sink reads; ignored (the converters read the schema each record names)' },
+      { key: 'ssl.protocol', value: 'TLSv1.3', message: "has no effect: only the ssl.* keys listed in CONFIG.md are read (Node's TLS defaults apply otherwise)" },
+      { key: 'topic.prefix', value: 'orders', message: 'has no effect here: the Java connector documents it but never reads it; to read every topic with a prefix set topics.regex=<prefix>.*' },
     ]);
   });
 });
@@ -361,5 +386,88 @@ describe('typed config', () => {
 
   it('drops a listener prefix from bootstrap servers', () => {
     expect(check({ 'bootstrap.servers': 'SASL_SSL://a:9092,b:9093' }).config!.kafka.bootstrapServers).toEqual(['a:9092', 'b:9093']);
+  });
+});
+
+/**
+ * The Java connector's ConfigDef (com.databend.kafka.connect.sink.DatabendSinkConfig, v0.0.4):
+ * every key it defines, with a value of its documentation's kind, and the two keys its README
+ * documents besides (connection.username, topic.prefix).
+ */
+const JAVA_CONNECTOR_KEYS: Record<string, string> = {
+  'connection.url': 'jdbc:databend://localhost:8000',
+  'connection.user': 'writer',
+  'connection.ssl': 'false',
+  'connection.query_timeout': '120',
+  'connection.password': 'pw',
+  'connection.database': 'testsync',
+  'connection.attempts': '5',
+  'connection.backoff.ms': '10000',
+  'quote.sql.identifiers': 'always',
+  'insert.mode': 'upsert',
+  'batch.size': '1',
+  'table.types': 'TABLE',
+  'delete.enabled': 'false',
+  'table.name.format': 'testsync.${topic}',
+  'pk.mode': 'record_value',
+  'pk.fields': 'id',
+  'fields.whitelist': '',
+  'db.timezone': 'UTC',
+  'auto.create': 'true',
+  'auto.evolve': 'true',
+  'max.retries': '10',
+  'retry.backoff.ms': '3000',
+  'trim.sensitive.log': 'false',
+};
+
+describe('regression: connection.* keys went to the driver unchecked (issue 13, point 2)', () => {
+  it('every key of the Java connector is honoured or accepted with a warning; none is an error', () => {
+    const r = check({ ...JAVA_CONNECTOR_KEYS, 'connection.username': 'writer', 'topic.prefix': 'orders' });
+    expect(r.problems).toEqual([]);
+    expect(keysOf(r.warnings).sort()).toEqual(['topic.prefix', 'trim.sensitive.log']);
+    for (const w of r.warnings) expect(w.message).toMatch(/^has no effect/);
+  });
+
+  it('connection.query_timeout=120 is the request timeout (120 s), never a DSN parameter', () => {
+    const r = check({ 'connection.query_timeout': '120' });
+    expect(r.problems).toEqual([]);
+    expect(r.config!.connection.requestTimeoutMs).toBe(120_000);
+    expect(r.config!.connection.dsn).toBe('databend://root:@localhost:8000/default?sslmode=disable');
+    expect(r.config!.connection.params).toEqual({});
+    expect(check({ 'connection.query_timeout': '120', 'databend.request.timeout.ms': '120000' }).problems).toEqual([]);
+    expect(check({ 'connection.query_timeout': '120', 'databend.request.timeout.ms': '5000' }).problems).toEqual([
+      {
+        key: 'connection.query_timeout',
+        value: '120',
+        message: 'differs from databend.request.timeout.ms (5000 ms); they are one setting in seconds and in milliseconds, set one of them',
+      },
+    ]);
+  });
+
+  it('connection.username is the user the sink logs in as', () => {
+    const r = check({ 'connection.username': 'alice', 'connection.password': 'pw' });
+    expect(r.config!.connection.user).toBe('alice');
+    expect(r.config!.connection.dsn).toBe('databend://alice:pw@localhost:8000/default?sslmode=disable');
+    expect(check({ 'connection.username': 'alice', 'connection.user': 'alice' }).problems).toEqual([]);
+    expect(keysOf(check({ 'connection.username': 'alice', 'connection.user': 'bob' }).problems)).toEqual(['connection.username']);
+  });
+
+  it('any other connection.* key, or URL parameter, is an error naming the driver options, with a suggestion', () => {
+    const r = check({ 'connection.query.timeout': '120', 'connection.warehous': 'wh' });
+    expect(r.config).toBeUndefined();
+    expect(r.problems.map((p) => [p.key, p.message.slice(-45)])).toEqual([
+      ['connection.query.timeout', 'login; did you mean connection.query_timeout?'],
+      ['connection.warehous', 'fuse every login; did you mean connection.warehouse?'.slice(-45)],
+    ]);
+    expect(r.problems[0].message).toMatch(/^is neither a key of this sink nor a databend-driver option \(warehouse, tenant, /);
+    const url = check({ 'connection.url': 'jdbc:databend://localhost:8000/db?query_timeout=120' });
+    expect(url.problems).toEqual([
+      {
+        key: 'connection.url',
+        value: 'jdbc:databend://localhost:8000/db?query_timeout=120',
+        message: expect.stringMatching(/^query parameter "query_timeout" is not a databend-driver option \(.*\); Databend would take it for a session setting and refuse every login$/),
+      },
+    ]);
+    expect(check({ 'connection.warehouse': 'wh', 'connection.url': 'jdbc:databend://localhost:8000/db?tenant=t' }).config!.connection.params).toEqual({ tenant: 't', warehouse: 'wh' });
   });
 });

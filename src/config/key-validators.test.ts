@@ -121,6 +121,27 @@ const CASES: Record<string, Case> = {
   },
   'connection.user': { good: ['alice', ''], bad: [] },
   'connection.password': { good: ['s3cret', ''], bad: [] },
+  'connection.username': { good: ['alice'], bad: [] },
+  'connection.ssl': { good: ['true', 'FALSE'], bad: [['yes', /must be true or false/]] },
+  'connection.sslmode': { good: ['enable', 'DISABLE'], bad: [['require', /must be one of enable, disable/]] },
+  'connection.query_timeout': {
+    good: ['120', '1'],
+    bad: [
+      ['0', /must be between 1 and 2147483/],
+      ['2147484', /must be between 1 and 2147483/],
+      ['1.5', /must be an integer/],
+    ],
+  },
+  'table.types': { good: ['TABLE', 'table'], bad: [['TABLE,VIEW', /only TABLE can be written to/]] },
+  'trim.sensitive.log': { good: ['true', 'false'], bad: [['maybe', /must be true or false/]] },
+  'kafka.auth.mode': {
+    good: ['KAFKA_API_KEY', 'kafka_api_key'],
+    bad: [['OAUTH', /must be one of KAFKA_API_KEY, SERVICE_ACCOUNT/]],
+    context: { 'kafka.api.key': 'KEY', 'kafka.api.secret': 'SECRET' },
+  },
+  'kafka.api.key': { good: ['ABCDEF123'], bad: [['', /is required with kafka.api.secret/]], context: { 'kafka.api.secret': 'SECRET' } },
+  'kafka.api.secret': { good: ['s3cret'], bad: [['', /is required with kafka.api.key/]], context: { 'kafka.api.key': 'KEY' } },
+  'kafka.service.account.id': { good: ['sa-123'], bad: [] },
   'connection.database': { good: ['analytics'], bad: [['', /must not be empty/]] },
   'connection.attempts': {
     good: ['1', '5'],

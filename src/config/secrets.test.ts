@@ -13,7 +13,7 @@ const VALID_WITH_SECRETS: Record<string, string> = {
   name: 'secrets',
   topics: 'orders',
   'bootstrap.servers': 'broker:9092',
-  'connection.url': `jdbc:databend://urluser:${MARK}-url-pw@db.example.com:8000/shop?ssl=true&token=${MARK}-url-token`,
+  'connection.url': `jdbc:databend://urluser:${MARK}-url-pw@db.example.com:8000/shop?ssl=true&access_token=${MARK}-url-token`,
   'connection.password': `${MARK}-conn-pw`,
   'connection.access_token': `${MARK}-extra-token`,
   'security.protocol': 'SASL_SSL',
@@ -31,7 +31,7 @@ const VALID_WITH_SECRETS: Record<string, string> = {
   'key.converter.schema.registry.url': `https://srk:${MARK}-sr-url@sr.example.com`,
   'key.converter.schema.registry.basic.auth.user.info': `KEY2:${MARK}-sr2`,
   'consumer.override.ssl.key.password': `${MARK}-key-pw`,
-  'my.api.token': `${MARK}-unknown-token`,
+  'value.converter.bearer.auth.token': `${MARK}-unknown-token`,
   'producer.override.sasl.jaas.config': `${MARK}-producer-jaas`,
 };
 
@@ -46,6 +46,8 @@ const INVALID_WITH_SECRETS: Record<string, string> = {
   'consumer.override.ssl.key.password': `${MARK}-conflicting`,
   'consumer.override.sasl.jaas.config': `${MARK}-override-conflicting`,
   'insert.mode': 'merge',
+  'my.api.token': `${MARK}-unknown-token`,
+  'connection.query_timeout_secret': `${MARK}-unknown-connection-key`,
 };
 
 let dir: string;
@@ -108,7 +110,7 @@ describe('secrets never appear in any output', () => {
     const props = path.join(dir, `${label}.properties`);
     fs.writeFileSync(props, Object.entries(raw).map(([k, v]) => `${k.replace(/([:= ])/g, '\\$1')}=${v}`).join('\n'));
     for (const file of [json, props]) {
-      for (const result of [validateCommand(file), describeCommand(file)]) {
+      for (const result of [validateCommand(file), validateCommand(file, { json: true }), describeCommand(file), describeCommand(file, { json: true })]) {
         expect(result.exitCode).toBe(label === 'valid' ? 0 : 2);
         expectNoSecret(result.stdout);
         expectNoSecret(result.stderr);

@@ -8,6 +8,7 @@ import {
   CONFIG_KEYS,
   CONVERTER_CLASSES,
   CONVERTER_PREFIXES,
+  DRIVER_DSN_OPTIONS,
   IGNORED_KEYS,
   INT_MAX,
   INT_MIN,
@@ -16,13 +17,16 @@ import {
   configKey,
   displayValue,
   isKafkaClientKey,
+  TOLERATED_FAMILIES,
   type ConfigKeyDefinition,
   type ConverterClass,
   type ConverterPrefix,
   type ParsedValue,
   type Validator,
 } from './config-definitions';
-import { buildDatabendDsn, ConnectionUrlError, parseDatabendUrl } from './connection-url';
+import { apiKeySettings, BOOTSTRAP_SERVERS_MISSING, platformKeys, registryFilledByConfluentCloud, registryUrlMissing } from './confluent-cloud-keys';
+import { buildDatabendDsn, ConnectionUrlError, parseDatabendUrl, type ParsedDatabendUrl } from './connection-url';
+import { didYouMean } from './key-suggestions';
 import { tableNameFor } from '../planner/table-name';
 import type { ConverterConfig, InsertMode, PkMode, SinkConfig } from './sink-config';
 
@@ -39,6 +43,8 @@ export interface ConfigValidation {
   config?: SinkConfig;
   problems: ConfigProblem[];
   warnings: ConfigProblem[];
+  /** Things worth saying once that are neither wrong nor suspicious (the accepted `confluent.*` keys). */
+  notes: ConfigProblem[];
 }
 
 export interface ValidateOptions {
@@ -144,6 +150,15 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     warning(`consumer.override.${key}`, `has no effect: besides the Kafka client keys, only consumer.override.{${CONSUMER_TUNING_KEYS.join(', ')}} are read`);
   }
 
+  // Confluent Cloud's kafka.api.key / kafka.api.secret stand for the SASL_SSL PLAIN client keys.
+  const apiKey = apiKeySettings(eff);
+  for (const p of apiKey.problems) problem(p.key, p.message);
+  for (const w of apiKey.warnings) warning(w.key, w.message);
+  for (const { key, value, from } of apiKey.settings) {
+    eff[key] = value;
+    origin[key] = from;
+  }
+
   // Per-key checks.
   const parsed = new Map<string, ParsedValue>();
   const bad = new Set<string>();
@@ -152,7 +167,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     if (value === undefined || (def.required && value.trim() === '')) {
       if (def.required) {
         bad.add(def.name);
-        problem(def.name, def.name === 'name' ? 'is required (or give the outer "name" of a {"name", "config"} file)' : `is required: ${def.validator?.kind === 'custom' ? def.validator.allowed : firstSentence(def.documentation)}`);
+        problem(def.name, requiredMessage(def));
       } else {
         const d = def.defaultValue === null ? null : parseByType(def, def.defaultValue);
         parsed.set(def.name, d === null ? null : d.ok ? d.value : null);
@@ -169,15 +184,31 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     }
   }
 
-  // Keys that are not declared one by one.
+  // Keys that are not declared one by one: honoured, accepted with a warning, or an error.
   const extras: Record<string, string> = {};
+  const notes: ConfigProblem[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (configKey(key) || key.startsWith('consumer.override.')) continue;
+    if (configKey(key) || key.startsWith('consumer.override.') || key.startsWith('confluent.')) continue;
+    const option = key.startsWith('connection.') ? key.slice('connection.'.length) : undefined;
     if (IGNORED_KEYS[key] !== undefined) warning(key, `has no effect here: ${IGNORED_KEYS[key]}`);
-    else if (key.startsWith('connection.') && key.length > 'connection.'.length) extras[key.slice('connection.'.length)] = value;
-    else if (key.startsWith('ssl.')) warning(key, 'has no effect: only the ssl.* keys listed in CONFIG.md are read (Node\'s TLS defaults apply otherwise)');
-    else if (key.startsWith('key.converter.') || key.startsWith('value.converter.')) warning(key, 'is not a converter option this sink reads; ignored');
-    else warning(key, 'is not a key of this sink; ignored');
+    else if (option !== undefined && DRIVER_DSN_OPTIONS[option] !== undefined) extras[option] = value;
+    else if (option !== undefined) problem(key, unknownConnectionKey(key));
+    else if (inToleratedFamily(key)) {
+      const suggestion = didYouMean(key, KNOWN_KEYS, 2);
+      if (suggestion !== '') problem(key, `is not a key of this sink${suggestion}`);
+      else warning(key, toleratedFamilyWarning(key));
+    } else problem(key, `is not a key of this sink nor of the Java connector DatabendSinkConnector${didYouMean(key, KNOWN_KEYS)}`);
+  }
+  const platform = platformKeys(raw);
+  if (platform.length > 0) {
+    notes.push({
+      key: 'confluent.*',
+      value: null,
+      message: `Confluent Cloud platform keys accepted; they tell Confluent Cloud how to run a connector and have no effect on a standalone sink: ${platform.join(', ')}`,
+    });
+  }
+  if (eff['trim.sensitive.log'] !== undefined) {
+    warning('trim.sensitive.log', 'has no effect: this sink never logs secrets, and logs record contents only with errors.log.include.messages=true');
   }
 
   const str = (key: string) => parsed.get(key) as string | null;
@@ -287,7 +318,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
       continue;
     }
     if (!isSet(sub('schema.registry.url'))) {
-      if (ok(sub('schema.registry.url'))) problem(sub('schema.registry.url'), `is required with ${prefix}=${className}`);
+      if (ok(sub('schema.registry.url'))) problem(sub('schema.registry.url'), registryUrlMissing(prefix, className, registryFilledByConfluentCloud(raw)));
       continue;
     }
     if (!ok(...registryKeys)) continue;
@@ -316,20 +347,40 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
 
   // Databend connection.
   let connection: SinkConfig['connection'] | undefined;
-  if (ok('connection.url', 'connection.user', 'connection.password', 'connection.database', 'connection.attempts', 'connection.backoff.ms', 'databend.request.timeout.ms')) {
-    try {
-      const built = buildDatabendDsn({
-        url: parseDatabendUrl(str('connection.url') ?? ''),
-        ...(str('connection.user') !== null ? { user: str('connection.user') as string } : {}),
-        ...(str('connection.password') !== null ? { password: str('connection.password') as string } : {}),
-        ...(str('connection.database') !== null ? { database: (str('connection.database') as string).trim() } : {}),
-        extras,
-      });
-      connection = { ...built, attempts: num('connection.attempts'), backoffMs: num('connection.backoff.ms'), requestTimeoutMs: num('databend.request.timeout.ms') };
-    } catch (err) {
-      if (!(err instanceof ConnectionUrlError)) throw err;
-      const key = ['connection.ssl', 'connection.sslmode'].find((k) => raw[k] !== undefined) ?? 'connection.url';
-      problem(key, err.message);
+  const user = str('connection.user');
+  const username = str('connection.username');
+  if (user !== null && username !== null && user !== username) problem('connection.username', 'differs from connection.user; they are one setting (connection.username is the Java documentation\'s name for it), set one of them');
+  const queryTimeout = parsed.get('connection.query_timeout') as number | null;
+  const requestTimeoutMs = queryTimeout !== null ? queryTimeout * 1000 : num('databend.request.timeout.ms');
+  if (queryTimeout !== null && isSet('databend.request.timeout.ms') && ok('databend.request.timeout.ms') && num('databend.request.timeout.ms') !== requestTimeoutMs) {
+    problem('connection.query_timeout', `differs from databend.request.timeout.ms (${num('databend.request.timeout.ms')} ms); they are one setting in seconds and in milliseconds, set one of them`);
+  }
+  for (const key of ['connection.ssl', 'connection.sslmode'] as const) {
+    const v = parsed.get(key);
+    if (v !== null && v !== undefined) extras[key.slice('connection.'.length)] = String(v);
+  }
+  const connectionKeys = ['connection.url', 'connection.user', 'connection.username', 'connection.password', 'connection.database', 'connection.attempts', 'connection.backoff.ms', 'connection.ssl', 'connection.sslmode', 'connection.query_timeout', 'databend.request.timeout.ms'];
+  if (ok(...connectionKeys)) {
+    // The per-key check has parsed the URL already.
+    const url = parseDatabendUrl(str('connection.url') ?? '');
+    const unknownParams = unknownUrlParameters(url);
+    if (unknownParams.length > 0) problem('connection.url', unknownParams.join('; '));
+    else {
+      const login = username ?? user;
+      try {
+        const built = buildDatabendDsn({
+          url,
+          ...(login !== null ? { user: login } : {}),
+          ...(str('connection.password') !== null ? { password: str('connection.password') as string } : {}),
+          ...(str('connection.database') !== null ? { database: (str('connection.database') as string).trim() } : {}),
+          extras,
+        });
+        connection = { ...built, attempts: num('connection.attempts'), backoffMs: num('connection.backoff.ms'), requestTimeoutMs };
+      } catch (err) {
+        if (!(err instanceof ConnectionUrlError)) throw err;
+        // Only contradicting TLS settings are left to fail here.
+        problem(['connection.ssl', 'connection.sslmode'].find((k) => raw[k] !== undefined) ?? 'connection.url', err.message);
+      }
     }
   }
 
@@ -349,7 +400,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
   const name = ok('name') ? (str('name') as string) : '';
   const groupId = str('group.id') ?? `connect-${name}`;
 
-  if (problems.length > 0) return { problems, warnings };
+  if (problems.length > 0) return { problems, warnings, notes };
   const config: SinkConfig = {
     name,
     topics,
@@ -381,7 +432,41 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     },
     kafka: { bootstrapServers, groupId, clientSettings, consumerOverrides },
   };
-  return { config, problems, warnings };
+  return { config, problems, warnings, notes };
+}
+
+/** Every key name a misspelling may be meant for: declared, ignored-but-accepted, and the driver options. */
+const KNOWN_KEYS: readonly string[] = [...CONFIG_KEYS.map((k) => k.name), ...Object.keys(IGNORED_KEYS), ...Object.keys(DRIVER_DSN_OPTIONS).map((o) => `connection.${o}`)];
+
+function requiredMessage(def: ConfigKeyDefinition): string {
+  if (def.name === 'name') return 'is required (or give the outer "name" of a {"name", "config"} file)';
+  if (def.name === 'bootstrap.servers') return BOOTSTRAP_SERVERS_MISSING;
+  return `is required: ${def.validator?.kind === 'custom' ? def.validator.allowed : firstSentence(def.documentation)}`;
+}
+
+function unknownConnectionKey(key: string): string {
+  return (
+    `is neither a key of this sink nor a databend-driver option (${Object.keys(DRIVER_DSN_OPTIONS).join(', ')}); ` +
+    `it is not passed on, since Databend would take it for a session setting and refuse every login${didYouMean(key, KNOWN_KEYS)}`
+  );
+}
+
+/** connection.url query parameters other than user, password, ssl, sslmode and the driver options, as messages. */
+function unknownUrlParameters(url: ParsedDatabendUrl): string[] {
+  return Object.keys(url.params)
+    .filter((p) => p !== 'ssl' && p !== 'sslmode' && DRIVER_DSN_OPTIONS[p] === undefined)
+    .map((p) => `query parameter ${JSON.stringify(p)} is not a databend-driver option (${Object.keys(DRIVER_DSN_OPTIONS).join(', ')}, ssl, sslmode)${didYouMean(p, [...Object.keys(DRIVER_DSN_OPTIONS), 'ssl', 'sslmode'])}; Databend would take it for a session setting and refuse every login`);
+}
+
+function inToleratedFamily(key: string): boolean {
+  return TOLERATED_FAMILIES.some((p) => key.startsWith(p) && key.length > p.length);
+}
+
+function toleratedFamilyWarning(key: string): string {
+  if (key.startsWith('ssl.')) return 'has no effect: only the ssl.* keys listed in CONFIG.md are read (Node\'s TLS defaults apply otherwise)';
+  if (key.startsWith('key.converter.') || key.startsWith('value.converter.')) return 'is not a converter option this sink reads; ignored (the converters read the schema each record names)';
+  if (key.startsWith('transforms.') || key.startsWith('predicates.')) return 'has no effect: single message transforms are not supported (transforms must be empty)';
+  return 'has no effect in this sink; ignored';
 }
 
 function firstSentence(doc: string): string {

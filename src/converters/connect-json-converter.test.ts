@@ -337,3 +337,22 @@ describe('ConnectJsonConverter, schemas.enable=true: repeated envelopes', () => 
     expect(structFields(await convert(c, envelope(schema, '{"a": 3}')))).toEqual({ a: 3n });
   });
 });
+
+describe('regression: JSON 1e400 was stored as inf while an integer beyond 64 bits went to the DLQ (issue 13, point 5)', () => {
+  it('a number beyond the DOUBLE range (or a non-zero below it) is refused like an integer beyond INT64: VALUE_OUT_OF_RANGE', async () => {
+    const tooBigInteger = await rejection(convert(new ConnectJsonConverter(false), '{"n": 18446744073709551616}'));
+    const tooBigFloat = await rejection(convert(new ConnectJsonConverter(false), '{"x": 1e400}'));
+    const tooSmallFloat = await rejection(convert(new ConnectJsonConverter(false), '{"x": -1.5e-400}'));
+    expect([tooBigInteger.code, tooBigFloat.code, tooSmallFloat.code]).toEqual(['VALUE_OUT_OF_RANGE', 'VALUE_OUT_OF_RANGE', 'VALUE_OUT_OF_RANGE']);
+    expect(tooBigInteger.isRecordError && tooBigFloat.isRecordError).toBe(true);
+    expect(tooBigInteger.message).toBe('n is an integer out of the INT64 range');
+    expect(tooBigFloat.message).toBe('x is a number out of the DOUBLE range (it would be stored as ±inf or 0)');
+    // A FLOAT64 field of an envelope says the same.
+    const schema = { type: 'struct', fields: [{ field: 'x', type: 'double', optional: true }] };
+    expect((await rejection(convert(new ConnectJsonConverter(true), envelope(schema, '{"x": 1e400}')))).code).toBe('VALUE_OUT_OF_RANGE');
+  });
+
+  it('numbers a double holds are unchanged: 1e308, 5e-324, 0e-400, 0.1', async () => {
+    expect(structFields(await convert(new ConnectJsonConverter(false), '{"a": 1e308, "b": 5e-324, "c": 0e-400, "d": 0.1}'))).toEqual({ a: 1e308, b: 5e-324, c: 0, d: 0.1 });
+  });
+});

@@ -3,7 +3,8 @@
  * a schema inferred per record.
  *
  * - top-level object → STRUCT (not optional); each member becomes an optional field, in text order:
- *   integer → INT64 (exact; beyond int64 → VALUE_OUT_OF_RANGE), other number → FLOAT64,
+ *   integer → INT64 (exact; beyond int64 → VALUE_OUT_OF_RANGE), other number → FLOAT64 (beyond the
+ *   DOUBLE range, e.g. 1e400, or a non-zero below it, e.g. 1e-400 → VALUE_OUT_OF_RANGE, alike),
  *   true/false → BOOLEAN, string → STRING, object or array → variant (the JSON itself),
  *   null → `INFERRED_NULL_SCHEMA` (the record model's UNTYPED_NULL_SCHEMA, value null): the type is
  *   unknown, so the planner makes no column for it and the row gets NULL where the column exists;
@@ -16,7 +17,7 @@
  */
 import { type Schema, type SchemaAndValue, UNTYPED_NULL_SCHEMA, type Value, type VariantValue } from '../record/schema';
 import { outOfRange } from './converter-errors';
-import { isJsonObject, JsonBigFloat, type JsonObject, type JsonValue, type ParsedJson, toVariantJson } from './json-text';
+import { doubleOf, isJsonObject, JsonBigFloat, type JsonObject, type JsonValue, type ParsedJson, toVariantJson } from './json-text';
 
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
@@ -105,8 +106,11 @@ function leafValue(code: Code, v: JsonValue, hasBigFloat: boolean, path: string)
       if (typeof v === 'number') return BigInt(v);
       if ((v as bigint) < MIN_INT64 || (v as bigint) > MAX_INT64) throw outOfRange(`${path} is an integer out of the INT64 range`);
       return v as bigint;
-    case 'f':
-      return v instanceof JsonBigFloat ? v.toNumber() : (v as number);
+    case 'f': {
+      const n = doubleOf(v as number | JsonBigFloat);
+      if (n === undefined) throw outOfRange(`${path} is a number out of the DOUBLE range (it would be stored as ±inf or 0)`);
+      return n;
+    }
     case 'v':
       return toVariantJson(v, hasBigFloat) as VariantValue;
     default:

@@ -40,9 +40,29 @@ function parseNumber(text: string): number | bigint | JsonBigFloat {
     }
   }
   if (integer) return BigInt(text);
-  if (digits <= 15) return Number(text);
+  if (digits <= 15) {
+    const n = Number(text);
+    // 1e400 and 1e-400 have few digits but no double: kept as text, refused where a double is needed.
+    if (doubleHolds(text, n)) return n;
+  }
   sawBigFloat = true;
   return new JsonBigFloat(text);
+}
+
+/** Whether `n` = Number(text) is the number itself up to rounding: finite, and not a non-zero literal that underflowed to 0. */
+function doubleHolds(text: string, n: number): boolean {
+  return Number.isFinite(n) && (n !== 0 || !/[1-9]/.test(text.split(/[eE]/)[0]));
+}
+
+/**
+ * The double a JSON number stands for, or undefined when no double holds it: beyond ±1.8e308 (it
+ * would be stored as ±inf) or a non-zero smaller than 5e-324 (it would be stored as 0). Callers
+ * refuse such a record (VALUE_OUT_OF_RANGE), as they refuse an integer beyond its type.
+ */
+export function doubleOf(v: number | JsonBigFloat): number | undefined {
+  if (typeof v === 'number') return v;
+  const n = v.toNumber();
+  return doubleHolds(v.text, n) ? n : undefined;
 }
 
 const PARSE_OPTIONS = { parseNumber, onDuplicateKey: (info: { newValue: unknown }) => info.newValue };

@@ -17,7 +17,7 @@
 import type { MapValue, Schema, StructValue, Value } from '../record/schema';
 import { fieldPath, outOfRange, undecodable } from './converter-errors';
 import { decimalFromText, unscaledFromBytes } from './decimal';
-import { isJsonObject, JsonBigFloat, type JsonValue, lastParse, toVariantJson } from './json-text';
+import { doubleOf, isJsonObject, JsonBigFloat, type JsonValue, lastParse, toVariantJson } from './json-text';
 
 export type JsonValueConverter = (value: JsonValue | undefined) => Value;
 
@@ -163,7 +163,11 @@ function integerOf(v: JsonValue, min: bigint, max: bigint, path: string, type: s
 function floatOf(v: JsonValue, path: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof JsonBigFloat) return v.toNumber();
+  if (v instanceof JsonBigFloat) {
+    const n = doubleOf(v);
+    if (n === undefined) throw outOfRange(`${path} is a number out of the DOUBLE range (it would be stored as ±inf or 0)`);
+    return n;
+  }
   if (v === 'NaN') return NaN;
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { DatabendConnectionConfig } from '../config/sink-config';
 import { SinkError } from '../errors';
+import { writeBatchFile } from './batch-files';
 
 // databend-driver logs to stdout unless told otherwise, and reads RUST_LOG when it is loaded.
 process.env.RUST_LOG = 'off';
@@ -160,8 +158,7 @@ export class DriverSession implements DatabendSession {
   // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
   // The file is removed once the driver is done with it (after a timeout too, not while it reads).
   async loadCsv(sql: string, csv: string | Buffer): Promise<number> {
-    const file = path.join(os.tmpdir(), `databend-sink-${process.pid}-${randomUUID()}.csv`);
-    await fs.writeFile(file, csv);
+    const file = await writeBatchFile(csv);
     const load = this.conn.loadFile(sql, file);
     void load.then(
       () => fs.rm(file, { force: true }),

@@ -158,3 +158,25 @@ describe('evolutionPlan (sink.md §4)', () => {
     expect(evolutionPlan(table, ex, shape, evolve).statements).toEqual([]);
   });
 });
+
+describe('regression: with quote.sql.identifiers=never, fields Id and id stopped the sink on every restart (issue 13, point 4)', () => {
+  const never = { quoting: 'never' as const };
+  const shape = tableShape(null, struct({ Id: s('INT64'), id: s('INT64'), name: s('STRING') }), { pkMode: 'none', pkFields: [], fieldsWhitelist: [] });
+
+  it('creating the table is a record error (SCHEMA_INCOMPATIBLE, dead-letterable), never Databend\'s "Duplicated column name"', () => {
+    const e = errorOf(() => createTableSql(table, shape, never));
+    expect([e.code, e.isRecordError]).toEqual(['SCHEMA_INCOMPATIBLE', true]);
+    expect(e.message).toBe(
+      'table db.orders.v1: fields "Id" and "id" would both be column "id" (quote.sql.identifiers=never folds unquoted names to lower case); rename one of the fields or set quote.sql.identifiers=always',
+    );
+  });
+
+  it('so is evolving an existing table for them', () => {
+    const existing: ExistingColumn[] = [{ name: 'id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }];
+    expect(errorOf(() => evolutionPlan(table, existing, shape, { quoting: 'never', autoEvolve: true })).code).toBe('SCHEMA_INCOMPATIBLE');
+  });
+
+  it('with quote.sql.identifiers=always they are two columns', () => {
+    expect(createTableSql(table, shape, always)).toBe('CREATE TABLE IF NOT EXISTS "db"."orders.v1" ("Id" BIGINT NULL, "id" BIGINT NULL, "name" STRING NULL)');
+  });
+});

@@ -62,10 +62,33 @@ export function createDatabaseSql(database: string, options: DdlOptions): string
   return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database, options.quoting)}`;
 }
 
+/**
+ * Throws SCHEMA_INCOMPATIBLE when two columns of the shape would be stored under one name: with
+ * quote.sql.identifiers=never Databend folds bare names to lower case, so fields `Id` and `id`
+ * both become `id` (Databend: "Duplicated column name"). The records of that shape are refused
+ * (dead-lettered under errors.tolerance=all) instead of failing the table's DDL or load every time.
+ */
+export function checkDistinctColumnNames(table: TableRef, shape: TableShape, quoting: IdentifierQuoting): void {
+  const byStored = new Map<string, string>();
+  for (const c of shape.columns) {
+    const stored = storedIdentifier(c.name, quoting);
+    const other = byStored.get(stored);
+    if (other !== undefined) {
+      throw new SinkError(
+        'SCHEMA_INCOMPATIBLE',
+        `table ${describeTable(table)}: fields ${JSON.stringify(other)} and ${JSON.stringify(c.name)} would both be column ${JSON.stringify(stored)} ` +
+          `(quote.sql.identifiers=${quoting} folds unquoted names to lower case); rename one of the fields or set quote.sql.identifiers=always`,
+      );
+    }
+    byStored.set(stored, c.name);
+  }
+}
+
 export function createTableSql(table: TableRef, shape: TableShape, options: DdlOptions): string {
   if (shape.columns.length === 0) {
     throw new SinkError('SCHEMA_INCOMPATIBLE', `table ${describeTable(table)} would have no columns`);
   }
+  checkDistinctColumnNames(table, shape, options.quoting);
   const columns = shape.columns.map((c) => columnDefinition(c, options.quoting)).join(', ');
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(table.database, table.table, options.quoting)} (${columns})`;
 }
@@ -78,6 +101,7 @@ export function createTableSql(table: TableRef, shape: TableShape, options: DdlO
  * shape lacks are left alone; nullability differences are ignored (§4).
  */
 export function evolutionPlan(table: TableRef, existing: readonly ExistingColumn[], desired: TableShape, options: EvolutionOptions): EvolutionPlan {
+  checkDistinctColumnNames(table, desired, options.quoting);
   const byName = new Map<string, ExistingColumn>();
   for (const e of existing) byName.set(e.name, e);
   const target = qualifiedName(table.database, table.table, options.quoting);

@@ -12,6 +12,9 @@
  *   else NULL; a NOT NULL column without a DEFAULT cannot take such a row (Databend rejects it), so
  *   insert/upsert records are refused up front with a message naming the column (update leaves the
  *   column as it is).
+ * - An integer for a FLOAT or DOUBLE column must be exact there: Databend would round
+ *   9007199254740993 to 9007199254740992 (a DOUBLE has 53 bits of mantissa, a FLOAT 24), so such
+ *   a record is refused (VALUE_OUT_OF_RANGE naming table and column) rather than stored changed.
  * - A record with no typed member (schemaless `{}`, `{"a":null}`) has no column of its own:
  *   `INSERT … ()` is not SQL Databend takes. Its row is written as NULL in every nullable column
  *   without a DEFAULT (the other columns get their DEFAULT), as SQL literals. Never `DEFAULT` for a
@@ -65,8 +68,15 @@ export function fitToTable(op: WriteOperation, table: readonly ExistingColumn[],
     return i === undefined ? [] : [{ name: c.name, i }];
   });
   const outsideShape = notNull.filter((c) => !stored.has(c.name));
+  const inexactIntegers = integersIntoFloats(op, table, options.quoting);
   for (let r = 0; r < op.records.length; r++) {
     for (const { name, i } of inShape) if (op.rows[r][i] === null) refuse(r, name, "but the record's value is null");
+    for (const { name, i, bits } of inexactIntegers) {
+      const text = op.rows[r][i];
+      if (text !== null && !exactInFloat(text, bits) && !refusedAt.has(r)) {
+        refusedAt.set(r, new SinkError('VALUE_OUT_OF_RANGE', `table ${options.tableName}, column ${JSON.stringify(name)} is ${bits === 53 ? 'DOUBLE' : 'FLOAT'}, which cannot hold the record's integer exactly (beyond 2^${bits} it would be stored rounded)`));
+      }
+    }
     if (outsideShape.length > 0) {
       for (const member of untypedNullMembers(op.records[r])) {
         const column = outsideShape.find((c) => c.name === storedIdentifier(member.name, options.quoting));
@@ -97,6 +107,36 @@ export function fitToTable(op: WriteOperation, table: readonly ExistingColumn[],
     };
   }
   return { op: fitted, refused };
+}
+
+/** Row positions whose record field is an integer and whose table column a FLOAT (24-bit mantissa) or DOUBLE (53). */
+function integersIntoFloats(op: WriteOperation, table: readonly ExistingColumn[], quoting: IdentifierQuoting): { name: string; i: number; bits: 24 | 53 }[] {
+  const out: { name: string; i: number; bits: 24 | 53 }[] = [];
+  op.shape.columns.forEach((c, i) => {
+    if (!INTEGER_KINDS.has(c.type.kind)) return;
+    const column = table.find((t) => t.name === storedIdentifier(c.name, quoting));
+    if (!column) return;
+    const kind = (typeof column.type === 'string' ? parseColumnType(column.type).type : column.type).kind;
+    if (kind === 'DOUBLE' || kind === 'FLOAT') out.push({ name: column.name, i, bits: kind === 'DOUBLE' ? 53 : 24 });
+  });
+  return out;
+}
+
+const INTEGER_KINDS: ReadonlySet<string> = new Set(['TINYINT', 'SMALLINT', 'INT', 'BIGINT']);
+
+/** Whether the integer written as `text` (CSV field or SQL literal: plain digits) is exact in a float of `bits` mantissa bits. */
+export function exactInFloat(text: string, bits: 24 | 53): boolean {
+  let n: bigint;
+  try {
+    n = BigInt(text.replace(/^'|'$/g, ''));
+  } catch {
+    return true;
+  }
+  if (n < 0n) n = -n;
+  if (n < 1n << BigInt(bits)) return true;
+  // Exact when the bits beyond the mantissa are all zero.
+  const shift = BigInt(n.toString(2).length - bits);
+  return n % (1n << shift) === 0n;
 }
 
 /**

@@ -116,3 +116,17 @@ describe('tableShape', () => {
     expect(tableShape(null, v, opts('none')).columns.map((c) => c.name)).toEqual(['a"b', 'x.y', 'drop table', 'Ünï', '']);
   });
 });
+
+describe('regression: pk.mode=kafka dropped a value field named like its key columns without a word (issue 13, point 5)', () => {
+  it.each(['__connect_topic', '__connect_partition', '__connect_offset'])('a value field %s is SCHEMA_INCOMPATIBLE, naming the field and what to do', (name) => {
+    const e = errorOf(() => tableShape(null, struct({ id: s('INT64'), [name]: s('INT64') }), opts('kafka')));
+    expect(e.code).toBe('SCHEMA_INCOMPATIBLE');
+    expect(e.isRecordError).toBe(true);
+    expect(e.message).toMatch(new RegExp(`^value field "${name}" has the name of the pk.mode=kafka key column that holds the record's Kafka (topic|partition|offset); its value would be lost: rename the field, leave it out with fields.whitelist, or name the key columns otherwise with pk.fields$`));
+  });
+
+  it('the same field is fine when fields.whitelist leaves it out, or the key columns are named otherwise', () => {
+    expect(summary(tableShape(null, struct({ id: s('INT64'), __connect_offset: s('INT64') }), opts('kafka', [], ['id'])))).toEqual(['__connect_topic:STRING!', '__connect_partition:INT!', '__connect_offset:BIGINT!', 'id:BIGINT']);
+    expect(summary(tableShape(null, struct({ __connect_offset: s('INT64') }), opts('kafka', ['t', 'p', 'o'])))).toEqual(['t:STRING!', 'p:INT!', 'o:BIGINT!', '__connect_offset:BIGINT']);
+  });
+});

@@ -10,7 +10,9 @@
  *   its fields (all, or the pk.fields subset, in pk.fields order); then the value fields.
  * - `record_value`: pk.fields from the value struct (all its fields when pk.fields is empty).
  * Key columns are NOT NULL, all others nullable. fields.whitelist restricts the non-key value fields.
- * A value field whose name equals a key column's is not repeated (the key's value is written).
+ * A value field whose name equals a key column's is not repeated (the key's value is written) —
+ * except under `kafka`, where the key column holds a Kafka coordinate, not the field: such a
+ * record is refused (SCHEMA_INCOMPATIBLE) rather than its field dropped without a word.
  * A non-key value field of UNTYPED_NULL_SCHEMA (a schemaless JSON null) is no column: its type is
  * unknown, and leaving the column out of the row writes NULL where the table has it (table-fit.ts:
  * a NOT NULL column refuses such a record; a record left with no column is written as NULLs).
@@ -139,7 +141,17 @@ export function tableShape(keySchema: Schema | null, valueSchema: Schema | null,
     const taken = new Set(keys.map((k) => k.name));
     const whitelist = options.fieldsWhitelist.length > 0 ? new Set(options.fieldsWhitelist) : null;
     for (const f of structFields(valueSchema, 'value')) {
-      if (taken.has(f.name) || (whitelist && !whitelist.has(f.name)) || f.schema === UNTYPED_NULL_SCHEMA) continue;
+      if ((whitelist && !whitelist.has(f.name)) || f.schema === UNTYPED_NULL_SCHEMA) continue;
+      const keyColumn = options.pkMode === 'kafka' ? keys.find((k) => k.name === f.name) : undefined;
+      if (keyColumn?.source.from === 'kafka') {
+        // The column holds the Kafka coordinate: the field's value would be dropped without a word.
+        throw new SinkError(
+          'SCHEMA_INCOMPATIBLE',
+          `value field ${JSON.stringify(f.name)} has the name of the pk.mode=kafka key column that holds the record's Kafka ${keyColumn.source.field}; ` +
+            'its value would be lost: rename the field, leave it out with fields.whitelist, or name the key columns otherwise with pk.fields',
+        );
+      }
+      if (taken.has(f.name)) continue;
       taken.add(f.name);
       columns.push(column(f.name, f.schema, false, { from: 'value', field: f.name }));
     }

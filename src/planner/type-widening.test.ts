@@ -37,9 +37,9 @@ describe('compareColumnTypes (sink.md §4)', () => {
     expect(compareColumnTypes(k(column), k(record))).toEqual({ kind: 'fits' });
   });
 
-  it('widens integers to DOUBLE for a float (int → double)', () => {
+  it('widens integers up to INT to DOUBLE for a float (int → double)', () => {
     expect(compareColumnTypes(k('INT'), k('DOUBLE'))).toEqual({ kind: 'widen', to: k('DOUBLE') });
-    expect(compareColumnTypes(k('BIGINT'), k('FLOAT'))).toEqual({ kind: 'widen', to: k('DOUBLE') });
+    expect(compareColumnTypes(k('SMALLINT'), k('FLOAT'))).toEqual({ kind: 'widen', to: k('DOUBLE') });
     expect(compareColumnTypes(k('FLOAT'), k('INT'))).toEqual({ kind: 'widen', to: k('DOUBLE') });
     expect(compareColumnTypes(k('FLOAT'), k('BIGINT'))).toEqual({ kind: 'widen', to: k('DOUBLE') });
   });
@@ -88,5 +88,13 @@ describe('compareColumnTypes (sink.md §4)', () => {
 
   it('an unknown type fits only itself', () => {
     expect(compareColumnTypes({ kind: 'OTHER', text: 'MAP(STRING, INT32)' }, { kind: 'OTHER', text: 'MAP(STRING, INT32)' })).toEqual({ kind: 'fits' });
+  });
+});
+
+describe('regression: a fraction widened a BIGINT column to DOUBLE and rounded stored integers (issue 13, point 3)', () => {
+  it('a float for a BIGINT column is incompatible: 9007199254740993 already stored would become 9007199254740992', () => {
+    expect(compareColumnTypes(k('BIGINT'), k('DOUBLE'))).toEqual({ kind: 'incompatible' });
+    expect(compareColumnTypes(k('BIGINT'), k('FLOAT'))).toEqual({ kind: 'incompatible' });
+    expect(Number('9007199254740993')).toBe(9007199254740992);
   });
 });

@@ -2,11 +2,18 @@
  * Whether values of an incoming column type can be written to an existing column (sink.md §4):
  * they fit as is, the column must be widened first, or the change is incompatible.
  *
- * Widening lattice: TINYINT → SMALLINT → INT → BIGINT; FLOAT → DOUBLE; any integer → DOUBLE
- * (as sink.md says "int→double"; note BIGINT values beyond 2^53 are then rounded by the column);
- * TINYINT/SMALLINT fit a FLOAT exactly, INT/BIGINT widen a FLOAT column to DOUBLE; DECIMAL widens to
- * the smallest DECIMAL holding both (integer digits and scale), up to precision 76; an integer fits a
- * DECIMAL with enough integer digits; ARRAY(T) widens with its items. Everything else must match.
+ * The rule: a widening never changes a value already stored (docs/type-mapping.md). So
+ * TINYINT → SMALLINT → INT → BIGINT; FLOAT → DOUBLE; TINYINT/SMALLINT/INT → DOUBLE for a float
+ * (every such integer is exact in a DOUBLE); TINYINT/SMALLINT fit a FLOAT exactly and INT/BIGINT
+ * widen a FLOAT column to DOUBLE (every FLOAT value is exact in a DOUBLE); DECIMAL widens to the
+ * smallest DECIMAL holding both (integer digits and scale), up to precision 76; an integer fits a
+ * DECIMAL with enough integer digits; ARRAY(T) widens with its items.
+ * A BIGINT column never becomes DOUBLE: integers beyond 2^53 already stored would be rounded
+ * (9007199254740993 → 9007199254740992), so a float arriving for a BIGINT column is incompatible
+ * (SCHEMA_INCOMPATIBLE: the record is refused, to the dead letter queue under errors.tolerance=all).
+ * An integer arriving for a FLOAT/DOUBLE column fits the type; whether each value is exact there is
+ * checked per value (table-fit.ts), since only some integers are.
+ * Everything else must match.
  * Verified on the engine: `MODIFY COLUMN` for INT→BIGINT, TINYINT→SMALLINT→DOUBLE, FLOAT→DOUBLE,
  * DECIMAL(10,2)→DECIMAL(20,2)/(12,4)/(40,2), ARRAY(INT)→ARRAY(BIGINT) all keep the data;
  * STRING→BIGINT fails ("fail to auto cast column").
@@ -28,7 +35,8 @@ export function compareColumnTypes(existing: ColumnType, incoming: ColumnType): 
   const i = incoming.kind;
   if (INT_RANK[e] !== undefined) {
     if (INT_RANK[i] !== undefined) return INT_RANK[i] <= INT_RANK[e] ? FITS : { kind: 'widen', to: incoming };
-    if (i === 'FLOAT' || i === 'DOUBLE') return { kind: 'widen', to: DOUBLE };
+    // A DOUBLE holds every INT exactly, not every BIGINT.
+    if ((i === 'FLOAT' || i === 'DOUBLE') && e !== 'BIGINT') return { kind: 'widen', to: DOUBLE };
     return INCOMPATIBLE;
   }
   if (e === 'FLOAT') {
