@@ -69,7 +69,7 @@ describe('markdownReport', () => {
     expect(report).toContain('| `append.basic` | 0 | pass | 1.0 s |');
     expect(report).toContain('| `upsert.value-key` | 0 | **FAIL** | 1.0 s |');
     expect(report).toContain('| `delivery.crash` | 0 | n/a |');
-    expect(report).toContain('P0: 1 passed, 1 failed, 1 not applicable, 18 not implemented');
+    expect(report).toContain('P0: 1 passed, 1 failed, 1 not applicable, 19 not implemented');
     expect(report).toContain('| kafka | 3.9.2 |');
     expect(report).toContain('| sink version | 0.1.0 |');
     expect(report).toContain('compared SQL: SELECT 1');
