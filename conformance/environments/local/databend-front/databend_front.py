@@ -787,7 +787,11 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
             headers: dict[str, str] | None = None,
         ) -> None:
             raw = payload if isinstance(payload, bytes) else (json.dumps(payload).encode() if content_type == "application/json" else str(payload).encode())
-            self._status = status
+            path = urlparse(self.path).path.rstrip("/") or "/"
+            if path != "/health":
+                # Recorded before the client has its answer: whoever reads the log after a response finds the request in it.
+                session = self._session_id({})
+                front.record({"method": self.command, "path": path, "status": status, **({"session": session} if session else {}), **self._served})
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             if session_id:
@@ -807,7 +811,6 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
             return False
 
         def _route(self, method: str) -> None:
-            self._status = 0
             self._served: dict[str, Any] = {}
             path = urlparse(self.path).path.rstrip("/") or "/"
             try:
@@ -820,9 +823,6 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                     self._send(500, error_body(INTERNAL, f"databend-front internal error: {exc}"))
                 except Exception:
                     pass
-            if path != "/health":
-                session = self._session_id({})
-                front.record({"method": method, "path": path, "status": self._status, **({"session": session} if session else {}), **self._served})
 
         def _dispatch(self, method: str, path: str) -> None:
             if DEBUG:
