@@ -5,10 +5,11 @@
  * Forms seen on the engine (databend 1.2.895), all handled by `parseColumnType`:
  * - `DESC t` Type: `INT`, `BIGINT`, `TINYINT`, `SMALLINT`, `FLOAT`, `DOUBLE`, `BOOLEAN`, `VARCHAR`,
  *   `BINARY`, `DATE`, `TIMESTAMP`, `VARIANT`, `DECIMAL(20, 3)`, `ARRAY(INT64)`, `ARRAY(ARRAY(INT32))`,
- *   `MAP(STRING, INT32)`, `TUPLE(1 INT32, 2 STRING)`, `SMALLINT UNSIGNED`, `TIMESTAMPTZ`; nullability
+ *   `MAP(STRING, INT32)`, `TUPLE(1 INT32, 2 STRING)`, `SMALLINT UNSIGNED`, `BIGINT UNSIGNED`, `ARRAY(UINT64)`,
+ *   `TIMESTAMPTZ`; nullability
  *   is a separate column (`YES`/`NO`).
  * - `information_schema.columns`: the same in lower case (`varchar(16382)` in column_type).
- * - `system.columns.type`: `Nullable(Array(Nullable(Int32)))`, `Nullable(UInt16)`, `Decimal(38, 0)`.
+ * - `system.columns.type`: `Nullable(Array(Nullable(Int32)))`, `Nullable(UInt16)`, `Nullable(UInt64)`, `Decimal(38, 0)`.
  * - `… NULL` / `… NOT NULL` suffixes (as typed in DDL and shown in result headers).
  */
 import type { Schema } from '../record/schema';
@@ -18,6 +19,7 @@ export type ScalarKind =
   | 'SMALLINT'
   | 'INT'
   | 'BIGINT'
+  | 'BIGINT UNSIGNED'
   | 'FLOAT'
   | 'DOUBLE'
   | 'BOOLEAN'
@@ -31,7 +33,7 @@ export type ColumnType =
   | { kind: ScalarKind }
   | { kind: 'DECIMAL'; precision: number; scale: number }
   | { kind: 'ARRAY'; items: ColumnType }
-  /** A type the sink never creates (MAP, TUPLE, unsigned ints, TIMESTAMPTZ, …): kept as reported, upper-cased. */
+  /** A type the sink never creates (MAP, TUPLE, unsigned ints but UInt64, TIMESTAMPTZ, …): kept as reported, upper-cased. */
   | { kind: 'OTHER'; text: string };
 
 /** Databend's largest decimal precision (256-bit decimals). */
@@ -77,6 +79,8 @@ export function columnTypeFor(schema: Schema): ColumnType {
         return { kind: 'STRING' };
       case 'variant':
         return { kind: 'VARIANT' };
+      case 'unsigned':
+        return { kind: 'BIGINT UNSIGNED' };
     }
   }
   switch (schema.type) {
@@ -121,6 +125,8 @@ const ALIASES: Record<string, ScalarKind> = {
   INT32: 'INT',
   BIGINT: 'BIGINT',
   INT64: 'BIGINT',
+  'BIGINT UNSIGNED': 'BIGINT UNSIGNED',
+  UINT64: 'BIGINT UNSIGNED',
   FLOAT: 'FLOAT',
   FLOAT32: 'FLOAT',
   REAL: 'FLOAT',

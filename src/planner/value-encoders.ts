@@ -71,6 +71,17 @@ function intEncoder(schema: Schema): Encoder {
   };
 }
 
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** INT64 with logical unsigned: 0 … 2^64-1, as a BIGINT UNSIGNED column holds. */
+function unsignedEncoder(schema: Schema): Encoder {
+  return (v) => {
+    if (typeof v !== 'bigint') throw wrongValue(schema, v);
+    if (v < 0n || v > UINT64_MAX) throw outOfRange(`${v} does not fit BIGINT UNSIGNED`);
+    return v.toString();
+  };
+}
+
 function decimalEncoder(schema: Schema, logical: Extract<LogicalType, { kind: 'decimal' }>): Encoder {
   const precision = logical.precision > 0 ? logical.precision : Math.max(DEFAULT_DECIMAL_PRECISION, logical.scale);
   const limit = precision > MAX_DECIMAL_PRECISION ? logical.precision : precision;
@@ -140,6 +151,8 @@ function scalarText(schema: Schema, ctx: EncoderContext, timestampSuffix: string
       case 'uuid':
       case 'enum':
         return (v) => stringValue(schema, v);
+      case 'unsigned':
+        return unsignedEncoder(schema);
       case 'variant':
         break;
     }
@@ -184,6 +197,8 @@ export function jsonEncoder(schema: Schema, ctx: EncoderContext): Encoder {
         return (v) => jsonString(stringValue(schema, v));
       case 'variant':
         return (v) => variantJson(v as VariantValue);
+      case 'unsigned':
+        return unsignedEncoder(schema);
     }
   }
   const nullable = (enc: Encoder): Encoder => (v) => (v === null || v === undefined ? 'null' : enc(v));
