@@ -66,6 +66,7 @@ export const CONNECTOR_CLASS = CONNECTOR_CLASSES[0];
 export const CONVERTER_CLASSES = {
   'io.confluent.connect.avro.AvroConverter': 'avro',
   'io.confluent.connect.json.JsonSchemaConverter': 'json-schema',
+  'io.confluent.connect.protobuf.ProtobufConverter': 'protobuf',
   'org.apache.kafka.connect.json.JsonConverter': 'json',
   'org.apache.kafka.connect.storage.StringConverter': 'string',
   'org.apache.kafka.connect.converters.ByteArrayConverter': 'bytearray',
@@ -73,7 +74,11 @@ export const CONVERTER_CLASSES = {
 export type ConverterClass = keyof typeof CONVERTER_CLASSES;
 export const SUPPORTED_CONVERTERS = Object.keys(CONVERTER_CLASSES) as ConverterClass[];
 /** Converters that read a schema registry. */
-export const REGISTRY_CONVERTERS: readonly string[] = ['io.confluent.connect.avro.AvroConverter', 'io.confluent.connect.json.JsonSchemaConverter'];
+export const REGISTRY_CONVERTERS: readonly string[] = [
+  'io.confluent.connect.avro.AvroConverter',
+  'io.confluent.connect.json.JsonSchemaConverter',
+  'io.confluent.connect.protobuf.ProtobufConverter',
+];
 export const CONVERTER_PREFIXES = ['key.converter', 'value.converter'] as const;
 export type ConverterPrefix = (typeof CONVERTER_PREFIXES)[number];
 
@@ -186,7 +191,7 @@ function converterKeys(prefix: ConverterPrefix): KeySpec[] {
       importance: 'HIGH',
       displayName: `${prefix === 'key.converter' ? 'Key' : 'Value'} schema registry URL`,
       documentation:
-        `Schema Registry URL(s), comma-separated, for AvroConverter and JsonSchemaConverter (required with them). ` +
+        `Schema Registry URL(s), comma-separated, for AvroConverter, JsonSchemaConverter and ProtobufConverter (required with them). ` +
         `Credentials may be written into the URL (https://user:password@host) when ${prefix}.basic.auth.credentials.source=URL; they are taken out of the URL and never shown.`,
       validator: { kind: 'custom', allowed: 'comma-separated http(s) URLs', check: (v) => checkRegistryUrls(String(v)) },
       visibleWhen: isRegistry,
@@ -1064,7 +1069,7 @@ export const CROSS_KEY_RULES: readonly string[] = [
   '`pk.mode=kafka`: `pk.fields` is empty or names exactly three columns. `pk.mode=record_key` with `key.converter` StringConverter or ByteArrayConverter: `pk.fields` names at most one column. `pk.mode=none`: `pk.fields` is ignored (warning).',
   '`delete.enabled=true` needs `pk.mode=record_key`.',
   '`errors.deadletterqueue.topic.name` is not one of `topics` and does not match `topics.regex`; it is used only with `errors.tolerance=all` (a warning otherwise).',
-  'AvroConverter and JsonSchemaConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
+  'AvroConverter, JsonSchemaConverter and ProtobufConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
   '`security.protocol` `SASL_PLAINTEXT`/`SASL_SSL` needs `sasl.mechanism` and a `sasl.jaas.config` with username and password; `SSL`/`SASL_SSL` read the `ssl.*` PEM files, which must exist. `sasl.*` without SASL and `ssl.*` without TLS are ignored (warning).',
   '`connection.url` TLS: `ssl` and `sslmode` (in the URL or as `connection.ssl`/`connection.sslmode`) must agree. Its other query parameters, like other `connection.*` keys, must be databend-driver options.',
   '`connection.username` and `connection.user` are one setting (both set must agree); so are `connection.query_timeout` (seconds) and `databend.request.timeout.ms`.',

@@ -80,7 +80,7 @@ describe('validateResponse', () => {
     expect(r.configs).toHaveLength(CONFIG_KEYS.length);
     expect(r.configs.find((c) => c.value.name === 'batch.size')!.value).toEqual({ name: 'batch.size', value: '10000', recommended_values: [], errors: [], visible: true });
     expect(r.configs.find((c) => c.value.name === 'insert.mode')!.value.recommended_values).toEqual(['insert', 'upsert', 'update']);
-    expect(r.configs.find((c) => c.value.name === 'value.converter')!.value.recommended_values).toHaveLength(5);
+    expect(r.configs.find((c) => c.value.name === 'value.converter')!.value.recommended_values).toHaveLength(6);
   });
 
   it('lists each problem under its key and counts them', () => {

@@ -350,7 +350,7 @@ describe('a config with five mistakes', () => {
       'insert.mode': 'merge',
       'batch.size': '0',
       'db.timezone': 'Mars/Olympus',
-      'value.converter': 'io.confluent.connect.protobuf.ProtobufConverter',
+      'value.converter': 'io.apicurio.registry.utils.converter.AvroConverter',
       'delete.enabled': 'true',
     });
     expect(config).toBeUndefined();

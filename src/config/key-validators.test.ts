@@ -26,7 +26,7 @@ const converterCases = (prefix: string): Record<string, Case> => {
     [prefix]: {
       good: [...SUPPORTED_CONVERTERS],
       bad: [
-        ['io.confluent.connect.protobuf.ProtobufConverter', /is not a supported converter; use one of io\.confluent\.connect\.avro\.AvroConverter, io\.confluent\.connect\.json\.JsonSchemaConverter, org\.apache\.kafka\.connect\.json\.JsonConverter, org\.apache\.kafka\.connect\.storage\.StringConverter, org\.apache\.kafka\.connect\.converters\.ByteArrayConverter$/],
+        ['io.apicurio.registry.utils.converter.AvroConverter', /is not a supported converter; use one of io\.confluent\.connect\.avro\.AvroConverter, io\.confluent\.connect\.json\.JsonSchemaConverter, io\.confluent\.connect\.protobuf\.ProtobufConverter, org\.apache\.kafka\.connect\.json\.JsonConverter, org\.apache\.kafka\.connect\.storage\.StringConverter, org\.apache\.kafka\.connect\.converters\.ByteArrayConverter$/],
         ['JsonConverter', /is not a supported converter/],
         ['not a class', /must be a class name/],
       ],

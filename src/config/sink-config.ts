@@ -6,7 +6,7 @@ import type { DatabendDsn } from './connection-url';
 
 export type InsertMode = 'insert' | 'upsert' | 'update';
 export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
-export type ConverterKind = 'avro' | 'json-schema' | 'json' | 'string' | 'bytearray';
+export type ConverterKind = 'avro' | 'json-schema' | 'protobuf' | 'json' | 'string' | 'bytearray';
 
 export interface ConverterConfig {
   kind: ConverterKind;
@@ -14,7 +14,7 @@ export interface ConverterConfig {
   className: string;
   /** JsonConverter: `schemas.enable` (default true, as in Kafka Connect). */
   schemasEnable: boolean;
-  /** Avro / JSON Schema: the registry. */
+  /** Avro / JSON Schema / Protobuf: the registry. */
   schemaRegistryUrl?: string;
   /** `user:password` from `basic.auth.user.info` / `schema.registry.basic.auth.user.info` (source USER_INFO). */
   basicAuthUserInfo?: string;

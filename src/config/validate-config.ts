@@ -313,7 +313,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     if (isSet(sub('schemas.enable')) && className !== 'org.apache.kafka.connect.json.JsonConverter') warning(sub('schemas.enable'), `is read only by JsonConverter; ignored with ${className}`);
     const registryKeys = ['schema.registry.url', 'basic.auth.credentials.source', 'basic.auth.user.info', 'schema.registry.basic.auth.user.info'].map(sub);
     if (!registry) {
-      for (const k of registryKeys) if (isSet(k)) warning(k, `is read only by AvroConverter and JsonSchemaConverter; ignored with ${className}`);
+      for (const k of registryKeys) if (isSet(k)) warning(k, `is read only by AvroConverter, JsonSchemaConverter and ProtobufConverter; ignored with ${className}`);
       converters[prefix] = config;
       continue;
     }

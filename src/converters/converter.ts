@@ -15,6 +15,7 @@ import { AvroConverter } from './avro-converter';
 import { ByteArrayConverter } from './bytearray-converter';
 import { ConnectJsonConverter } from './connect-json-converter';
 import { JsonSchemaConverter } from './json-schema-converter';
+import { ProtobufConverter } from './protobuf-converter';
 import { SchemaRegistryClient, type SchemaSource } from './schema-registry-client';
 import { StringConverter } from './string-converter';
 
@@ -56,6 +57,8 @@ export function createConverter(config: ConverterConfig, isKey: boolean, registr
       return new AvroConverter(registry ?? registryFor(config));
     case 'json-schema':
       return new JsonSchemaConverter(registry ?? registryFor(config));
+    case 'protobuf':
+      return new ProtobufConverter(registry ?? registryFor(config));
     case 'json':
       return new ConnectJsonConverter(config.schemasEnable);
     case 'string':
