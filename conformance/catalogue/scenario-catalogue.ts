@@ -190,6 +190,19 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     expectation: 'SASL/PLAIN to Kafka, basic auth to Schema Registry, password to Databend; wrong secret → clear auth error',
     requires: ['environment-auth'],
   },
+  {
+    id: 'create.protobuf',
+    priority: 1,
+    expectation:
+      "Protobuf as Confluent's serializer writes it (message indexes [1]) with every scalar width, enum, optional, nested, repeated, map, oneof and well-known types → exact columns and values; undecodable records → DLQ with topic/partition/offset",
+    requires: ['auto-create', 'converter:protobuf', 'mode:insert', 'dlq'],
+  },
+  {
+    id: 'evolve.protobuf',
+    priority: 1,
+    expectation: 'Protobuf field added, message nested, field removed (records through the registry client) → columns added or kept, values exact',
+    requires: ['auto-create', 'converter:protobuf', 'mode:insert', 'evolve:add', 'evolve:drop'],
+  },
   { id: 'load.sustained', priority: 1, expectation: '1,000,000 records → all written; peak RSS under the documented bound', requires: ['converter:avro', 'mode:insert', 'hard-kill'] },
 ];
 

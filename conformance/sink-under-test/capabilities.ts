@@ -12,7 +12,7 @@ export interface SinkCapabilities {
   autoCreate: boolean;
   deletes: boolean;
   evolution: ('add' | 'drop' | 'widen')[];
-  converters: ('avro' | 'json-schema' | 'json-envelope' | 'json-schemaless' | 'string')[];
+  converters: ('avro' | 'json-schema' | 'protobuf' | 'json-envelope' | 'json-schemaless' | 'string')[];
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
 }
@@ -88,7 +88,7 @@ const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
   autoCreate: 'boolean',
   deletes: 'boolean',
   evolution: ['add', 'drop', 'widen'],
-  converters: ['avro', 'json-schema', 'json-envelope', 'json-schemaless', 'string'],
+  converters: ['avro', 'json-schema', 'protobuf', 'json-envelope', 'json-schemaless', 'string'],
   deadLetterQueue: 'boolean',
   exactlyOnce: 'boolean',
 };
