@@ -479,6 +479,15 @@ describe('ProtobufConverter: bad input', () => {
     expect(err.message).toBe('Protobuf string is not valid UTF-8');
   });
 
+  it('refuses a payload without message indexes, as the npm registry client writes it', async () => {
+    const { registry, converter } = setup();
+    const id = registry.register(SCALARS, 'PROTOBUF');
+    const type = protoType(SCALARS, 'test.Scalars');
+    const err = await rejection(converter.toConnectData('t', encodeWireFormat(id, Buffer.from(type.encode(type.fromObject({ i32: 5 })).finish()))));
+    expect(err.code).toBe('RECORD_UNDECODABLE');
+    expect(err.message).toMatch(/message index/);
+  });
+
   it('refuses bytes without the wire-format header', async () => {
     const { converter } = setup();
     const err = await rejection(converter.toConnectData('t', Buffer.from([1, 0, 0, 0, 1, 0])));
