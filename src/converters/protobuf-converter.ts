@@ -16,6 +16,7 @@ import { StrictProtobufReader } from './protobuf-reader';
 import { parseProtobufSchema, type ProtobufFile } from './protobuf-schema';
 import { ProtobufTranslator, type ProtobufTranslation } from './protobuf-translation';
 import { readMessageIndexes } from './protobuf-wire-format';
+import { SchemaIdCache } from './schema-id-cache';
 import type { RegisteredSchema, SchemaSource } from './schema-registry-client';
 import { readSchemaId, WIRE_HEADER_LENGTH } from './wire-format';
 
@@ -90,40 +91,24 @@ function reason(err: unknown): string {
 }
 
 export class ProtobufConverter implements Converter {
-  private readonly ready = new Map<number, ProtobufSchemaDecoder>();
-  private readonly loading = new Map<number, Promise<ProtobufSchemaDecoder>>();
+  private readonly decoders: SchemaIdCache<ProtobufSchemaDecoder>;
   /** Decoding is synchronous, so one reader serves every record. */
   private readonly reader = new StrictProtobufReader();
 
-  constructor(private readonly registry: SchemaSource) {}
+  constructor(registry: SchemaSource) {
+    this.decoders = new SchemaIdCache(registry, (registered) => new ProtobufSchemaDecoder(registered));
+  }
 
   async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
     if (bytes === null) return null;
     const id = readSchemaId(bytes, 'Protobuf');
-    const decoder = this.ready.get(id) ?? (await this.load(id));
+    const decoder = this.decoders.get(id) ?? (await this.decoders.load(id));
     return decoder.decode(bytes, this.reader);
   }
 
   tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined {
     if (bytes === null) return null;
-    const decoder = this.ready.get(readSchemaId(bytes, 'Protobuf'));
+    const decoder = this.decoders.get(readSchemaId(bytes, 'Protobuf'));
     return decoder === undefined ? undefined : decoder.decode(bytes, this.reader);
-  }
-
-  private load(id: number): Promise<ProtobufSchemaDecoder> {
-    let pending = this.loading.get(id);
-    if (!pending) {
-      pending = this.registry.getSchema(id).then((registered) => {
-        const decoder = new ProtobufSchemaDecoder(registered);
-        this.ready.set(id, decoder);
-        return decoder;
-      });
-      this.loading.set(id, pending);
-      pending.then(
-        () => this.loading.delete(id),
-        () => this.loading.delete(id),
-      );
-    }
-    return pending;
   }
 }
