@@ -126,6 +126,8 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('converter: sink decode (record model)', 'rec/cpu-s', runs.map((r) => r.decodePerCpuSecond));
       const sinkRate = addMetric('converter: sink decode + row encoding', 'rec/cpu-s', runs.map((r) => r.decodeAndRowsPerCpuSecond));
       addMetric('converter: … + CSV bytes', 'rec/cpu-s', runs.map((r) => r.withCsvPerCpuSecond));
+      addMetric('converter: raw protobufjs decode (Protobuf Order)', 'rec/cpu-s', runs.map((r) => r.rawProtobufjsPerCpuSecond));
+      addMetric('converter: sink Protobuf decode (record model)', 'rec/cpu-s', runs.map((r) => r.protobufDecodePerCpuSecond));
       report.targets.push(target('converter CPU, one core', sinkRate, '>=', GOALS.converterAbsolute, 'absolute', 'rec/cpu-s'));
       report.targets.push(target('converter CPU vs raw avsc', sinkRate, '>=', GOALS.converterVsAvsc * raw, `${GOALS.converterVsAvsc} × raw avsc decode`, 'rec/cpu-s'));
     });
