@@ -154,6 +154,19 @@ describe('converters and the schema registry', () => {
     expect(keysOf(check({ 'key.converter': 'io.confluent.connect.json.JsonSchemaConverter' }).problems)).toEqual(['key.converter.schema.registry.url']);
   });
 
+  it('takes ProtobufConverter on either side with the registry keys Avro uses', () => {
+    const PROTOBUF = 'io.confluent.connect.protobuf.ProtobufConverter';
+    expect(keysOf(check({ 'key.converter': PROTOBUF, 'value.converter': PROTOBUF }).problems)).toEqual(['key.converter.schema.registry.url', 'value.converter.schema.registry.url']);
+    const { config, problems } = check({
+      'value.converter': PROTOBUF,
+      'value.converter.schema.registry.url': 'https://sr',
+      'value.converter.basic.auth.credentials.source': 'USER_INFO',
+      'value.converter.basic.auth.user.info': 'k:s',
+    });
+    expect(problems).toEqual([]);
+    expect(config!.valueConverter).toMatchObject({ kind: 'protobuf', className: PROTOBUF, schemaRegistryUrl: 'https://sr', basicAuthUserInfo: 'k:s' });
+  });
+
   it('USER_INFO needs user info, from either name', () => {
     const base = { 'value.converter': AVRO, 'value.converter.schema.registry.url': 'https://sr', 'value.converter.basic.auth.credentials.source': 'USER_INFO' };
     expect(check(base).problems).toEqual([

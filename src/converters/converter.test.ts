@@ -5,6 +5,7 @@ import { ConnectJsonConverter } from './connect-json-converter';
 import { createConverter } from './converter';
 import { FakeSchemaSource } from './fake-schema-source';
 import { JsonSchemaConverter } from './json-schema-converter';
+import { ProtobufConverter } from './protobuf-converter';
 import { StringConverter } from './string-converter';
 
 function config(kind: ConverterConfig['kind'], extra: Partial<ConverterConfig> = {}): ConverterConfig {
@@ -16,6 +17,7 @@ describe('createConverter', () => {
     const registry = new FakeSchemaSource();
     expect(createConverter(config('avro'), false, registry)).toBeInstanceOf(AvroConverter);
     expect(createConverter(config('json-schema'), false, registry)).toBeInstanceOf(JsonSchemaConverter);
+    expect(createConverter(config('protobuf'), true, registry)).toBeInstanceOf(ProtobufConverter);
     expect(createConverter(config('json'), true)).toBeInstanceOf(ConnectJsonConverter);
     expect(createConverter(config('string'), true)).toBeInstanceOf(StringConverter);
     expect(createConverter(config('bytearray'), false)).toBeInstanceOf(ByteArrayConverter);
