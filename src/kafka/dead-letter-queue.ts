@@ -1,5 +1,6 @@
 import { Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
 import { SinkError } from '../errors';
+import './kafkajs-runtime';
 import { kafkaAuthenticationError } from './kafka-authentication-error';
 import type { RawRecord } from './record-source';
 

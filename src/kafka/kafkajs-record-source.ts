@@ -1,5 +1,6 @@
 import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
+import './kafkajs-runtime';
 import type { ConsumerTuning, FetchSizes } from './kafka-client-settings';
 import { kafkaAuthenticationError } from './kafka-authentication-error';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from './record-source';
