@@ -49,3 +49,8 @@ declare module 'kafkajs/src/protocol/decoder' {
   }
   export = Decoder;
 }
+
+declare module 'kafkajs/src/errors' {
+  /** kafkajs's own test for the errors its runner answers by rejoining the group. */
+  export function isRebalancing(err: unknown): boolean;
+}
