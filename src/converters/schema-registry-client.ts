@@ -1,6 +1,6 @@
 /**
  * Schema lookups by id against a Confluent-compatible schema registry (Confluent, Apicurio's
- * ccompat API, Redpanda, Karapace), over Node's own HTTP client (fetch), caching the registry's raw
+ * ccompat API, Redpanda, Karapace), over Node's own HTTP client, caching the registry's raw
  * answer: the converters translate each schema once, with their own rules, into the record model.
  *
  * Every failure is told apart, because each calls for something else:
@@ -13,6 +13,8 @@
  * - no connection, no answer in time, 5xx: SCHEMA_REGISTRY_UNAVAILABLE, retried by the sink, with
  *   the network reason (connection refused, host not found, timeout), never a made-up status.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { registryUnavailable, schemaNotFound } from './converter-errors';
 import { SinkError } from '../errors';
 
@@ -70,8 +72,8 @@ const NETWORK_REASONS: Readonly<Record<string, string>> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   ECONNRESET: 'connection reset',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-  UND_ERR_SOCKET: 'connection closed',
+  ETIMEDOUT: 'connect timeout',
+  EPROTO: 'TLS handshake failed',
 };
 
 interface RegistryAnswer {
@@ -202,25 +204,28 @@ export class SchemaRegistryClient implements SchemaSource {
   }
 
   /** GET relative to the registry URL; throws NoAnswer when no HTTP answer came. */
-  private async get(path: string, timeoutMs: number): Promise<Exchange> {
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(`${this.safeUrl}${path}`, {
-        headers: { accept: ACCEPT, ...(this.authorization ? { authorization: this.authorization } : {}) },
-        signal: AbortSignal.timeout(timeoutMs),
+  private get(path: string, timeoutMs: number): Promise<Exchange> {
+    const url = new URL(`${this.safeUrl}${path}`);
+    const headers: Record<string, string> = { accept: ACCEPT };
+    if (this.authorization) headers.authorization = this.authorization;
+    return new Promise((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? https : http).get(url, { headers, timeout: timeoutMs }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (err) => reject(new NoAnswer(networkReason(err))));
+        response.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, body });
+        });
       });
-      text = await response.text();
-    } catch (err) {
-      throw new NoAnswer(networkReason(err, timeoutMs));
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: response.status, body };
+      request.on('timeout', () => request.destroy(new NoAnswer(`no answer within ${timeoutMs} ms`)));
+      request.on('error', (err) => reject(err instanceof NoAnswer ? err : new NoAnswer(networkReason(err))));
+    });
   }
 
   private credentialsRejected(status: number): SinkError {
@@ -248,15 +253,9 @@ function errorCode(body: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** Why fetch got no answer, from undici's error and its cause: `connection refused (ECONNREFUSED)`, `no answer within 30000 ms`. */
-function networkReason(err: unknown, timeoutMs: number): string {
-  // A DOMException, which is not an `Error` of every realm (jest's), so it is told by its name.
-  const name = (err as { name?: unknown } | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  if (code) return `${NETWORK_REASONS[code] ?? (typeof cause?.message === 'string' ? cause.message : 'network error')} (${code})`;
-  return err instanceof Error ? err.message : String(err);
+/** Why no answer came: `connection refused (ECONNREFUSED)`, `host name not found (ENOTFOUND)`, or the error's own message. */
+function networkReason(err: NodeJS.ErrnoException): string {
+  return err.code ? `${NETWORK_REASONS[err.code] ?? err.message} (${err.code})` : err.message;
 }
 
 function readAnswer(answer: RegistryAnswer, what: string): { format: SchemaFormat; schema: string } {
