@@ -17,8 +17,6 @@ const KAFKAJS_HEARTBEAT_INTERVAL_MS = 3_000;
 const STARTUP_REPORT_MS = 10_000;
 /** How long a bootstrap broker may take to accept a TCP connection before it is called unreachable. */
 const PROBE_TIMEOUT_MS = 3_000;
-/** How long the group description for a join-wait report may take. */
-const DESCRIBE_TIMEOUT_MS = 3_000;
 
 export type RejoinError = Error & { type: string };
 
@@ -257,8 +255,8 @@ export class KafkajsRecordSource implements RecordSource {
 
   /**
    * Until the group is joined, every `STARTUP_REPORT_MS` (the first time at once): which bootstrap
-   * brokers cannot be reached while the client is not connected, then how long the join has waited
-   * and who is still registered in the group. Returns the function that ends the reports.
+   * brokers cannot be reached while the client is not connected, then how long the join has waited.
+   * Returns the function that ends the reports.
    */
   private reportStartup(startedAt: number): () => void {
     let timer: NodeJS.Timeout | undefined;
@@ -274,13 +272,11 @@ export class KafkajsRecordSource implements RecordSource {
           );
         }
       } else if (Date.now() - startedAt >= STARTUP_REPORT_MS) {
-        const members = await this.registeredMembers();
-        if (waiting()) {
-          this.log.warn(
-            { groupId: this.options.groupId, waitedMs: Date.now() - startedAt, sessionTimeoutMs: this.sessionTimeoutMs, ...(members ? { registeredMembers: members } : {}) },
-            `still joining consumer group ${this.options.groupId}: waiting for the previous members' sessions to expire (session.timeout.ms=${this.sessionTimeoutMs}; consumer.override.session.timeout.ms sets it)`,
-          );
-        }
+        // The coordinator does not say whom it waits for (a group description waits behind the join).
+        this.log.warn(
+          { groupId: this.options.groupId, waitedMs: Date.now() - startedAt, sessionTimeoutMs: this.sessionTimeoutMs },
+          `still joining consumer group ${this.options.groupId}: waiting for the previous members' sessions to expire (session.timeout.ms=${this.sessionTimeoutMs}; consumer.override.session.timeout.ms sets it)`,
+        );
       }
     };
     const tick = () => {
@@ -296,21 +292,6 @@ export class KafkajsRecordSource implements RecordSource {
       ended = true;
       clearTimeout(timer);
     };
-  }
-
-  /** `clientId@host` of the members the coordinator still lists, when it answers in time. */
-  private async registeredMembers(): Promise<string[] | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), DESCRIBE_TIMEOUT_MS)));
-    const described = this.consumer
-      .describeGroup()
-      .then((group) => group.members.map((m) => `${m.clientId}@${m.clientHost}`))
-      .catch(() => undefined);
-    try {
-      return await Promise.race([described, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private authenticationError(err: unknown): SinkError | undefined {

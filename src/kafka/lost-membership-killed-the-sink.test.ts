@@ -72,9 +72,6 @@ class FakeConsumer {
     this.commits.push(...offsets.map((o) => o.offset));
   }
   pause(): void {}
-  async describeGroup(): Promise<{ members: [] }> {
-    return { members: [] };
-  }
   async disconnect(): Promise<void> {
     this.disconnected = true;
   }
