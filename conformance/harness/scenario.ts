@@ -29,6 +29,7 @@ export function scenario(id: string, body: (s: ScenarioContext) => void): void {
       archive: spec.archive !== undefined,
       environmentFaults: run.supportsFaults,
       environmentAuth: run.endpoints.kafkaSecured !== undefined,
+      kafkaTools: run.endpoints.kafka.tools !== undefined,
     };
     const unmet = unmetRequirements(entry.requires, sink.capabilities, facts);
     if (unmet.length > 0) {

@@ -27,6 +27,8 @@ export interface RunFacts {
   environmentFaults: boolean;
   /** The environment offers an authenticated Kafka listener (`Endpoints.kafkaSecured`: SASL_SSL with known users). */
   environmentAuth: boolean;
+  /** The environment offers Kafka's own Java command-line tools (`KafkaEndpoint.tools`). */
+  kafkaTools: boolean;
 }
 
 export type Requirement =
@@ -41,7 +43,8 @@ export type Requirement =
   | 'hard-kill'
   | 'archive'
   | 'environment-faults'
-  | 'environment-auth';
+  | 'environment-auth'
+  | 'kafka-tools';
 
 /** The requirements a sink and run do not meet; empty when the scenario applies. */
 export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Requirement[] {
@@ -58,6 +61,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.archive ? ['archive'] : []),
     ...(facts.environmentFaults ? ['environment-faults'] : []),
     ...(facts.environmentAuth ? ['environment-auth'] : []),
+    ...(facts.kafkaTools ? ['kafka-tools'] : []),
   ]);
   return requires.filter((r) => !offered.has(r));
 }
