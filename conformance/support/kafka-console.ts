@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import type { KafkaEndpoint, KafkaTools } from '../environments/environment';
 
 /** The compression codecs of Kafka's producers (`compression.type`), none aside. */
 export const KAFKA_CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type KafkaCodec = (typeof KAFKA_CODECS)[number];
 
-/** Runs one of Kafka's own tools to completion (bounded), with `input` on stdin; resolves with its stdout. */
+/** Runs one of Kafka's own tools (a main class, or a single-file Java program) to completion (bounded), with `input` on stdin; resolves with its stdout. */
 function runTool(tools: KafkaTools, mainClass: string, args: string[], input: string, timeoutMs: number): Promise<string> {
   const [program, ...jvmArgs] = tools.jvm;
   return new Promise((resolve, reject) => {
@@ -48,14 +49,11 @@ export async function consoleProduce(kafka: KafkaEndpoint, topic: string, record
   );
 }
 
-/** Reads `count` records of a topic from the beginning with Kafka's own Java consumer (kafka.tools.ConsoleConsumer): `key|value` lines. */
-export async function consoleConsume(kafka: KafkaEndpoint, topic: string, count: number): Promise<string[]> {
-  const out = await runTool(
-    requireTools(kafka),
-    'kafka.tools.ConsoleConsumer',
-    ['--bootstrap-server', kafka.bootstrapServers.join(','), '--topic', topic, '--from-beginning', '--max-messages', String(count), '--timeout-ms', '60000', '--property', 'print.key=true', '--property', 'key.separator=|'],
-    '',
-    120_000,
-  );
+/**
+ * Reads `count` records of a topic from the beginning with Kafka's own Java consumer (KafkaConsumer
+ * of the install's kafka-clients, through ConsumeTopic.java beside this file): `key|value` lines.
+ */
+export async function javaConsume(kafka: KafkaEndpoint, topic: string, count: number): Promise<string[]> {
+  const out = await runTool(requireTools(kafka), path.join(__dirname, 'ConsumeTopic.java'), [kafka.bootstrapServers.join(','), topic, String(count), '60000'], '', 120_000);
   return out.split('\n').filter((line) => line !== '');
 }

@@ -5,7 +5,7 @@ import Decoder from 'kafkajs/src/protocol/decoder';
 import Record from 'kafkajs/src/protocol/recordBatch/record/v0';
 import { RecordBatch } from 'kafkajs/src/protocol/recordBatch/v0';
 import decodeRecordBatch from 'kafkajs/src/protocol/recordBatch/v0/decoder';
-import { lz4Codec, snappyCodec, zstdCodec } from './compression-codecs';
+import { kafkaLz4Frame, lz4Codec, snappyCodec, zstdCodec } from './compression-codecs';
 import './kafkajs-runtime';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'compression');
@@ -61,5 +61,17 @@ describe('compression codecs', () => {
     const second = await zstdCodec().compress({ buffer: Buffer.from('other input') });
     expect((await zstdCodec().decompress(first)).equals(view)).toBe(true);
     expect((await zstdCodec().decompress(second)).toString()).toBe('other input');
+  });
+
+  it('writes LZ4 frames as Kafka does: independent 64 KiB blocks (Kafka refuses a frame not flagged so), readable back', async () => {
+    const text = Buffer.from(FIXTURE_TEXT.slice(0, 300_000));
+    const frame = kafkaLz4Frame(text);
+    expect(frame.readUInt32LE(0)).toBe(0x184d2204);
+    expect(frame[4] & 0x20).toBe(0x20); // block independence
+    expect(frame[5]).toBe(0x40); // 64 KiB blocks
+    expect((await lz4Codec().decompress(frame)).equals(text)).toBe(true);
+    const incompressible = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 251));
+    expect((await lz4Codec().decompress(kafkaLz4Frame(incompressible))).equals(incompressible)).toBe(true);
+    expect((await lz4Codec().decompress(kafkaLz4Frame(Buffer.alloc(0)))).length).toBe(0);
   });
 });

@@ -54,3 +54,8 @@ declare module 'kafkajs/src/errors' {
   /** kafkajs's own test for the errors its runner answers by rejoining the group. */
   export function isRebalancing(err: unknown): boolean;
 }
+
+declare module 'lz4js/xxh32.js' {
+  /** XXH32 of `len` bytes of `src` from `index`. */
+  export function hash(seed: number, src: Uint8Array, index: number, len: number): number;
+}
