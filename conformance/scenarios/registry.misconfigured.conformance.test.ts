@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { scenario } from '../harness/scenario';
 import { refusedPort, startAuthenticatingProxy, type AuthenticatingProxy } from '../support/authenticating-proxy';
+import { eventually } from '../support/eventually';
 import { exitedByItself } from '../support/stopped-sink';
 
 const SCHEMA = { type: 'record', name: 'Reading', fields: [{ name: 'id', type: 'long' }, { name: 'v', type: 'string' }] };
@@ -70,7 +71,9 @@ scenario('registry.misconfigured', (s) => {
       const output = running.logs();
       expect(output).toContain(c.key);
       expect(output).not.toContain(secret);
-      expect(Object.values(await s.committedOffsets(s.groupId(config), topic))).toEqual(['-1']);
+      // The group never existed: in a fresh cluster the offsets coordinator may first answer NOT_COORDINATOR.
+      const committed = await eventually(() => s.committedOffsets(s.groupId(config), topic), `committed offsets of ${s.groupId(config)}`, 30_000);
+      expect(Object.values(committed)).toEqual(['-1']);
       expect(await s.tableExists(topic)).toBe(false);
     });
   }
