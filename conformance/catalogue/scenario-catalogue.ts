@@ -203,6 +203,31 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     expectation: 'Protobuf field added, message nested, field removed (records through the registry client) → columns added or kept, values exact',
     requires: ['auto-create', 'converter:protobuf', 'mode:insert', 'evolve:add', 'evolve:drop'],
   },
+  {
+    id: 'kafka.compression',
+    priority: 1,
+    expectation:
+      "topics written by Kafka's own Java producer with gzip, snappy, lz4 and zstd → all rows exact; dead-letter records written with each codec (producer.override.compression.type) are read back by Kafka's own consumer",
+    requires: ['kafka-tools', 'converter:json-schemaless', 'mode:insert', 'dlq'],
+  },
+  {
+    id: 'group.rejoin',
+    priority: 1,
+    expectation: 'a write slower than session.timeout.ms, and a rebalance in the middle of it → the sink keeps or regains its membership, nothing lost, no exit',
+    requires: ['environment-faults', 'converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
+  },
+  {
+    id: 'shutdown.prompt',
+    priority: 1,
+    expectation: 'SIGTERM during a Databend outage → exit 0 within task.shutdown.graceful.timeout.ms, nothing committed past what is durable, nothing lost after a restart',
+    requires: ['environment-faults', 'converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
+  },
+  {
+    id: 'registry.misconfigured',
+    priority: 1,
+    expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (exit 2) naming the key, secrets hidden, nothing consumed',
+    requires: ['converter:avro', 'mode:insert'],
+  },
   { id: 'load.sustained', priority: 1, expectation: '1,000,000 records → all written; peak RSS under the documented bound', requires: ['converter:avro', 'mode:insert', 'hard-kill'] },
 ];
 

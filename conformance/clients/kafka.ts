@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaSecurity } from '../../src/kafka/kafka-client-settings';
+import '../../src/kafka/kafkajs-runtime';
 import type { KafkaEndpoint } from '../environments/environment';
 
 /** A kafkajs client for the suite's own producing and offset checks. */

@@ -10,6 +10,17 @@ export interface KafkaEndpoint {
   bootstrapServers: string[];
   /** Kafka-style client settings (security.protocol, sasl.*) for external clusters; empty locally. */
   clientSettings: Record<string, string>;
+  /** Kafka's own command-line tools for this cluster, where the environment has them (local). */
+  tools?: KafkaTools;
+}
+
+/**
+ * Kafka's own Java tools (kafka.tools.ConsoleProducer, ConsoleConsumer, …), so that scenarios can
+ * write and read topics exactly as Kafka's Java clients do: `jvm` is the command line (java, its
+ * options, the classpath of the Kafka install) to which a tool's main class and arguments are appended.
+ */
+export interface KafkaTools {
+  jvm: string[];
 }
 
 export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';

@@ -32,6 +32,7 @@ export function scenario(id: string, body: (s: ScenarioContext) => void): void {
       environmentAuth: run.endpoints.kafkaSecured !== undefined,
       databendLoadPath: databendLoadPath(run.versions.databend),
       databendRequestLog: run.endpoints.databend.requestLog !== undefined,
+      kafkaTools: run.endpoints.kafka.tools !== undefined,
     };
     const unmet = unmetRequirements(entry.requires, sink.capabilities, facts);
     if (unmet.length > 0) {

@@ -31,6 +31,8 @@ export interface RunFacts {
   databendLoadPath: DatabendLoadPath;
   /** The environment records the requests its Databend served (`DatabendEndpoint.requestLog`: the local front). */
   databendRequestLog: boolean;
+  /** The environment offers Kafka's own Java command-line tools (`KafkaEndpoint.tools`). */
+  kafkaTools: boolean;
 }
 
 /**
@@ -54,11 +56,12 @@ export type Requirement =
   | 'environment-faults'
   | 'environment-auth'
   | `databend-path:${DatabendLoadPath}`
-  | 'environment-request-log';
+  | 'environment-request-log'
+  | 'kafka-tools';
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
 export function isRunRequirement(r: Requirement): boolean {
-  return r === 'hard-kill' || r === 'archive' || r.startsWith('environment-') || r.startsWith('databend-path:');
+  return r === 'hard-kill' || r === 'archive' || r.startsWith('environment-') || r.startsWith('databend-path:') || r === 'kafka-tools';
 }
 
 /** The requirements a sink and run do not meet; empty when the scenario applies. */
@@ -78,6 +81,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.environmentAuth ? ['environment-auth'] : []),
     `databend-path:${facts.databendLoadPath}`,
     ...(facts.databendRequestLog ? ['environment-request-log'] : []),
+    ...(facts.kafkaTools ? ['kafka-tools'] : []),
   ]);
   return requires.filter((r) => !offered.has(r));
 }

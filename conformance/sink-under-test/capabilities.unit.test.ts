@@ -12,7 +12,7 @@ const full: SinkCapabilities = {
   deadLetterQueue: true,
   exactlyOnce: false,
 };
-const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false };
+const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaTools: false };
 
 describe('unmetRequirements', () => {
   it('is empty when the sink and the run offer everything', () => {
@@ -25,7 +25,7 @@ describe('unmetRequirements', () => {
   });
 
   it('names what the run lacks: an in-process sink cannot be killed, external services cannot be paused', () => {
-    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false };
+    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaTools: false };
     expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual([
       'hard-kill',
       'archive',

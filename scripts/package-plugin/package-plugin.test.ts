@@ -147,7 +147,7 @@ describe('packagePlugin', () => {
       .map((f) => path.dirname(f))
       .sort();
     expect(sbom.components.filter((c) => where(c) !== 'lib/databend-sink.js').map((c) => where(c).replace('lib/node_modules/', '')).sort()).toEqual(copied);
-    expect(copied).toEqual(['@databend-driver/lib-linux-x64-gnu', 'databend-driver']);
+    expect(copied).toEqual(['@bokuweb/zstd-wasm', '@databend-driver/lib-linux-x64-gnu', 'databend-driver']);
     for (const c of sbom.components) {
       expect(c.purl).toMatch(/^pkg:npm\/(%40[^/]+\/)?[^/@]+@\d/);
       expect(c.licenses).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { createConverter } from '../converters/converter';
+import { createConverter, probeSchemaRegistries } from '../converters/converter';
 import { connectDatabend } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/databend-writer';
 import type { DestinationStream } from 'pino';
@@ -15,11 +15,22 @@ import { sinkVersion } from '../version';
 import { duplicateWarnings, problemLine, summary } from './validate-command';
 
 /**
- * Runs the sink until `stop` fires (then: finish the current batch, commit, leave the group,
- * resolve) or until an error stops it (reject). The CLI fires `stop` on SIGTERM/SIGINT; the
- * conformance suite's in-process adapter fires it directly.
+ * Of the shutdown grace period, what is kept for leaving the group and closing connections after
+ * the batches in flight had their time: 2 s, or half of a period under 4 s.
+ */
+export function shutdownBudget(graceMs: number): { inFlightMs: number } {
+  return { inFlightMs: graceMs - Math.min(2_000, graceMs / 2) };
+}
+
+/**
+ * Runs the sink until `stop` fires (then: stop fetching, let the batches in flight finish and
+ * commit within the grace period or give them up, leave the group, resolve) or until an error
+ * stops it (reject). The CLI fires `stop` on SIGTERM/SIGINT; the conformance suite's in-process
+ * adapter fires it directly.
  */
 export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal): Promise<void> {
+  // A wrong registry URL or credentials is a config error, found before anything is consumed.
+  await probeSchemaRegistries(config.keyConverter, config.valueConverter);
   const security = kafkaSecurity({ ...config.kafka.clientSettings });
   const source = new KafkajsRecordSource({
     clientId: config.name,
@@ -32,6 +43,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     maxWaitMs: config.lingerMs,
     fetch: fetchSizes(config.batchSize, config.tasksMax),
     tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
+    log,
   });
   const sessions = await Promise.all(
     Array.from({ length: config.tasksMax }, () =>
@@ -60,6 +72,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
           connectorName: config.name,
           taskId: 0,
           contextHeaders: config.errors.dlqContextHeaders,
+          compression: config.errors.dlqCompression,
         })
       : null;
   const task = new SinkTask(source, createConverter(config.keyConverter, true), createConverter(config.valueConverter, false), writer, dlq, log, {
@@ -69,10 +82,14 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     logMessages: config.errors.logIncludeMessages,
     retry: { maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs },
     progressIntervalMs: 10_000,
+    inFlightGraceMs: shutdownBudget(config.shutdownGraceMs).inFlightMs,
   });
 
   const shutdown = () => {
-    log.info({ reason: String(stop.reason) }, 'stopping: finishing the current batch, committing, leaving the group');
+    log.info(
+      { reason: String(stop.reason), gracePeriodMs: config.shutdownGraceMs },
+      'stopping: fetching stopped; the batch in flight may finish and commit within the grace period (task.shutdown.graceful.timeout.ms), then the group is left',
+    );
     void task.stop();
   };
   if (stop.aborted) shutdown();
@@ -85,6 +102,25 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     await Promise.all(sessions.map((s) => s.close()));
   }
   log.info('sink stopped');
+}
+
+/**
+ * Resolves when the grace period after `stop` ran out while the sink was still stopping (Kafka or
+ * Databend not answering while the group is left or connections close): the process then exits
+ * anyway, with nothing committed that is not durable. Never settles when `stop` does not fire.
+ */
+function graceExpired(stop: AbortSignal, graceMs: number, log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const start = () => {
+      const timer = setTimeout(() => {
+        log.warn({ gracePeriodMs: graceMs }, 'shutdown grace period over before the sink stopped: exiting without waiting further (nothing uncommitted is lost; it is consumed again after a restart)');
+        resolve();
+      }, graceMs);
+      timer.unref();
+    };
+    if (stop.aborted) start();
+    else stop.addEventListener('abort', start, { once: true });
+  });
 }
 
 /** Exit codes of `databend-sink run`, documented in the README. */
@@ -120,7 +156,7 @@ export async function runCommand(configPath: string, stop: AbortSignal, out: Run
     for (const w of [...warnings, ...duplicateWarnings(loaded.duplicateKeys)]) log.warn({ key: w.key }, problemLine(w));
     for (const n of notes) log.info({ key: n.key }, problemLine(n));
     log.info({ version: sinkVersion() }, 'databend-sink starting');
-    await runSink(config, log, stop);
+    await Promise.race([runSink(config, log, stop), graceExpired(stop, config.shutdownGraceMs, log)]);
     return EXIT_CODES.ok;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

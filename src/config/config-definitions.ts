@@ -339,6 +339,19 @@ const SPECS: KeySpec[] = [
     documentation: 'Single message transforms are not supported: this key must be empty. (Ignoring a configured transform would silently write different data.)',
     validator: { kind: 'custom', allowed: 'empty', check: (v) => ((v as string[]).length > 0 ? 'single message transforms are not supported; remove transforms (must be empty)' : undefined) },
   },
+  {
+    name: 'task.shutdown.graceful.timeout.ms',
+    type: 'LONG',
+    defaultValue: '10000',
+    importance: 'MEDIUM',
+    group: 'Common',
+    displayName: 'Shutdown grace period (ms)',
+    documentation:
+      'Longest time from SIGTERM/SIGINT to exit, in milliseconds. Fetching stops at once; a batch in flight may finish and commit until 2 s before the end (half the period when it is under 4 s), otherwise it is given up without committing (it is consumed again after a restart, at-least-once); then the group is left and the process exits 0. ' +
+      'Keep it below the SIGKILL deadline of whatever stops the sink (Kubernetes: terminationGracePeriodSeconds, 30 s by default). (The Kafka Connect worker key of the same meaning; its default there is 5000.)',
+    validator: { kind: 'range', min: 0, max: 2_147_483_647 },
+    width: 'SHORT',
+  },
 
   // ---- Connection ----
   {
@@ -720,6 +733,19 @@ const SPECS: KeySpec[] = [
     group: 'Error Handling',
     displayName: 'Dead letter queue context headers',
     documentation: 'Add Kafka Connect\'s __connect.errors.* headers (topic, partition, offset, error class and message) to records sent to the dead letter queue.',
+    visibleWhen: eq('errors.tolerance', 'all'),
+    width: 'SHORT',
+  },
+  {
+    name: 'producer.override.compression.type',
+    type: 'STRING',
+    defaultValue: 'none',
+    importance: 'LOW',
+    group: 'Error Handling',
+    displayName: 'Dead letter queue compression',
+    documentation:
+      'Compression of the record batches written to the dead letter queue, as Kafka Connect\'s producer override sets it for a sink\'s dead letter queue: none, gzip, snappy, lz4 or zstd. Case-insensitive. (Consumed topics may use any of these codecs whatever this says.)',
+    validator: { kind: 'enum', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] },
     visibleWhen: eq('errors.tolerance', 'all'),
     width: 'SHORT',
   },

@@ -130,9 +130,15 @@ describe('dead letter queue', () => {
       tolerance: 'all',
       dlqTopic: 'dlq',
       dlqContextHeaders: false,
+      dlqCompression: 'none',
       logEnable: false,
       logIncludeMessages: false,
     });
+  });
+
+  it('producer.override.compression.type sets the dead letter queue compression, case-insensitively', () => {
+    expect(check({ 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'producer.override.compression.type': 'ZSTD' }).config!.errors.dlqCompression).toBe('zstd');
+    expect(check({ 'producer.override.compression.type': 'brotli' }).problems.map((p) => p.key)).toEqual(['producer.override.compression.type']);
   });
 
   it('warns about errors.log.include.messages without errors.log.enable', () => {
@@ -392,6 +398,7 @@ describe('typed config', () => {
       quoteIdentifiers: 'always',
       maxRetries: 10,
       retryBackoffMs: 3000,
+      shutdownGraceMs: 10000,
       connection: { host: 'localhost', port: 8000, user: 'root', password: '', database: 'default', ssl: false, attempts: 3, backoffMs: 10000 },
       kafka: { bootstrapServers: ['localhost:9092'], groupId: 'connect-sink', clientSettings: {}, consumerOverrides: {} },
     });

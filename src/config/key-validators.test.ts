@@ -229,6 +229,7 @@ const CASES: Record<string, Case> = {
   'auto.evolve': { good: ['True', 'false'], bad: [['1', /must be true or false/]] },
   'max.retries': { good: ['0', '10'], bad: [['-1', /must be at least 0/]] },
   'retry.backoff.ms': { good: ['0', '3000'], bad: [['-1', /must be at least 0/]] },
+  'task.shutdown.graceful.timeout.ms': { good: ['0', '10000', '25000'], bad: [['-1', /must be between 0 and 2147483647/], ['soon', /must be an integer/]] },
   ...converterCases('key.converter'),
   ...converterCases('value.converter'),
   'errors.tolerance': { good: ['ALL', 'none'], bad: [['some', /must be one of none, all/]] },
@@ -238,6 +239,11 @@ const CASES: Record<string, Case> = {
     context: { 'errors.tolerance': 'all' },
   },
   'errors.deadletterqueue.context.headers.enable': { good: ['true'], bad: [['on', /must be true or false/]] },
+  'producer.override.compression.type': {
+    good: ['none', 'gzip', 'SNAPPY', 'lz4', 'zstd'],
+    bad: [['brotli', /must be one of none, gzip, snappy, lz4, zstd/]],
+    context: { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq' },
+  },
   'errors.log.enable': { good: ['true'], bad: [['on', /must be true or false/]] },
   'errors.log.include.messages': { good: ['true'], bad: [['on', /must be true or false/]], context: { 'errors.log.enable': 'true' } },
   'bootstrap.servers': {

@@ -49,12 +49,16 @@ export interface SinkConfig {
   quoteIdentifiers: 'always' | 'never';
   maxRetries: number;
   retryBackoffMs: number;
+  /** `task.shutdown.graceful.timeout.ms`: longest time from SIGTERM/SIGINT to exit. */
+  shutdownGraceMs: number;
   keyConverter: ConverterConfig;
   valueConverter: ConverterConfig;
   errors: {
     tolerance: 'none' | 'all';
     dlqTopic: string | null;
     dlqContextHeaders: boolean;
+    /** `producer.override.compression.type` of the dead-letter queue's producer. */
+    dlqCompression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
     logEnable: boolean;
     logIncludeMessages: boolean;
   };

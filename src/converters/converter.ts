@@ -5,7 +5,8 @@
  * Errors are SinkErrors without a position (the caller pins topic/partition/offset with `.at()`):
  * RECORD_UNDECODABLE (bad bytes, wrong magic byte, invalid UTF-8, value not matching its schema),
  * VALUE_OUT_OF_RANGE (a number too large for its type), SCHEMA_NOT_FOUND (unknown schema id,
- * named in the message), SCHEMA_REGISTRY_UNAVAILABLE (network, timeouts, 5xx: retriable).
+ * named in the message), SCHEMA_REGISTRY_UNAVAILABLE (network, timeouts, 5xx: retriable), CONFIG_INVALID
+ * (the registry URL is not a registry API, or credentials are missing or rejected).
  * Messages never include record content.
  */
 import type { ConverterConfig } from '../config/sink-config';
@@ -32,33 +33,46 @@ export interface Converter {
 /** Registry clients shared by the key and value converters of one process, per URL and credentials. */
 const sharedRegistries = new Map<string, SchemaRegistryClient>();
 
-function registryFor(config: ConverterConfig): SchemaSource {
+function registryFor(config: ConverterConfig, isKey: boolean): SchemaRegistryClient {
+  const prefix = isKey ? 'key.converter' : 'value.converter';
   if (!config.schemaRegistryUrl) {
-    throw new SinkError('CONFIG_INVALID', `${config.className} needs schema.registry.url`);
+    throw new SinkError('CONFIG_INVALID', `${config.className} needs ${prefix}.schema.registry.url`);
   }
   const key = `${config.schemaRegistryUrl}\u0000${config.basicAuthUserInfo ?? ''}`;
   let client = sharedRegistries.get(key);
   if (!client) {
-    client = new SchemaRegistryClient({ url: config.schemaRegistryUrl, basicAuthUserInfo: config.basicAuthUserInfo });
+    client = new SchemaRegistryClient({ url: config.schemaRegistryUrl, basicAuthUserInfo: config.basicAuthUserInfo, configPrefix: prefix });
     sharedRegistries.set(key, client);
-  }
+  } else client.sharedWith(prefix);
   return client;
 }
 
 /**
+ * Checks each schema registry the converters use, once per registry, before anything is consumed:
+ * a wrong URL or credentials stop the start with a config error naming the key (see
+ * `SchemaRegistryClient.probe`), rather than failing, or skipping, record after record.
+ */
+export async function probeSchemaRegistries(key: ConverterConfig, value: ConverterConfig): Promise<void> {
+  const clients = new Set<SchemaRegistryClient>();
+  for (const [config, isKey] of [[key, true], [value, false]] as const) {
+    if (config.kind === 'avro' || config.kind === 'json-schema' || config.kind === 'protobuf') clients.add(registryFor(config, isKey));
+  }
+  for (const client of clients) await client.probe();
+}
+
+/**
  * `registry` replaces the registry client built from the config (tests, or a caller sharing one).
- * `isKey` is accepted for symmetry with Kafka Connect's `configure(configs, isKey)`; the
- * converters here read keys and values alike.
+ * `isKey` (as in Kafka Connect's `configure(configs, isKey)`) names the converter's keys in config
+ * errors; the converters here read keys and values alike.
  */
 export function createConverter(config: ConverterConfig, isKey: boolean, registry?: SchemaSource): Converter {
-  void isKey;
   switch (config.kind) {
     case 'avro':
-      return new AvroConverter(registry ?? registryFor(config));
+      return new AvroConverter(registry ?? registryFor(config, isKey));
     case 'json-schema':
-      return new JsonSchemaConverter(registry ?? registryFor(config));
+      return new JsonSchemaConverter(registry ?? registryFor(config, isKey));
     case 'protobuf':
-      return new ProtobufConverter(registry ?? registryFor(config));
+      return new ProtobufConverter(registry ?? registryFor(config, isKey));
     case 'json':
       return new ConnectJsonConverter(config.schemasEnable);
     case 'string':

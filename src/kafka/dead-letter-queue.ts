@@ -1,5 +1,6 @@
-import { Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
 import { SinkError } from '../errors';
+import './kafkajs-runtime';
 import { kafkaAuthenticationError } from './kafka-authentication-error';
 import type { RawRecord } from './record-source';
 
@@ -23,7 +24,18 @@ export interface DeadLetterQueueOptions {
   connectorName: string;
   taskId: number;
   contextHeaders: boolean;
+  /** `producer.override.compression.type`. */
+  compression: keyof typeof COMPRESSION;
 }
+
+/** Kafka's compression.type names → kafkajs codecs (all registered by kafkajs-runtime.ts). */
+const COMPRESSION = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+} as const;
 
 export function contextHeaders(record: RawRecord, error: SinkError, stage: ErrorStage, connectorName: string, taskId: number): Record<string, string> {
   return {
@@ -72,7 +84,7 @@ export class KafkajsDeadLetterQueue implements DeadLetterQueue {
     if (this.options.contextHeaders) Object.assign(headers, contextHeaders(record, error, stage, this.options.connectorName, this.options.taskId));
     try {
       const producer = await this.connected();
-      await producer.send({ topic: this.options.topic, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
+      await producer.send({ topic: this.options.topic, acks: -1, compression: COMPRESSION[this.options.compression], messages: [{ key: record.key, value: record.value, headers }] });
     } catch (err) {
       const refused = kafkaAuthenticationError(err, this.options.brokers, this.options.security);
       if (refused) throw refused;

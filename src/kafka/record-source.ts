@@ -28,18 +28,26 @@ export interface PartitionBatch {
 }
 
 export interface BatchContext {
-  /** False once the partition was revoked (rebalance) or the source is stopping: do not commit. */
+  /** False once the partition was revoked (rebalance, lost membership) or given up at shutdown: do not commit. */
   stillOwned(): boolean;
-  /** Keeps group membership alive during long writes; throws `BatchInterrupted` when that failed. */
+  /** Keeps group membership alive between writes; throws `BatchInterrupted` when membership was lost. */
   heartbeat(): Promise<void>;
+  /**
+   * Aborted (with a `BatchInterrupted`) when the batch must be given up: the group took its
+   * partition back, or the shutdown grace period ran out. Waits such as retry backoffs end at once,
+   * and nothing more is written or committed for the batch; a call already in flight cannot be
+   * called back and finishes on its own (its rows are written again by the next owner).
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
  * Kafka took the batch back: the group is rebalancing (the partition may now belong to another
- * member) or the group coordinator cannot be reached. Thrown by `BatchContext.heartbeat` and
- * `RecordSource.commit`; the handler stops working on the batch, commits nothing and rethrows it,
- * so that the source can rejoin the group and fetch again from the committed offsets. Rows already
- * written are written again by whoever owns the partition next (at-least-once).
+ * member), this member's session expired, or the shutdown grace period ran out. Thrown by
+ * `BatchContext.heartbeat`, `RecordSource.commit` and as `BatchContext.signal`'s reason; the handler
+ * stops working on the batch, commits nothing and rethrows it, so that the source can rejoin the
+ * group and fetch again from the committed offsets. Rows already written are written again by
+ * whoever owns the partition next (at-least-once).
  */
 export class BatchInterrupted extends Error {
   constructor(message: string, options: { cause: unknown }) {
@@ -64,6 +72,9 @@ export interface RecordSource {
   run(handler: (batch: PartitionBatch, context: BatchContext) => Promise<void>): Promise<void>;
   /** Throws `BatchInterrupted` when the group is rebalancing, a retriable SinkError when Kafka is unreachable. */
   commit(offsets: TopicPartitionOffset[]): Promise<void>;
-  /** Leaves the group and disconnects; the current handler calls finish first. */
-  stop(): Promise<void>;
+  /**
+   * Stops fetching, gives the handlers in flight up to `graceMs` to finish (and commit), aborts the
+   * ones still running (their `signal`), then leaves the group and disconnects.
+   */
+  stop(graceMs: number): Promise<void>;
 }

@@ -19,7 +19,7 @@ class FlakySource implements RecordSource {
   commits: TopicPartitionOffset[] = [];
   async run(handler: (b: PartitionBatch, c: BatchContext) => Promise<void>): Promise<void> {
     const records: RawRecord[] = ['bad', 'ok'].map((v, i) => ({ topic: 't', partition: 0, offset: String(i), timestamp: '0', key: null, value: Buffer.from(`${v}:${SECRET_CONTENT}`), headers: [] }));
-    await handler({ topic: 't', partition: 0, highWatermark: '2', records }, { stillOwned: () => true, heartbeat: async () => undefined });
+    await handler({ topic: 't', partition: 0, highWatermark: '2', records }, { stillOwned: () => true, heartbeat: async () => undefined, signal: new AbortController().signal });
   }
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
     if (this.commitFailures-- > 0) throw new SinkError('KAFKA_UNAVAILABLE', 'committing offsets: broker not available');
@@ -57,7 +57,7 @@ test('a retried offset commit and a retried dead-letter write each log a warning
   });
   const source = new FlakySource();
   const dlq = new FlakyDlq();
-  const options = { batchSize: 100, tolerance: 'all' as const, logErrors: false, logMessages: false, retry: { maxRetries: 3, backoffMs: 1 }, progressIntervalMs: 0 };
+  const options = { batchSize: 100, tolerance: 'all' as const, logErrors: false, logMessages: false, retry: { maxRetries: 3, backoffMs: 1 }, progressIntervalMs: 0, inFlightGraceMs: 1000 };
   await new SinkTask(source, converter, converter, writer, dlq, pino({ level: 'info' }, sink), options).run();
 
   expect(dlq.reported).toEqual(['0']);

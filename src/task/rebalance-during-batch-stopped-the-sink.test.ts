@@ -30,6 +30,7 @@ class RebalancingSource implements RecordSource {
             heartbeat: async () => {
               if (this.heartbeatFailures-- > 0) throw rebalancing();
             },
+            signal: new AbortController().signal,
           });
           break;
         } catch (err) {
@@ -64,7 +65,7 @@ function batch(first: number, count: number): PartitionBatch {
 async function runThrough(source: RebalancingSource): Promise<string[]> {
   const written: string[] = [];
   const writer = { write: async (records: SinkRecord[]) => (written.push(...records.map((r) => r.offset)), []) };
-  const options = { batchSize: 100, tolerance: 'none' as const, logErrors: true, logMessages: false, retry: { maxRetries: 2, backoffMs: 1 }, progressIntervalMs: 0 };
+  const options = { batchSize: 100, tolerance: 'none' as const, logErrors: true, logMessages: false, retry: { maxRetries: 2, backoffMs: 1 }, progressIntervalMs: 0, inFlightGraceMs: 1000 };
   await new SinkTask(source, converter, converter, writer, null, pino({ level: 'silent' }), options).run();
   return written;
 }

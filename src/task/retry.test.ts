@@ -1,5 +1,5 @@
 import { SinkError } from '../errors';
-import { withRetries } from './retry';
+import { abortableSleep, withRetries } from './retry';
 
 const noSleep = async () => undefined;
 
@@ -15,6 +15,7 @@ describe('withRetries', () => {
         throw new SinkError('DATABEND_UNAVAILABLE', 'connection refused');
       },
       (n) => retried.push(n),
+      undefined,
       noSleep,
     );
     await expect(attempt).rejects.toThrow('writing batch failed after 2 retries: connection refused');
@@ -32,6 +33,7 @@ describe('withRetries', () => {
         return 'ok';
       },
       () => undefined,
+      undefined,
       noSleep,
     );
     expect(result).toBe('ok');
@@ -44,12 +46,40 @@ describe('withRetries', () => {
       withRetries('x', { maxRetries: 5, backoffMs: 1 }, async () => {
         calls++;
         throw new SinkError('ROW_REJECTED', 'bad row');
-      }, () => undefined, noSleep),
+      }, () => undefined, undefined, noSleep),
     ).rejects.toThrow('bad row');
     await expect(withRetries('x', { maxRetries: 5, backoffMs: 1 }, async () => {
       calls++;
       throw new TypeError('bug');
-    }, () => undefined, noSleep)).rejects.toThrow(TypeError);
+    }, () => undefined, undefined, noSleep)).rejects.toThrow(TypeError);
     expect(calls).toBe(2);
+  });
+
+  it('stops at once when the signal aborts: no further attempt, the backoff in progress ends with its reason', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const started = Date.now();
+    const attempt = withRetries(
+      'writing to Databend',
+      { maxRetries: 100, backoffMs: 60_000 },
+      async () => {
+        calls++;
+        throw new SinkError('DATABEND_UNAVAILABLE', 'connection refused');
+      },
+      () => setTimeout(() => controller.abort(new Error('given up at shutdown')), 10),
+      controller.signal,
+    );
+    await expect(attempt).rejects.toThrow('given up at shutdown');
+    expect(calls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('starts no attempt when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('taken back'));
+    const action = jest.fn(async () => 'never');
+    await expect(withRetries('x', { maxRetries: 1, backoffMs: 1 }, action, () => undefined, controller.signal)).rejects.toThrow('taken back');
+    expect(action).not.toHaveBeenCalled();
+    await expect(abortableSleep(60_000, controller.signal)).rejects.toThrow('taken back');
   });
 });

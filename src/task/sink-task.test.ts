@@ -15,7 +15,7 @@ class FakeSource implements RecordSource {
   async run(handler: (b: PartitionBatch, c: BatchContext) => Promise<void>): Promise<void> {
     for (const b of this.batches) {
       if (this.stopped) break;
-      await handler(b, { stillOwned: () => this.owned && !this.stopped, heartbeat: async () => undefined });
+      await handler(b, { stillOwned: () => this.owned && !this.stopped, heartbeat: async () => undefined, signal: new AbortController().signal });
     }
   }
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
@@ -74,6 +74,7 @@ const options = (o: Partial<SinkTaskOptions> = {}): SinkTaskOptions => ({
   logMessages: false,
   retry: { maxRetries: 2, backoffMs: 1 },
   progressIntervalMs: 0,
+  inFlightGraceMs: 1000,
   ...o,
 });
 const silent = pino({ level: 'silent' });

@@ -37,6 +37,8 @@ export interface SinkTaskOptions {
   logMessages: boolean;
   retry: RetryPolicy;
   progressIntervalMs: number;
+  /** How long batches in flight may still finish (and commit) once the sink stops; then they are given up. */
+  inFlightGraceMs: number;
 }
 
 interface Failure {
@@ -78,14 +80,17 @@ export class SinkTask {
     if (this.fatal) throw this.fatal;
   }
 
+  /** Stops fetching; the batches in flight get `inFlightGraceMs` to finish and commit, then the group is left. */
   async stop(): Promise<void> {
-    await this.source.stop();
+    await this.source.stop(this.options.inFlightGraceMs);
   }
 
   private async handle(batch: PartitionBatch, context: BatchContext): Promise<void> {
     if (this.fatal) return;
     try {
       for (let start = 0; start < batch.records.length && !this.fatal; start += this.options.batchSize) {
+        // A batch taken back (or given up at shutdown) is not written any further: its next owner writes it.
+        context.signal.throwIfAborted();
         const chunk = batch.records.slice(start, start + this.options.batchSize);
         await this.process(chunk, context);
         this.progress.lag(batch.topic, batch.partition, batch.highWatermark, chunk[chunk.length - 1].offset);
@@ -93,7 +98,7 @@ export class SinkTask {
     } catch (err) {
       // Not a failure of the sink: the source rejoins its group and the batch is consumed again.
       if (err instanceof BatchInterrupted) {
-        this.log.info({ topic: batch.topic, partition: batch.partition, reason: err.message }, 'batch interrupted by Kafka; its offsets are not committed, it is consumed again');
+        this.log.info({ topic: batch.topic, partition: batch.partition, reason: err.message }, 'batch given up (group membership lost or shutdown); its offsets are not committed, it is consumed again');
         throw err;
       }
       this.fail(err instanceof Error ? err : new Error(String(err)));
@@ -105,7 +110,7 @@ export class SinkTask {
     const failures: Failure[] = [];
     for (const raw of chunk) {
       if (this.convertNow(raw, converted, failures)) continue;
-      const result = await this.convert(raw);
+      const result = await this.convert(raw, context.signal);
       if ('failure' in result) failures.push(result.failure);
       else converted.push(result.record);
     }
@@ -113,8 +118,12 @@ export class SinkTask {
     const firstBad = this.options.tolerance === 'none' && failures.length > 0 ? failures[0] : null;
     const toWrite = firstBad ? converted.filter((r) => BigInt(r.offset) < BigInt(firstBad.raw.offset)) : converted;
 
-    const rejected = await withRetries('writing to Databend', this.options.retry, () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }), (attempt, error) =>
-      this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
+    const rejected = await withRetries(
+      'writing to Databend',
+      this.options.retry,
+      () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
+      (attempt, error) => this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
+      context.signal,
     );
     if (rejected.length > 0) {
       // Built only when Databend rejected something: a map of every record per chunk was a cost of every write.
@@ -126,14 +135,14 @@ export class SinkTask {
     if (this.options.tolerance === 'none' && failures.length > 0) {
       const first = failures[0];
       // Records before the bad one are durable: commit up to it, never past it.
-      if (context.stillOwned()) await this.commitUpTo(first.raw, BigInt(first.raw.offset));
+      if (context.stillOwned()) await this.commitUpTo(first.raw, BigInt(first.raw.offset), context.signal);
       throw first.error;
     }
-    for (const failure of failures) await this.report(failure);
+    for (const failure of failures) await this.report(failure, context.signal);
     this.progress.recordWritten(toWrite.length - rejected.length, failures.length);
 
     const last = chunk[chunk.length - 1];
-    if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n);
+    if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n, context.signal);
     else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; offsets not committed, the new owner rewrites it');
     await context.heartbeat();
   }
@@ -162,12 +171,16 @@ export class SinkTask {
     }
   }
 
-  private async convert(raw: RawRecord): Promise<{ record: SinkRecord } | { failure: Failure }> {
+  private async convert(raw: RawRecord, signal: AbortSignal): Promise<{ record: SinkRecord } | { failure: Failure }> {
     let stage: ErrorStage = 'KEY_CONVERTER';
     try {
       const convert = (c: Converter, bytes: Buffer | null) =>
-        withRetries('reading the schema registry', this.options.retry, () => c.toConnectData(raw.topic, bytes), (attempt, error) =>
-          this.log.warn({ attempt, code: error.code, err: error.message }, 'Schema Registry unavailable, retrying'),
+        withRetries(
+          'reading the schema registry',
+          this.options.retry,
+          () => c.toConnectData(raw.topic, bytes),
+          (attempt, error) => this.log.warn({ attempt, code: error.code, err: error.message }, 'Schema Registry unavailable, retrying'),
+          signal,
         );
       const key = await convert(this.keyConverter, raw.key);
       stage = 'VALUE_CONVERTER';
@@ -179,7 +192,7 @@ export class SinkTask {
     }
   }
 
-  private async report(failure: Failure): Promise<void> {
+  private async report(failure: Failure, signal: AbortSignal): Promise<void> {
     const { raw, error, stage } = failure;
     if (this.options.logErrors || !this.dlq) {
       const entry: Record<string, unknown> = { topic: raw.topic, partition: raw.partition, offset: raw.offset, stage, code: error.code, err: error.message };
@@ -191,19 +204,29 @@ export class SinkTask {
     }
     if (this.dlq) {
       const dlq = this.dlq;
-      await withRetries('writing to the dead-letter topic', this.options.retry, () => dlq.report(raw, error, stage), (attempt, retryError) =>
-        this.log.warn(
-          { attempt, maxRetries: this.options.retry.maxRetries, code: retryError.code, err: retryError.message, topic: raw.topic, partition: raw.partition, offset: raw.offset },
-          'dead-letter topic unavailable, retrying',
-        ),
+      await withRetries(
+        'writing to the dead-letter topic',
+        this.options.retry,
+        () => dlq.report(raw, error, stage),
+        (attempt, retryError) =>
+          this.log.warn(
+            { attempt, maxRetries: this.options.retry.maxRetries, code: retryError.code, err: retryError.message, topic: raw.topic, partition: raw.partition, offset: raw.offset },
+            'dead-letter topic unavailable, retrying',
+          ),
+        signal,
       );
     }
   }
 
-  private async commitUpTo(record: RawRecord, next: bigint): Promise<void> {
+  private async commitUpTo(record: RawRecord, next: bigint, signal: AbortSignal): Promise<void> {
     const offset = next.toString();
-    await withRetries('committing offsets', this.options.retry, () => this.source.commit([{ topic: record.topic, partition: record.partition, offset }]), (attempt, error) =>
-      this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message, topic: record.topic, partition: record.partition, offset }, 'offset commit failed, retrying'),
+    await withRetries(
+      'committing offsets',
+      this.options.retry,
+      () => this.source.commit([{ topic: record.topic, partition: record.partition, offset }]),
+      (attempt, error) =>
+        this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message, topic: record.topic, partition: record.partition, offset }, 'offset commit failed, retrying'),
+      signal,
     );
   }
 
@@ -211,6 +234,6 @@ export class SinkTask {
     if (this.fatal) return;
     this.fatal = error;
     this.log.error({ code: error instanceof SinkError ? error.code : 'INTERNAL', err: error.message }, 'sink stopping');
-    void this.source.stop();
+    void this.source.stop(this.options.inFlightGraceMs);
   }
 }
