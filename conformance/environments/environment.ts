@@ -72,6 +72,13 @@ export interface Endpoints {
   /** Present where the environment runs an authenticated Kafka listener of its own (local). */
   kafkaSecured?: SecuredKafkaEndpoint;
   schemaRegistry: SchemaRegistryEndpoint;
+  /**
+   * Present where the environment runs a registry that enforces basic auth (local: an authenticating
+   * proxy in front of the same registry, since Apicurio's own authentication needs an identity
+   * server). `basicAuthUserInfo` holds its `user:password`. Scenarios use it only to prove a sink's
+   * registry credentials; everything else goes through `schemaRegistry`.
+   */
+  schemaRegistrySecured?: SchemaRegistryEndpoint;
   databend: DatabendEndpoint;
 }
 

@@ -29,7 +29,7 @@ export function scenario(id: string, body: (s: ScenarioContext) => void): void {
       hardKill: sink.isProcess,
       archive: spec.archive !== undefined,
       environmentFaults: run.supportsFaults,
-      environmentAuth: run.endpoints.kafkaSecured !== undefined,
+      environmentAuth: run.endpoints.kafkaSecured !== undefined && run.endpoints.schemaRegistrySecured !== undefined,
       databendLoadPath: databendLoadPath(run.versions.databend),
       databendRequestLog: run.endpoints.databend.requestLog !== undefined,
       kafkaTools: run.endpoints.kafka.tools !== undefined,

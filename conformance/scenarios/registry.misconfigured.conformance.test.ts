@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { scenario } from '../harness/scenario';
-import { refusedPort, startAuthenticatingProxy, type AuthenticatingProxy } from '../support/authenticating-proxy';
+import { refusedPort, startAuthenticatingProxy, type AuthenticatingProxy } from '../environments/local/authenticating-registry-proxy';
 import { eventually } from '../support/eventually';
 import { exitedByItself } from '../support/stopped-sink';
 

@@ -25,7 +25,7 @@ export interface RunFacts {
   archive: boolean;
   /** The environment can stop and restart services. */
   environmentFaults: boolean;
-  /** The environment offers an authenticated Kafka listener (`Endpoints.kafkaSecured`: SASL_SSL with known users). */
+  /** The environment offers an authenticated Kafka listener and Schema Registry (`Endpoints.kafkaSecured`: SASL_SSL with known users; `Endpoints.schemaRegistrySecured`: basic auth). */
   environmentAuth: boolean;
   /** The path databend-driver takes against the run's Databend, from its version (`databendLoadPath`). */
   databendLoadPath: DatabendLoadPath;
