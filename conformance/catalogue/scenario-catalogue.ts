@@ -228,7 +228,12 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (exit 2) naming the key, secrets hidden, nothing consumed',
     requires: ['converter:avro', 'mode:insert'],
   },
-  { id: 'load.sustained', priority: 1, expectation: '1,000,000 records → all written; peak RSS under the documented bound', requires: ['converter:avro', 'mode:insert', 'hard-kill'] },
+  {
+    id: 'load.sustained',
+    priority: 1,
+    expectation: '1,000,000 Avro records as a backlog → all written exactly once, values exact, committed to the end; peak RSS of the sink process under the documented bound (300 MB), reported',
+    requires: ['auto-create', 'converter:avro', 'mode:insert', 'hard-kill'],
+  },
 ];
 
 export function catalogueEntry(id: string): ScenarioEntry {

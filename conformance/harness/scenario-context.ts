@@ -8,6 +8,7 @@ import type { Endpoints } from '../environments/environment';
 import type { RunEnvironment } from '../jest/run-environment';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../sink-under-test/sink-under-test';
+import { recordMeasurement } from '../report/measurements';
 import { eventually } from '../support/eventually';
 import { EnvironmentFaults } from './environment-faults';
 
@@ -124,6 +125,11 @@ export class ScenarioContext {
     const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
     explained.stack = [explained.message, ...frames].join('\n');
     return explained;
+  }
+
+  /** A number the report shows under Measurements (with its bound, where it has one). */
+  measure(name: string, value: number, unit: string, bound?: string): void {
+    recordMeasurement({ scenario: this.id, name, value, unit, ...(bound ? { bound } : {}) });
   }
 
   // --- Kafka -----------------------------------------------------------------------------------

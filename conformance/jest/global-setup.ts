@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from '../environments/environment';
 import { selectEnvironment } from '../environments/select-environment';
+import { clearMeasurements } from '../report/measurements';
 import { prepareArchiveSink } from '../sink-under-test/archive-sink';
 import { plainSinkSpec, selectedSinkKind, SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
 import { startFaultControlServer, type FaultControlServer } from './fault-control-server';
@@ -11,6 +12,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  clearMeasurements();
   // The sink is chosen first: a wrong CONFORMANCE_SINK should fail before services start.
   const sink = await prepareSink();
   process.env[SINK_SPEC_VARIABLE] = JSON.stringify(sink);

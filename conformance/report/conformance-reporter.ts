@@ -4,6 +4,7 @@ import type { AggregatedResult } from '@jest/test-result';
 import { RUN_ENVIRONMENT_VARIABLE, type RunEnvironment } from '../jest/run-environment';
 import { SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
 import { markdownReport, runSummary, withRunSummary } from './markdown-report';
+import { readMeasurements } from './measurements';
 import { scenarioResults, type TestOutcome } from './scenario-results';
 
 const REPORTS = path.resolve(__dirname, '..', '..', 'reports');
@@ -42,7 +43,7 @@ export default class ConformanceReporter {
     const legacy = process.env.CONFORMANCE_DATABEND_PROTOCOL === 'legacy';
     const REPORT = legacy ? LEGACY_REPORT : MAIN_REPORT;
     fs.mkdirSync(REPORTS, { recursive: true });
-    const input = { outcomes, environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() };
+    const input = { outcomes, measurements: readMeasurements(), environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() };
     fs.writeFileSync(REPORT, markdownReport(input));
     if (legacy && fs.existsSync(MAIN_REPORT)) {
       fs.writeFileSync(MAIN_REPORT, withRunSummary(fs.readFileSync(MAIN_REPORT, 'utf8'), runSummary(input, path.basename(LEGACY_REPORT))));

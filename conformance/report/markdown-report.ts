@@ -1,10 +1,13 @@
 import { databendLoadPath, LOAD_PATH_DESCRIPTION } from '../clients/databend-load-path';
 import type { RunEnvironment } from '../jest/run-environment';
+import type { Measurement } from './measurements';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import { additionalChecks, scenarioResults, type TestOutcome } from './scenario-results';
 
 export interface ReportInput {
   outcomes: TestOutcome[];
+  /** What scenarios measured (`ScenarioContext.measure`). */
+  measurements?: Measurement[];
   environment?: RunEnvironment;
   sink?: SinkSpec;
   startedAt: Date;
@@ -40,6 +43,10 @@ export function markdownReport(input: ReportInput): string {
   lines.push('## Scenarios', '', '| id | P | result | time | expectation |', '|---|---|---|---|---|');
   for (const r of results) {
     lines.push(`| \`${r.entry.id}\` | ${r.entry.priority} | ${ICON[r.status]} | ${r.status === 'passed' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)} s` : ''} | ${cell(r.entry.expectation)} |`);
+  }
+  if (input.measurements && input.measurements.length > 0) {
+    lines.push('', '## Measurements', '', '| scenario | what | value | bound |', '|---|---|---|---|');
+    for (const m of input.measurements) lines.push(`| \`${m.scenario}\` | ${cell(m.name)} | ${m.value.toLocaleString('en-US')} ${cell(m.unit)} | ${cell(m.bound ?? '')} |`);
   }
   const extra = additionalChecks(input.outcomes);
   if (extra.length > 0) {

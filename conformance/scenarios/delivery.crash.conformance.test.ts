@@ -116,7 +116,7 @@ scenario('delivery.crash', (s) => {
       perPartition[partitionOf(i)] += Number(copies) - 1;
     }
     const duplicates = Number(rows) - RECORDS;
-    console.log(`delivery.crash insert: ${duplicates} duplicate rows after SIGKILL and restart (per partition ${perPartition.join(', ')}; bound ${BATCH_SIZE} per partition)`);
+    s.measure(`insert: duplicate rows after SIGKILL and restart (per partition ${perPartition.join(', ')})`, duplicates, 'rows', `≤ ${BATCH_SIZE} per partition (the uncommitted batch)`);
     expect(unexpected).toEqual([]);
     expect(perPartition.every((n) => n <= BATCH_SIZE)).toBe(true);
     expect(duplicates).toBeLessThanOrEqual(BATCH_SIZE * TASKS);
