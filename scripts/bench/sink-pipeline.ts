@@ -4,7 +4,8 @@
  * the CSV the writer loads. The converter-CPU scenario times them; the direct-load ceiling
  * uses them (untimed) to produce exactly the CSV the sink would load.
  */
-import { createConverter, type Converter } from '../../src/converters/converter';
+import { createConverter } from '../../src/converters/converter-factory';
+import type { Converter } from '../../src/ports/converter';
 import type { RegisteredSchema, SchemaSource } from '../../src/converters/schema-registry-client';
 import { BatchPlanner, type WriteOperation } from '../../src/planner/batch-plan';
 import { encodeCsvBytes } from '../../src/planner/row-encoding';

@@ -1,4 +1,4 @@
-import { createConverter, probeSchemaRegistries } from '../converters/converter';
+import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
 import { connectDatabend } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/databend-writer';
 import type { DestinationStream } from 'pino';
@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config';
 import type { SinkConfig } from '../config/sink-config';
 import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
-import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
+import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
 import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import { createLogger, type Logger } from '../logging/logger';

@@ -2,7 +2,7 @@ import type { ConverterConfig } from '../config/sink-config';
 import { AvroConverter } from './avro-converter';
 import { ByteArrayConverter } from './bytearray-converter';
 import { ConnectJsonConverter } from './connect-json-converter';
-import { createConverter } from './converter';
+import { createConverter } from './converter-factory';
 import { FakeSchemaSource } from './fake-schema-source';
 import { JsonSchemaConverter } from './json-schema-converter';
 import { ProtobufConverter } from './protobuf-converter';

@@ -1,17 +1,10 @@
 /**
- * Converters turn a Kafka key or value into the record model (`record/schema.ts`), as Kafka
- * Connect's converters do. One is created per side (key, value) from the validated config.
- *
- * Errors are SinkErrors without a position (the caller pins topic/partition/offset with `.at()`):
- * RECORD_UNDECODABLE (bad bytes, wrong magic byte, invalid UTF-8, value not matching its schema),
- * VALUE_OUT_OF_RANGE (a number too large for its type), SCHEMA_NOT_FOUND (unknown schema id,
- * named in the message), SCHEMA_REGISTRY_UNAVAILABLE (network, timeouts, 5xx: retriable), CONFIG_INVALID
- * (the registry URL is not a registry API, or credentials are missing or rejected).
- * Messages never include record content.
+ * Builds the converter of one side (key or value) from its validated config, sharing one registry
+ * client per URL and credentials; the `Converter` port itself is in ports/converter.ts.
  */
 import type { ConverterConfig } from '../config/sink-config';
 import { SinkError } from '../errors';
-import type { SchemaAndValue } from '../record/schema';
+import type { Converter } from '../ports/converter';
 import { AvroConverter } from './avro-converter';
 import { ByteArrayConverter } from './bytearray-converter';
 import { ConnectJsonConverter } from './connect-json-converter';
@@ -20,15 +13,6 @@ import { ProtobufConverter } from './protobuf-converter';
 import { SchemaRegistryClient, type SchemaSource } from './schema-registry-client';
 import { StringConverter } from './string-converter';
 
-export interface Converter {
-  /** null bytes (a tombstone value, or no key) → null. */
-  toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null>;
-  /**
-   * The same conversion without a promise, for the hot loop: `undefined` when it needs I/O first
-   * (a schema id not fetched yet) — then call `toConnectData`. Throws what `toConnectData` rejects with.
-   */
-  tryConvert?(topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined;
-}
 
 /** Registry clients shared by the key and value converters of one process, per URL and credentials. */
 const sharedRegistries = new Map<string, SchemaRegistryClient>();

@@ -7,7 +7,7 @@ import type { TableRef } from '../planner/table-name';
 import { encodeCsvBytes, encodeSqlValues } from '../planner/row-encoding';
 import { fitToTable } from '../planner/table-fit';
 import type { SinkRecord } from '../record/sink-record';
-import type { RecordFailure, RecordWriter, WriteOptions } from '../task/sink-task';
+import type { RecordFailure, RecordWriter, WriteOptions } from '../ports/record-writer';
 import { DatabendQueryError, isMissingTable, type DatabendServer, type DatabendSession } from './databend-connection';
 import { SessionPool } from './session-pool';
 import { TableManager } from './table-manager';

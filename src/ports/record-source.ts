@@ -1,6 +1,11 @@
 /**
- * The only view the sink has of Kafka consumption. kafkajs is unmaintained, so everything that
- * touches it stays behind this interface (see kafkajs-record-source.ts).
+ * The ports of the consumer loop (task/sink-task.ts) live in this folder: what it reads
+ * (`RecordSource`, here), how it converts (`Converter`), where it writes (`RecordWriter`) and where
+ * errant records go (`DeadLetterQueue`). They name only the record model, errors and logging, so
+ * that kafka/, databend/ and converters/ implement them without importing the loop.
+ *
+ * This is the only view the sink has of Kafka consumption. kafkajs is unmaintained, so everything
+ * that touches it stays behind this interface (the implementation: kafka/kafkajs-record-source.ts).
  */
 export interface RawRecord {
   topic: string;

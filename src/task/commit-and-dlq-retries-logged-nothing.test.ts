@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { SinkError } from '../errors';
-import type { DeadLetterQueue } from '../kafka/dead-letter-queue';
-import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../kafka/record-source';
+import type { DeadLetterQueue } from '../ports/dead-letter-queue';
+import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../ports/record-source';
 import type { SchemaAndValue } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { type RecordWriter, SinkTask } from './sink-task';
+import type { RecordWriter } from '../ports/record-writer';
+import { SinkTask } from './sink-task';
 
 /**
  * Regression: retries of offset commits and dead-letter writes were silent (`() => undefined`), so an

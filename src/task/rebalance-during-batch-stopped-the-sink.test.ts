@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { BatchInterrupted, type BatchContext, type PartitionBatch, type RecordSource, type TopicPartitionOffset } from '../kafka/record-source';
+import { BatchInterrupted, type BatchContext, type PartitionBatch, type RecordSource, type TopicPartitionOffset } from '../ports/record-source';
 import type { SchemaAndValue } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import { SinkTask } from './sink-task';

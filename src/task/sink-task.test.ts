@@ -1,10 +1,11 @@
 import pino from 'pino';
 import { SinkError } from '../errors';
-import type { DeadLetterQueue, ErrorStage } from '../kafka/dead-letter-queue';
-import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../kafka/record-source';
+import type { DeadLetterQueue, ErrorStage } from '../ports/dead-letter-queue';
+import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../ports/record-source';
 import type { SchemaAndValue } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { RecordWriter, SinkTask, SinkTaskOptions } from './sink-task';
+import type { RecordWriter } from '../ports/record-writer';
+import { SinkTask, SinkTaskOptions } from './sink-task';
 
 /** Delivers fixed batches once, records commits. */
 class FakeSource implements RecordSource {
