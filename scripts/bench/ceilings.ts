@@ -26,7 +26,7 @@ import { fetchSizes, kafkaSecurity } from '../../src/kafka/kafka-client-settings
 import { connectDatabend, type DatabendSession } from '../../src/databend/databend-connection';
 import { upsertCsv } from '../../src/databend/databend-writer';
 import { createTableSql } from '../../src/planner/ddl';
-import type { DatabendConnectionConfig } from '../../src/config/sink-config';
+import type { DatabendConnectionConfig } from '../../src/databend/connection-options';
 import type { Endpoints } from '../../conformance/environments/environment';
 import { ORDER_V1, ORDER_V2 } from './data-generator';
 import { MessageStream, SinkPipeline, type RawMessage } from './sink-pipeline';

@@ -1,4 +1,4 @@
-import type { ConverterConfig } from '../config/sink-config';
+import type { ConverterConfig } from './converter-config';
 import { AvroConverter } from './avro-converter';
 import { ByteArrayConverter } from './bytearray-converter';
 import { ConnectJsonConverter } from './connect-json-converter';

@@ -2,7 +2,7 @@
  * Builds the converter of one side (key or value) from its validated config, sharing one registry
  * client per URL and credentials; the `Converter` port itself is in ports/converter.ts.
  */
-import type { ConverterConfig } from '../config/sink-config';
+import type { ConverterConfig } from './converter-config';
 import { SinkError } from '../errors';
 import type { Converter } from '../ports/converter';
 import { AvroConverter } from './avro-converter';

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import type { DatabendConnectionConfig } from '../config/sink-config';
+import type { DatabendConnectionConfig } from './connection-options';
 import { SinkError } from '../errors';
 import { writeBatchFile } from './batch-files';
 

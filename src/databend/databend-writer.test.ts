@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { InsertMode } from '../config/sink-config';
+import type { InsertMode } from '../planner/planner-options';
 import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
 import type { SinkRecord } from '../record/sink-record';

@@ -13,8 +13,11 @@ export interface DeadLetterQueueOptions {
   taskId: number;
   contextHeaders: boolean;
   /** `producer.override.compression.type`. */
-  compression: keyof typeof COMPRESSION;
+  compression: CompressionType;
 }
+
+/** Kafka's `compression.type` names. */
+export type CompressionType = keyof typeof COMPRESSION;
 
 /** Kafka's compression.type names → kafkajs codecs (all registered by kafkajs-runtime.ts). */
 const COMPRESSION = {

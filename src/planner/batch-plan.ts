@@ -32,7 +32,7 @@
  * as if they were absent.
  */
 import { SinkError } from '../errors';
-import type { InsertMode, PkMode } from '../config/sink-config';
+import type { InsertMode, PkMode } from './planner-options';
 import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import { type EncodedRow, type Row, type RowEncoder, type RowForm, compileRowEncoder, encoderContext } from './row-encoding';

@@ -1,4 +1,4 @@
-import type { InsertMode } from '../config/sink-config';
+import type { InsertMode } from './planner-options';
 import type { Schema, SchemaType, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import { type BatchPlan, BatchPlanner, SQL_ROWS_PER_OPERATION, type WriteOperation, planBatch } from './batch-plan';

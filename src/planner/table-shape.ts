@@ -20,7 +20,7 @@
  * Column names keep the field's exact case.
  */
 import { SinkError } from '../errors';
-import type { PkMode } from '../config/sink-config';
+import type { PkMode } from './planner-options';
 import { type Schema, UNTYPED_NULL_SCHEMA } from '../record/schema';
 import { defaultLiteral } from './sql-literal';
 import { type ColumnType, columnTypeFor } from './type-mapping';
