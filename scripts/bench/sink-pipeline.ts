@@ -8,7 +8,7 @@ import { createConverter } from '../../src/converters/converter-factory';
 import type { Converter } from '../../src/ports/converter';
 import type { RegisteredSchema, SchemaSource } from '../../src/converters/schema-registry-client';
 import { BatchPlanner, type WriteOperation } from '../../src/planner/batch-plan';
-import { encodeCsvBytes } from '../../src/planner/row-encoding';
+import { encodeCsvBytes } from '../../src/dialect/encode-rows';
 import type { SinkRecord } from '../../src/record/sink-record';
 import { ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
 

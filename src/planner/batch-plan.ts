@@ -35,11 +35,13 @@ import { SinkError } from '../errors';
 import type { InsertMode, PkMode } from './planner-options';
 import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { type EncodedRow, type Row, type RowEncoder, type RowForm, compileRowEncoder, encoderContext } from './row-encoding';
-import { type TableRef, compileTableNameFormat } from './table-name';
+import type { Row } from '../dialect/encode-rows';
+import { type EncodedRow, type RowEncoder, type RowForm, compileRowEncoder, encoderContext } from './row-encoding';
+import type { TableRef } from '../dialect/identifiers';
+import { compileTableNameFormat } from './table-name';
 import { type ColumnSpec, type TableShape, tableShape } from './table-shape';
-import { formatColumnType } from './type-mapping';
-import { type EncoderContext, type Encoder, sqlEncoder } from './value-encoders';
+import { formatColumnType } from '../dialect/type-mapping';
+import { type EncoderContext, type Encoder, sqlEncoder } from '../dialect/value-encoders';
 
 export interface BatchPlanOptions {
   insertMode: InsertMode;

@@ -2,9 +2,10 @@ import type { InsertMode } from './planner-options';
 import type { Schema, SchemaType, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import { type BatchPlan, BatchPlanner, SQL_ROWS_PER_OPERATION, type WriteOperation, planBatch } from './batch-plan';
-import { compileRowEncoder, encodeSqlValues } from './row-encoding';
+import { encodeSqlValues } from '../dialect/encode-rows';
+import { compileRowEncoder } from './row-encoding';
 import { tableShape } from './table-shape';
-import { UTC_CONTEXT, csvFieldEncoder } from './value-encoders';
+import { UTC_CONTEXT, csvFieldEncoder } from '../dialect/value-encoders';
 
 /**
  * Regression: a BYTES value that is empty (zero bytes, not null) was refused with VALUE_OUT_OF_RANGE

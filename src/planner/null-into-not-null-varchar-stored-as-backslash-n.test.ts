@@ -2,7 +2,7 @@ import { ConnectJsonConverter } from '../converters/connect-json-converter';
 import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import { type WriteOperation, planBatch } from './batch-plan';
-import type { ExistingColumn } from './ddl';
+import type { ExistingColumn } from '../dialect/ddl';
 import { fitToTable } from './table-fit';
 
 /**

@@ -1,9 +1,11 @@
 import type { SinkError } from '../errors';
 import type { Schema, SchemaType, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { compileRowEncoder, defaultLiteral, encodeCsv, encoderContext, sqlLiteral } from './row-encoding';
+import { encodeCsv } from '../dialect/encode-rows';
+import { defaultLiteral, sqlLiteral } from '../dialect/sql-literal';
+import { compileRowEncoder, encoderContext } from './row-encoding';
 import { tableShape } from './table-shape';
-import { UTC_CONTEXT } from './value-encoders';
+import { UTC_CONTEXT } from '../dialect/value-encoders';
 
 // The CSV texts asserted here were loaded with COPY INTO … FILE_FORMAT=(TYPE=CSV) into a table made by
 // createTableSql on the embedded engine (databend 1.2.895) — with the session in Asia/Tokyo — and read

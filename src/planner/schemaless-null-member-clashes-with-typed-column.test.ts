@@ -1,8 +1,8 @@
 import { ConnectJsonConverter } from '../converters/connect-json-converter';
 import type { Schema } from '../record/schema';
-import { evolutionPlan } from './ddl';
+import { evolutionPlan } from './evolution';
 import { type ShapeOptions, tableShape } from './table-shape';
-import { formatColumnType } from './type-mapping';
+import { formatColumnType } from '../dialect/type-mapping';
 
 // Regression: a JSON null member of a schemaless record was planned as a STRING column, so a null
 // in a column other records had made BIGINT (or DOUBLE, BOOLEAN, VARIANT) was an "incompatible

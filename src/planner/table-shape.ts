@@ -22,8 +22,8 @@
 import { SinkError } from '../errors';
 import type { PkMode } from './planner-options';
 import { type Schema, UNTYPED_NULL_SCHEMA } from '../record/schema';
-import { defaultLiteral } from './sql-literal';
-import { type ColumnType, columnTypeFor } from './type-mapping';
+import { defaultLiteral } from '../dialect/sql-literal';
+import { type ColumnType, columnTypeFor } from '../dialect/type-mapping';
 
 export type ColumnSource =
   | { from: 'kafka'; field: 'topic' | 'partition' | 'offset' }

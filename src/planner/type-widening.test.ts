@@ -1,4 +1,4 @@
-import type { ColumnType } from './type-mapping';
+import type { ColumnType } from '../dialect/type-mapping';
 import { compareColumnTypes } from './type-widening';
 
 const k = (kind: string): ColumnType => ({ kind }) as ColumnType;

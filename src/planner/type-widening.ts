@@ -19,7 +19,7 @@
  * DECIMAL(10,2)→DECIMAL(20,2)/(12,4)/(40,2), ARRAY(INT)→ARRAY(BIGINT) all keep the data;
  * STRING→BIGINT fails ("fail to auto cast column").
  */
-import { type ColumnType, MAX_DECIMAL_PRECISION, sameColumnType } from './type-mapping';
+import { type ColumnType, MAX_DECIMAL_PRECISION, sameColumnType } from '../dialect/type-mapping';
 
 export type Compatibility = { kind: 'fits' } | { kind: 'widen'; to: ColumnType } | { kind: 'incompatible' };
 

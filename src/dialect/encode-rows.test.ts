@@ -1,5 +1,5 @@
 /** encodeCsvBytes writes the CSV straight into one buffer: the same bytes as the text, UTF-8 encoded. */
-import { encodeCsv, encodeCsvBytes, type Row } from './row-encoding';
+import { encodeCsv, encodeCsvBytes, type Row } from './encode-rows';
 
 /** The conventions spelled out the slow way: every non-null field quoted, quotes doubled, NULL as \N. */
 function reference(rows: readonly Row[]): string {

@@ -17,6 +17,13 @@ import { SinkError } from '../errors';
 
 export type IdentifierQuoting = 'always' | 'never';
 
+/** A table as SQL names it. */
+export interface TableRef {
+  /** null: the connection's database. */
+  database: string | null;
+  table: string;
+}
+
 /**
  * Keywords that Databend rejects (or may reject, depending on the position) as bare identifiers:
  * the union of the engine's reserved-identifier and reserved-function-name lists, kept
