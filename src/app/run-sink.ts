@@ -5,8 +5,8 @@
  */
 import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
 import { connectDatabend } from '../databend/databend-connection';
-import { DatabendWriter } from '../databend/databend-writer';
-import type { SinkConfig } from '../config/sink-config';
+import { DatabendWriter } from '../databend/write/databend-writer';
+import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
 import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
@@ -61,7 +61,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
       ? 'Databend loads by stage attachment (server ≤ 1.2.781)'
       : 'Databend loads by upload, then INSERT … FROM @~ (server above 1.2.781)',
   );
-  const writer = new DatabendWriter(sessions, config, log);
+  const writer = new DatabendWriter(sessions, databendWriterOptions(config), log);
   const dlq =
     config.errors.tolerance === 'all' && config.errors.dlqTopic
       ? new KafkajsDeadLetterQueue({

@@ -5,6 +5,7 @@
  */
 import type { ConverterConfig } from '../converters/converter-config';
 import type { DatabendConnectionConfig } from '../databend/connection-options';
+import type { DatabendWriterOptions } from '../databend/write/databend-writer';
 import type { CompressionType } from '../kafka/kafkajs-dead-letter-queue';
 import type { InsertMode, PkMode } from '../planner/planner-options';
 
@@ -49,5 +50,22 @@ export interface SinkConfig {
     clientSettings: Record<string, string>;
     /** `consumer.override.*` with the prefix removed. */
     consumerOverrides: Record<string, string>;
+  };
+}
+
+/** The writer's options out of the connector config. */
+export function databendWriterOptions(config: SinkConfig): DatabendWriterOptions {
+  return {
+    insertMode: config.insertMode,
+    deleteEnabled: config.deleteEnabled,
+    pkMode: config.pkMode,
+    pkFields: config.pkFields,
+    fieldsWhitelist: config.fieldsWhitelist,
+    tableNameFormat: config.tableNameFormat,
+    timezone: config.dbTimezone,
+    autoCreate: config.autoCreate,
+    autoEvolve: config.autoEvolve,
+    quoteIdentifiers: config.quoteIdentifiers,
+    database: config.connection.database,
   };
 }

@@ -1,11 +1,12 @@
+import { databendWriterOptions } from '../../config/sink-config';
 import pino from 'pino';
-import type { InsertMode } from '../planner/planner-options';
-import { validateConfig } from '../config/validate-config';
-import { SinkError } from '../errors';
-import type { SinkRecord } from '../record/sink-record';
-import { DatabendQueryError, type DatabendSession } from './databend-connection';
+import type { InsertMode } from '../../planner/planner-options';
+import { validateConfig } from '../../config/validate-config';
+import { SinkError } from '../../errors';
+import type { SinkRecord } from '../../record/sink-record';
+import { DatabendQueryError, type DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { CURRENT_SERVER, LEGACY_SERVER, RecordingSession } from './recording-session-test-support';
+import { CURRENT_SERVER, LEGACY_SERVER, RecordingSession } from '../recording-session-test-support';
 
 const COLUMNS = [
   ['id', 'BIGINT', 'NO', null],
@@ -26,7 +27,7 @@ function writer(session: DatabendSession | DatabendSession[], mode: InsertMode):
     'value.converter.schemas.enable': 'false',
   });
   if (!config) throw new Error('the test config must be valid');
-  return new DatabendWriter(Array.isArray(session) ? session : [session], config, pino({ level: 'silent' }));
+  return new DatabendWriter(Array.isArray(session) ? session : [session], databendWriterOptions(config), pino({ level: 'silent' }));
 }
 
 const record = (offset: number, id: number, name: string): SinkRecord => ({

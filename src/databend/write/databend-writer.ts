@@ -1,46 +1,65 @@
-import type { SinkConfig } from '../config/sink-config';
-import { SinkError } from '../errors';
-import type { Logger } from '../logging/logger';
-import { BatchPlanner, type DeleteOperation, type Operation, type WriteOperation } from '../planner/batch-plan';
-import { type IdentifierQuoting, qualifiedName, quoteIdentifier } from '../planner/identifiers';
-import type { TableRef } from '../planner/table-name';
-import { encodeCsvBytes, encodeSqlValues } from '../planner/row-encoding';
-import { fitToTable } from '../planner/table-fit';
-import type { SinkRecord } from '../record/sink-record';
-import type { RecordFailure, RecordWriter, WriteOptions } from '../ports/record-writer';
-import { DatabendQueryError, isMissingTable, type DatabendServer, type DatabendSession } from './databend-connection';
-import { SessionPool } from './session-pool';
-import { TableManager } from './table-manager';
-
-const DELETE_KEYS_PER_STATEMENT = 1000;
-
 /**
- * Executes planned batches on Databend: table creation/evolution first, then each operation —
- * data through stage loads (rows of form `sql`, which the CSV cannot hold, as escaped literals in
- * `VALUES (…)`), never through driver params. A statement Databend rejects is split in halves until
- * the rejected records are isolated; the others are written exactly once.
+ * The write pipeline: a batch of converted records → rows in Databend. Its stages, in order, each
+ * in its own file:
+ *
+ * 1. plan (planner/batch-plan.ts, pure): records → operations per table (deletes, then rows of one
+ *    shape), upserts collapsed to the last record per key; each value encoded once, here, into its
+ *    field text (planner/row-encoding.ts with the dialect's value encoders).
+ * 2. prepare tables (prepare-tables.ts): create (auto.create) or evolve (auto.evolve) each table.
+ * 3. fit (planner/table-fit.ts, pure): the rows checked against the columns the table really has.
+ * 4. encode (dialect/encode-rows.ts): field texts → CSV bytes for a stage load, or a `VALUES` list.
+ * 5. execute, one module per write mode chosen once from `insert.mode` (execute-insert.ts,
+ *    execute-upsert.ts, execute-update.ts), tombstones through execute-delete.ts; SQL text from
+ *    dialect/dml.ts; data never through driver params.
+ * 6. isolate rejected rows (isolate-rejected.ts): a statement Databend rejects for a value is split
+ *    in halves until the rejected records are found; the others are written exactly once.
  */
+import { SinkError } from '../../errors';
+import type { IdentifierQuoting } from '../../dialect/identifiers';
+import type { Logger } from '../../logging/logger';
+import { type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
+import { fitToTable } from '../../planner/table-fit';
+import type { InsertMode } from '../../planner/planner-options';
+import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
+import type { SinkRecord } from '../../record/sink-record';
+import type { DatabendSession } from '../databend-connection';
+import { SessionPool } from '../session-pool';
+import { DELETE_STATEMENT, executeDelete } from './execute-delete';
+import { insertMode } from './execute-insert';
+import { updateMode } from './execute-update';
+import { upsertMode } from './execute-upsert';
+import { isolateRejected, sliceDelete, sliceWrite } from './isolate-rejected';
+import { type PrepareTablesOptions, TableManager } from './prepare-tables';
+import type { WriteMode } from './write-mode';
+
+/** What the writer is configured with: the planner's options and the table preparation's. */
+export interface DatabendWriterOptions extends BatchPlanOptions, PrepareTablesOptions {}
+
+const WRITE_MODES: Record<InsertMode, WriteMode> = { insert: insertMode, upsert: upsertMode, update: updateMode };
+
+/** The planner's options out of the writer's (the planner gets nothing else). */
+export function plannerOptions(options: BatchPlanOptions): BatchPlanOptions {
+  const { insertMode, deleteEnabled, pkMode, pkFields, fieldsWhitelist, tableNameFormat, timezone } = options;
+  return { insertMode, deleteEnabled, pkMode, pkFields, fieldsWhitelist, tableNameFormat, timezone };
+}
+
 export class DatabendWriter implements RecordWriter {
   private readonly planner: BatchPlanner;
   private readonly tables: TableManager;
   private readonly pool: SessionPool;
+  private readonly mode: WriteMode;
+  private readonly quoting: IdentifierQuoting;
 
   constructor(
     sessions: DatabendSession[],
-    private readonly config: SinkConfig,
+    options: DatabendWriterOptions,
     private readonly log: Logger,
   ) {
     this.pool = new SessionPool(sessions);
-    this.tables = new TableManager(config, log);
-    this.planner = new BatchPlanner({
-      insertMode: config.insertMode,
-      deleteEnabled: config.deleteEnabled,
-      pkMode: config.pkMode,
-      pkFields: config.pkFields,
-      fieldsWhitelist: config.fieldsWhitelist,
-      tableNameFormat: config.tableNameFormat,
-      timezone: config.dbTimezone,
-    });
+    this.tables = new TableManager(options, log);
+    this.planner = new BatchPlanner(plannerOptions(options));
+    this.mode = WRITE_MODES[options.insertMode];
+    this.quoting = options.quoteIdentifiers;
   }
 
   /**
@@ -67,7 +86,7 @@ export class DatabendWriter implements RecordWriter {
           continue;
         }
         // The table may say more than the record schemas (NOT NULL columns of a user-made table).
-        const fit = fitToTable(op, this.tables.columnsOf(op.table), { quoting: this.config.quoteIdentifiers, tableName: this.tables.describe(op.table) });
+        const fit = fitToTable(op, this.tables.columnsOf(op.table), { quoting: this.quoting, tableName: this.tables.describe(op.table) });
         for (const { record, error } of fit.refused) failures.push({ record, error: error.at(record) });
         if (fit.op) operations.push(fit.op);
       }
@@ -86,174 +105,21 @@ export class DatabendWriter implements RecordWriter {
     return failures;
   }
 
-  private async execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
-    if (op.kind === 'delete') return this.isolate(session, op, (part) => this.runDelete(session, part), sliceDelete);
-    return this.isolate(session, op, (part) => this.runWrite(session, part), sliceWrite);
-  }
-
-  /**
-   * Runs `op`; when Databend rejects a value of it, splits it until the rejected records are found.
-   * A rejection of the statement itself (unsupported form, missing object, permission) is no
-   * record's fault: it stops the sink, naming the statement, the table and the server.
-   */
-  private async isolate<T extends Operation>(session: DatabendSession, op: T, run: (part: T) => Promise<void>, slice: (op: T, from: number, to: number) => T): Promise<RecordFailure[]> {
-    if (op.records.length === 0) return [];
-    try {
-      await run(op);
-      return [];
-    } catch (err) {
-      if (!(err instanceof DatabendQueryError)) throw err;
-      this.tables.invalidate(op.table);
-      if (!isValueRejection(err)) {
-        throw new SinkError('STATEMENT_REJECTED', `Databend ${session.server.version} refused the ${statementKind(op, session.server)} into ${this.tables.describe(op.table)}: ${err.message}`, undefined, { cause: err });
-      }
-      if (op.records.length === 1) {
-        const record = op.records[0];
-        return [{ record, error: new SinkError('ROW_REJECTED', `Databend rejected the row: ${err.message}`).at(record) }];
-      }
-      const mid = Math.ceil(op.records.length / 2);
-      return [...(await this.isolate(session, slice(op, 0, mid), run, slice)), ...(await this.isolate(session, slice(op, mid, op.records.length), run, slice))];
+  private execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
+    const refused = () => this.tables.invalidate(op.table);
+    const stop = (statement: string) => (err: Error) =>
+      new SinkError('STATEMENT_REJECTED', `Databend ${session.server.version} refused the ${statement} into ${this.tables.describe(op.table)}: ${err.message}`, undefined, { cause: err });
+    if (op.kind === 'delete') {
+      return isolateRejected(op, { run: (part) => executeDelete(session, part, this.quoting), slice: sliceDelete, refused, statementRefused: stop(DELETE_STATEMENT) });
     }
+    const mode = this.mode;
+    return isolateRejected<WriteOperation>(op, {
+      run: (part) => mode.execute(session, part, this.quoting),
+      slice: sliceWrite,
+      refused,
+      statementRefused: stop(mode.statement(op, session.server)),
+    });
   }
-
-  private target(op: Operation): string {
-    return qualifiedName(op.table.database, op.table.table, this.config.quoteIdentifiers);
-  }
-
-  private async runWrite(session: DatabendSession, op: WriteOperation): Promise<void> {
-    const quoting = this.config.quoteIdentifiers;
-    const q = (name: string) => quoteIdentifier(name, quoting);
-    const names = op.shape.columns.map((c) => c.name);
-    const columns = names.map(q).join(', ');
-    const target = this.target(op);
-    // `sql` ends in `VALUES`: the op's rows follow as a stage-loaded CSV, or as literals (one statement).
-    const write = async (sql: string) => {
-      if (op.form === 'csv') await session.loadCsv(sql, encodeCsvBytes(op.rows));
-      else await session.exec(`${sql} ${encodeSqlValues(op.rows)}`);
-    };
-    switch (op.kind) {
-      case 'insert':
-        await write(`INSERT INTO ${target} (${columns}) VALUES`);
-        return;
-      case 'upsert':
-        if (op.form === 'csv') await upsertCsv(session, op.table, names, op.shape.keyColumns, quoting, encodeCsvBytes(op.rows));
-        else await write(`REPLACE INTO ${target} (${columns}) ON (${op.shape.keyColumns.map(q).join(', ')}) VALUES`);
-        return;
-      case 'update': {
-        const on = op.shape.keyColumns.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
-        const set = op.shape.columns.filter((c) => !c.key).map((c) => `${q(c.name)} = s.${q(c.name)}`);
-        // Only key columns: nothing to update, and the rows must not be created.
-        if (set.length === 0) return;
-        await throughScratch(session, op.table, names, quoting, 'update', write, (scratch) => `MERGE INTO ${target} AS t USING (SELECT * FROM ${scratch}) AS s ON ${on} WHEN MATCHED THEN UPDATE SET ${set.join(', ')}`);
-        return;
-      }
-    }
-  }
-
-  private async runDelete(session: DatabendSession, op: DeleteOperation): Promise<void> {
-    const q = (name: string) => quoteIdentifier(name, this.config.quoteIdentifiers);
-    const single = op.keyColumns.length === 1;
-    const columns = single ? q(op.keyColumns[0].name) : `(${op.keyColumns.map((c) => q(c.name)).join(', ')})`;
-    try {
-      for (let i = 0; i < op.keys.length; i += DELETE_KEYS_PER_STATEMENT) {
-        const tuples = op.keys.slice(i, i + DELETE_KEYS_PER_STATEMENT).map((k) => (single ? k[0] : `(${k.join(', ')})`));
-        await session.exec(`DELETE FROM ${this.target(op)} WHERE ${columns} IN (${tuples.join(', ')})`);
-      }
-    } catch (err) {
-      // Tombstones may arrive before any row of their table was written (tables are created for
-      // rows only): a table that does not exist holds nothing to delete.
-      if (isMissingTable(err)) return;
-      throw err;
-    }
-  }
-}
-
-/**
- * Upserts CSV rows into `table` the way the server takes them: `REPLACE … VALUES` with the rows as a
- * stage attachment (servers ≤ 1.2.781), else — servers refuse `REPLACE … FROM @stage` — loaded into a
- * scratch table, then `REPLACE … SELECT`.
- */
-export async function upsertCsv(session: DatabendSession, table: TableRef, columns: string[], keys: string[], quoting: IdentifierQuoting, csv: Buffer): Promise<void> {
-  const q = (name: string) => quoteIdentifier(name, quoting);
-  const replace = `REPLACE INTO ${qualifiedName(table.database, table.table, quoting)} (${columns.map(q).join(', ')}) ON (${keys.map(q).join(', ')})`;
-  if (session.server.loadPath === 'attachment') {
-    await session.loadCsv(`${replace} VALUES`, csv);
-    return;
-  }
-  await throughScratch(session, table, columns, quoting, 'upsert', (insert) => session.loadCsv(insert, csv), (scratch) => `${replace} SELECT ${columns.map(q).join(', ')} FROM ${scratch}`);
-}
-
-/**
- * Loads rows into a scratch table of `table`'s columns (an INSERT, which every server loads from a
- * stage) through `write(<INSERT … VALUES>)`, runs `apply(scratch)` and drops the scratch table.
- */
-let scratchCount = 0;
-
-async function throughScratch(
-  session: DatabendSession,
-  table: TableRef,
-  columns: string[],
-  quoting: IdentifierQuoting,
-  purpose: 'upsert' | 'update',
-  write: (insertSql: string) => Promise<unknown>,
-  apply: (scratch: string) => string,
-): Promise<void> {
-  const list = columns.map((c) => quoteIdentifier(c, quoting)).join(', ');
-  // Unique per load: concurrent partition workers of one process may start a load in the same millisecond.
-  const scratch = qualifiedName(table.database, `__databend_sink_${purpose}_${process.pid}_${Date.now()}_${++scratchCount}`, quoting);
-  await session.exec(`CREATE TABLE ${scratch} AS SELECT ${list} FROM ${qualifiedName(table.database, table.table, quoting)} WHERE 1 = 0`);
-  try {
-    await write(`INSERT INTO ${scratch} (${list}) VALUES`);
-    await session.exec(apply(scratch));
-  } finally {
-    await session.exec(`DROP TABLE IF EXISTS ${scratch}`);
-  }
-}
-
-/**
- * Databend error codes that reject a value (CSV field or literal that does not fit its column,
- * overflow, bad date, bad JSON, constraint): the records are isolated and rejected one by one.
- * Any other error concerns the statement, and no record is to blame.
- */
-const VALUE_REJECTION_CODES: ReadonlySet<number> = new Set([
-  1006, // BadArguments: a literal that cannot be cast or evaluated for its column
-  1010, // BadDataValueType
-  1017, // DataStructMissMatch
-  1018, // BadDataArrayLength
-  1046, // BadBytes: a CSV field that does not parse for its column
-  1049, // Overflow
-  1060, // StrParseError
-  1079, // InvalidDate
-  1080, // InvalidTimestamp
-  1090, // GeometryError
-  1114, // UnmatchColumnDataType
-  1133, // ConstraintError
-  2513, // JiffError (dates and times)
-]);
-
-function isValueRejection(err: DatabendQueryError): boolean {
-  return err.databendCode !== null && VALUE_REJECTION_CODES.has(err.databendCode);
-}
-
-function statementKind(op: Operation, server: DatabendServer): string {
-  if (op.kind === 'delete') return 'DELETE of tombstoned keys';
-  const rows = op.form === 'csv' ? `stage load (${server.loadPath === 'attachment' ? 'stage attachment' : 'upload, then INSERT … FROM @~'})` : 'SQL literals';
-  switch (op.kind) {
-    case 'insert':
-      return `INSERT by ${rows}`;
-    case 'upsert':
-      return op.form === 'sql' || server.loadPath === 'attachment' ? `REPLACE by ${rows}` : `REPLACE through a scratch table loaded by ${rows}`;
-    case 'update':
-      return `MERGE (update) through a scratch table loaded by ${rows}`;
-  }
-}
-
-function sliceWrite(op: WriteOperation, from: number, to: number): WriteOperation {
-  return { ...op, rows: op.rows.slice(from, to), records: op.records.slice(from, to) };
-}
-
-function sliceDelete(op: DeleteOperation, from: number, to: number): DeleteOperation {
-  return { ...op, keys: op.keys.slice(from, to), records: op.records.slice(from, to) };
 }
 
 /** The records before the first failed one of their partition. */

@@ -1,11 +1,12 @@
+import { databendWriterOptions } from '../../config/sink-config';
 import pino from 'pino';
-import type { InsertMode } from '../planner/planner-options';
-import { validateConfig } from '../config/validate-config';
-import type { Schema, Value } from '../record/schema';
-import type { SinkRecord } from '../record/sink-record';
-import type { DatabendSession } from './databend-connection';
+import type { InsertMode } from '../../planner/planner-options';
+import { validateConfig } from '../../config/validate-config';
+import type { Schema, Value } from '../../record/schema';
+import type { SinkRecord } from '../../record/sink-record';
+import type { DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { LEGACY_SERVER, RecordingSession } from './recording-session-test-support';
+import { LEGACY_SERVER, RecordingSession } from '../recording-session-test-support';
 
 /**
  * Regression: an empty BYTES value (not null) was refused with VALUE_OUT_OF_RANGE, because the CSV
@@ -31,7 +32,7 @@ function writer(session: DatabendSession, mode: InsertMode): DatabendWriter {
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
   });
   if (!config) throw new Error('the test config must be valid');
-  return new DatabendWriter([session], config, pino({ level: 'silent' }));
+  return new DatabendWriter([session], databendWriterOptions(config), pino({ level: 'silent' }));
 }
 
 const KEY: Schema = { type: 'INT64', optional: false };

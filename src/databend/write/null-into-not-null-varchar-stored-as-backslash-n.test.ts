@@ -1,10 +1,11 @@
+import { databendWriterOptions } from '../../config/sink-config';
 import pino from 'pino';
-import { validateConfig } from '../config/validate-config';
-import { ConnectJsonConverter } from '../converters/connect-json-converter';
-import type { SinkRecord } from '../record/sink-record';
-import type { DatabendSession } from './databend-connection';
+import { validateConfig } from '../../config/validate-config';
+import { ConnectJsonConverter } from '../../converters/connect-json-converter';
+import type { SinkRecord } from '../../record/sink-record';
+import type { DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { RecordingSession } from './recording-session-test-support';
+import { RecordingSession } from '../recording-session-test-support';
 
 /**
  * Regression: a NULL for a `VARCHAR NOT NULL` column of a user-made table reached the CSV stage load
@@ -29,7 +30,7 @@ function writer(session: DatabendSession): DatabendWriter {
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
   });
   if (!config) throw new Error('the test config must be valid');
-  return new DatabendWriter([session], config, pino({ level: 'silent' }));
+  return new DatabendWriter([session], databendWriterOptions(config), pino({ level: 'silent' }));
 }
 
 async function records(...values: string[]): Promise<SinkRecord[]> {

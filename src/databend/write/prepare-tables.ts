@@ -1,15 +1,23 @@
-import type { SinkConfig } from '../config/sink-config';
-import { SinkError } from '../errors';
-import type { Logger } from '../logging/logger';
-import { createDatabaseSql, createTableSql, evolutionPlan, type ExistingColumn } from '../planner/ddl';
-import { qualifiedName, sqlStringLiteral } from '../planner/identifiers';
-import type { TableRef } from '../planner/table-name';
-import type { TableShape } from '../planner/table-shape';
-import { DatabendQueryError, isMissingTable, type DatabendSession } from './databend-connection';
+import { SinkError } from '../../errors';
+import type { Logger } from '../../logging/logger';
+import { createDatabaseSql, createTableSql, type ExistingColumn } from '../../dialect/ddl';
+import { tableColumnsSql } from '../../dialect/dml';
+import { type IdentifierQuoting, qualifiedName, type TableRef } from '../../dialect/identifiers';
+import { evolutionPlan } from '../../planner/evolution';
+import type { TableShape } from '../../planner/table-shape';
+import { DatabendQueryError, isMissingTable, type DatabendSession } from '../databend-connection';
+
+export interface PrepareTablesOptions {
+  autoCreate: boolean;
+  autoEvolve: boolean;
+  quoteIdentifiers: IdentifierQuoting;
+  /** `connection.database`: where a table without a database part is. */
+  database: string;
+}
 
 /**
- * Makes a table ready for rows of a given shape: creates it (auto.create), evolves it
- * (auto.evolve), and caches what it knows. The metadata is re-read after every DDL and when DDL
+ * The prepare-tables stage of the write pipeline: makes a table ready for rows of a given shape,
+ * creating it (auto.create) or evolving it (auto.evolve), and caches what it knows. The metadata is re-read after every DDL and when DDL
  * fails — another sink process may have changed the table meanwhile.
  */
 export class TableManager {
@@ -18,7 +26,7 @@ export class TableManager {
   private readonly fitting = new Map<string, WeakSet<TableShape>>();
 
   constructor(
-    private readonly config: Pick<SinkConfig, 'autoCreate' | 'autoEvolve' | 'quoteIdentifiers' | 'connection'>,
+    private readonly config: PrepareTablesOptions,
     private readonly log: Logger,
   ) {}
 
@@ -83,9 +91,7 @@ export class TableManager {
     this.fitting.delete(id);
     let rows: (string | null)[][];
     try {
-      rows = await session.query(
-        `SELECT name, data_type, is_nullable, default_expression FROM system.columns WHERE database = ${sqlStringLiteral(table.database ?? this.config.connection.database)} AND table = ${sqlStringLiteral(table.table)}`,
-      );
+      rows = await session.query(tableColumnsSql(table.database ?? this.config.database, table.table));
     } catch (err) {
       if (isMissingTable(err)) rows = [];
       else throw err;
@@ -104,10 +110,10 @@ export class TableManager {
   }
 
   private id(table: TableRef): string {
-    return qualifiedName(table.database ?? this.config.connection.database, table.table, 'always');
+    return qualifiedName(table.database ?? this.config.database, table.table, 'always');
   }
 
   describe(table: TableRef): string {
-    return `${table.database ?? this.config.connection.database}.${table.table}`;
+    return `${table.database ?? this.config.database}.${table.table}`;
   }
 }

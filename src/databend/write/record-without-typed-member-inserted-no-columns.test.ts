@@ -1,9 +1,10 @@
+import { databendWriterOptions } from '../../config/sink-config';
 import pino from 'pino';
-import { validateConfig } from '../config/validate-config';
-import { ConnectJsonConverter } from '../converters/connect-json-converter';
-import type { SinkRecord } from '../record/sink-record';
+import { validateConfig } from '../../config/validate-config';
+import { ConnectJsonConverter } from '../../converters/connect-json-converter';
+import type { SinkRecord } from '../../record/sink-record';
 import { DatabendWriter } from './databend-writer';
-import { RecordingSession } from './recording-session-test-support';
+import { RecordingSession } from '../recording-session-test-support';
 
 /**
  * Regression: schemaless `{}` and `{"a":null}` into an existing table became `INSERT INTO t () VALUES`,
@@ -31,6 +32,6 @@ test('{} and {"a":null} are written as rows of NULLs (DEFAULTs where the table h
     records.push({ topic: 'loose', partition: 0, offset: String(offset), timestamp: '0', key: null, value: await converter.toConnectData('loose', Buffer.from(json)) });
   }
   const session = new RecordingSession(COLUMNS);
-  expect(await new DatabendWriter([session], config!, pino({ level: 'silent' })).write(records)).toEqual([]);
+  expect(await new DatabendWriter([session], databendWriterOptions(config!), pino({ level: 'silent' })).write(records)).toEqual([]);
   expect(session.statements).toEqual(['INSERT INTO "loose" ("id", "a") VALUES (NULL, NULL), (NULL, NULL)', 'INSERT INTO "loose" ("id") VALUES <csv> "3"\n']);
 });

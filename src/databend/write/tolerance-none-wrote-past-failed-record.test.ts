@@ -1,10 +1,11 @@
+import { databendWriterOptions } from '../../config/sink-config';
 import pino from 'pino';
-import { validateConfig } from '../config/validate-config';
-import type { Schema, Value } from '../record/schema';
-import type { SinkRecord } from '../record/sink-record';
-import type { DatabendSession } from './databend-connection';
+import { validateConfig } from '../../config/validate-config';
+import type { Schema, Value } from '../../record/schema';
+import type { SinkRecord } from '../../record/sink-record';
+import type { DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { CURRENT_SERVER } from './recording-session-test-support';
+import { CURRENT_SERVER } from '../recording-session-test-support';
 
 /**
  * Regression: under errors.tolerance=none, a record that needed a column auto.evolve may not add
@@ -54,7 +55,7 @@ const batch = [record(0, V1), record(1, WITH_UNIT), record(2, V1)];
 
 function writer(session: DatabendSession): DatabendWriter {
   if (!config) throw new Error('the test config must be valid');
-  return new DatabendWriter([session], config, pino({ level: 'silent' }));
+  return new DatabendWriter([session], databendWriterOptions(config), pino({ level: 'silent' }));
 }
 
 test('stopAtFirstFailure: only the records before the one needing a new column are written', async () => {

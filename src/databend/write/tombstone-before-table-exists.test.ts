@@ -1,9 +1,10 @@
+import { databendWriterOptions } from '../../config/sink-config';
 import pino from 'pino';
-import { validateConfig } from '../config/validate-config';
-import type { SinkRecord } from '../record/sink-record';
-import { DatabendQueryError, type DatabendSession } from './databend-connection';
+import { validateConfig } from '../../config/validate-config';
+import type { SinkRecord } from '../../record/sink-record';
+import { DatabendQueryError, type DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { CURRENT_SERVER } from './recording-session-test-support';
+import { CURRENT_SERVER } from '../recording-session-test-support';
 
 /**
  * Regression: a tombstone whose table did not exist yet (the first record of a topic, or a batch of
@@ -53,7 +54,7 @@ const tombstone = (offset: string): SinkRecord => ({
 test('tombstones for a table that does not exist are written as nothing, not rejected', async () => {
   if (!config) throw new Error('the test config must be valid');
   const session = new NoTablesSession();
-  const writer = new DatabendWriter([session], config, pino({ level: 'silent' }));
+  const writer = new DatabendWriter([session], databendWriterOptions(config), pino({ level: 'silent' }));
   expect(await writer.write([tombstone('0'), tombstone('1')])).toEqual([]);
   expect(session.statements).toEqual([expect.stringMatching(/^DELETE FROM .* IN \('k0', 'k1'\)$/)]);
 });
@@ -64,6 +65,6 @@ test('other statement errors of a delete still reject its records', async () => 
   session.exec = async () => {
     throw new DatabendQueryError(1006, 'statement failed: [1006]bad key');
   };
-  const writer = new DatabendWriter([session], config, pino({ level: 'silent' }));
+  const writer = new DatabendWriter([session], databendWriterOptions(config), pino({ level: 'silent' }));
   expect((await writer.write([tombstone('0')])).map((f) => f.error.code)).toEqual(['ROW_REJECTED']);
 });
