@@ -3,7 +3,7 @@ import { AvroConverter } from './avro-converter';
 import { ByteArrayConverter } from './bytearray-converter';
 import { ConnectJsonConverter } from './connect-json-converter';
 import { createConverter } from './converter-factory';
-import { FakeSchemaSource } from './fake-schema-source';
+import { FakeSchemaSource } from '../../test-support/fake-schema-source';
 import { JsonSchemaConverter } from './json-schema-converter';
 import { ProtobufConverter } from './protobuf-converter';
 import { StringConverter } from './string-converter';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { validateConfig } from '../config/validate-config';
-import { CURRENT_SERVER } from './recording-session-test-support';
+import { CURRENT_SERVER } from '../../test-support/recording-session';
 import { SinkError } from '../errors';
 import { DriverSession, type DriverCalls } from './databend-connection';
 

@@ -6,7 +6,7 @@ import { SinkError } from '../../errors';
 import type { SinkRecord } from '../../record/sink-record';
 import { DatabendQueryError, type DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { CURRENT_SERVER, LEGACY_SERVER, RecordingSession } from '../recording-session-test-support';
+import { CURRENT_SERVER, LEGACY_SERVER, RecordingSession } from '../../../test-support/recording-session';
 
 const COLUMNS = [
   ['id', 'BIGINT', 'NO', null],

@@ -6,7 +6,7 @@ import type { Schema, Value } from '../../record/schema';
 import type { SinkRecord } from '../../record/sink-record';
 import type { DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { LEGACY_SERVER, RecordingSession } from '../recording-session-test-support';
+import { LEGACY_SERVER, RecordingSession } from '../../../test-support/recording-session';
 
 /**
  * Regression: an empty BYTES value (not null) was refused with VALUE_OUT_OF_RANGE, because the CSV

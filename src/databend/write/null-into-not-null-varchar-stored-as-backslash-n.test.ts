@@ -5,7 +5,7 @@ import { ConnectJsonConverter } from '../../converters/connect-json-converter';
 import type { SinkRecord } from '../../record/sink-record';
 import type { DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { RecordingSession } from '../recording-session-test-support';
+import { RecordingSession } from '../../../test-support/recording-session';
 
 /**
  * Regression: a NULL for a `VARCHAR NOT NULL` column of a user-made table reached the CSV stage load

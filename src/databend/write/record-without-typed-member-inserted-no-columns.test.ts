@@ -4,7 +4,7 @@ import { validateConfig } from '../../config/validate-config';
 import { ConnectJsonConverter } from '../../converters/connect-json-converter';
 import type { SinkRecord } from '../../record/sink-record';
 import { DatabendWriter } from './databend-writer';
-import { RecordingSession } from '../recording-session-test-support';
+import { RecordingSession } from '../../../test-support/recording-session';
 
 /**
  * Regression: schemaless `{}` and `{"a":null}` into an existing table became `INSERT INTO t () VALUES`,

@@ -5,7 +5,7 @@ import type { Schema, Value } from '../../record/schema';
 import type { SinkRecord } from '../../record/sink-record';
 import type { DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { CURRENT_SERVER } from '../recording-session-test-support';
+import { CURRENT_SERVER } from '../../../test-support/recording-session';
 
 /**
  * Regression: under errors.tolerance=none, a record that needed a column auto.evolve may not add

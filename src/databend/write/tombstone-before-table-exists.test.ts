@@ -4,7 +4,7 @@ import { validateConfig } from '../../config/validate-config';
 import type { SinkRecord } from '../../record/sink-record';
 import { DatabendQueryError, type DatabendSession } from '../databend-connection';
 import { DatabendWriter } from './databend-writer';
-import { CURRENT_SERVER } from '../recording-session-test-support';
+import { CURRENT_SERVER } from '../../../test-support/recording-session';
 
 /**
  * Regression: a tombstone whose table did not exist yet (the first record of a topic, or a batch of

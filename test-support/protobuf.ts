@@ -1,7 +1,7 @@
 /** Encoding Protobuf test data with protobufjs's writer, in Confluent's wire format. */
 import * as protobuf from 'protobufjs';
-import { encodeMessageIndexes } from './protobuf-wire-format';
-import { encodeWireFormat } from './wire-format';
+import { encodeMessageIndexes } from '../src/converters/protobuf-wire-format';
+import { encodeWireFormat } from '../src/converters/wire-format';
 
 /**
  * The message type `name` of a .proto text (field names as written), with protobufjs's copies of

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { crc32 } from './crc32';
+import { crc32 } from '../src/plugin-archive/crc32';
 
 export interface RawEntry {
   name: string;

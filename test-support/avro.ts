@@ -1,7 +1,7 @@
 /** Encoding Avro test data with plain avsc (no logical types: the tests write underlying values). */
 import * as avro from 'avsc';
-import { BIGINT_LONG } from './avro-types';
-import { encodeWireFormat } from './wire-format';
+import { BIGINT_LONG } from '../src/converters/avro-types';
+import { encodeWireFormat } from '../src/converters/wire-format';
 
 /** A writer type whose `long` is bigint; unions are wrapped (`{ "string": "x" }`) when `wrap`. */
 export function writerType(schema: object | string, wrap = false): avro.Type {

@@ -2,8 +2,8 @@
  * An in-process schema registry for tests: register schemas, look them up by id, switch it
  * "down", count lookups. Behaves like SchemaRegistryClient towards the converters.
  */
-import { registryUnavailable, schemaNotFound } from './converter-errors';
-import type { ReferencedSchema, RegisteredSchema, SchemaFormat, SchemaSource } from './schema-registry-client';
+import { registryUnavailable, schemaNotFound } from '../src/converters/converter-errors';
+import type { ReferencedSchema, RegisteredSchema, SchemaFormat, SchemaSource } from '../src/converters/schema-registry-client';
 
 export class FakeSchemaSource implements SchemaSource {
   /** When true, every lookup fails as an unreachable registry does. */

@@ -1,6 +1,6 @@
 /** Helpers the converter and registry tests share for reading results and failures. */
-import { SinkError } from '../errors';
-import type { Schema, SchemaAndValue, StructValue } from '../record/schema';
+import { SinkError } from '../src/errors';
+import type { Schema, SchemaAndValue, StructValue } from '../src/record/schema';
 
 /** The error `promise` rejects with; fails the test when it resolves or rejects with anything but a SinkError. */
 export async function rejection(promise: Promise<unknown>): Promise<SinkError> {
