@@ -180,7 +180,7 @@ describe('kafkajs error shapes', () => {
   });
 });
 
-describe('lost group membership', () => {
+describe('regression: lost group membership killed the sink', () => {
   it('a commit refused with UNKNOWN_MEMBER_ID: the source rejoins (kafkajs gets the broker error), the sink goes on and commits after the rejoin', async () => {
     const writer = new Writer();
     consumer.commitFailures.push(await asCommitRejects(UNKNOWN_MEMBER_ID));
