@@ -3,7 +3,7 @@
  * importing only the layers below it; one direction, from the CLI down to the record model:
  *
  *   cli → {app, plugin-archive} → config → task → {kafka, databend} → {converters, planner}
- *       → dialect → ports → record → {errors, logging, version}
+ *       → dialect → ports → {record, retry} → {errors, logging, version}
  *
  * Folders on one line of the picture do not import each other. Tests may reach across layers (a
  * planner test builds records with a converter), but nothing imports a test, and no production
@@ -18,7 +18,7 @@ const LAYERS = [
   ['converters', 'planner'],
   ['dialect'],
   ['ports'],
-  ['record'],
+  ['record', 'retry'],
   ['errors', 'logging', 'version'],
 ];
 

@@ -4,7 +4,7 @@
  * and the conformance suite's in-process adapter call it; nothing below it knows the others.
  */
 import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
-import { connectDatabend } from '../databend/databend-connection';
+import { connectDatabend, DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/write/databend-writer';
 import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
@@ -19,6 +19,15 @@ import { SinkTask } from '../task/sink-task';
  */
 export function shutdownBudget(graceMs: number): { inFlightMs: number } {
   return { inFlightMs: graceMs - Math.min(2_000, graceMs / 2) };
+}
+
+/**
+ * The time budget of one call's retries (retry/retry.ts): what max.retries retries take when every
+ * attempt uses its whole databend.request.timeout.ms. It bounds the calls that have no timeout of
+ * the sink's own too (an offset commit, a dead-letter send through kafkajs).
+ */
+export function retryBudgetMs(config: Pick<SinkConfig, 'maxRetries' | 'retryBackoffMs' | 'connection'>): number {
+  return (config.maxRetries + 1) * (config.connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + config.maxRetries * config.retryBackoffMs;
 }
 
 /**
@@ -79,7 +88,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     tolerance: config.errors.tolerance,
     logErrors: config.errors.logEnable,
     logMessages: config.errors.logIncludeMessages,
-    retry: { maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs },
+    retry: { maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs, budgetMs: retryBudgetMs(config) },
     progressIntervalMs: 10_000,
     inFlightGraceMs: shutdownBudget(config.shutdownGraceMs).inFlightMs,
   });

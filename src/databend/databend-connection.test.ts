@@ -1,9 +1,8 @@
-import { describeServer } from './databend-connection';
+import { describeServer, driverDsn, DriverSession, type DriverCalls } from './databend-connection';
 import * as fs from 'node:fs';
 import { validateConfig } from '../config/validate-config';
 import { CURRENT_SERVER } from '../../test-support/recording-session';
 import { SinkError } from '../errors';
-import { DriverSession, type DriverCalls } from './databend-connection';
 
 describe('describeServer: the load path databend-driver 0.33 takes, from `SELECT version()`', () => {
   test.each([
@@ -107,4 +106,13 @@ test('databend.request.timeout.ms defaults to 5 minutes', () => {
   const { config } = validateConfig({ 'connection.url': 'databend://u:p@localhost:8000', ...BASE });
   expect(config!.connection.requestTimeoutMs).toBe(300_000);
 });
+});
+
+describe('driverDsn', () => {
+  it('makes the driver send one request per call: the sink owns the retries', () => {
+    expect(driverDsn('databend://u:p@h:8000/db?sslmode=disable')).toBe('databend://u:p@h:8000/db?sslmode=disable&retry_count=1');
+    expect(driverDsn('databend://u:p@h:443/db')).toBe('databend://u:p@h:443/db?retry_count=1');
+    // After a connection.* extra of the same name: the driver reads parameters in order, the last wins.
+    expect(driverDsn('databend://h/db?retry_count=5')).toBe('databend://h/db?retry_count=5&retry_count=1');
+  });
 });

@@ -43,6 +43,9 @@ export function contextHeaders(record: RawRecord, error: SinkError, stage: Error
   };
 }
 
+/** kafkajs's retries of one dead-letter send, under the sink's own. */
+const DLQ_PROTOCOL_RETRIES = 2;
+
 export class KafkajsDeadLetterQueue implements DeadLetterQueue {
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
@@ -63,7 +66,9 @@ export class KafkajsDeadLetterQueue implements DeadLetterQueue {
     } finally {
       await admin.disconnect();
     }
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    // The sink retries a failed report (retry/retry.ts); kafkajs's own retries are bounded under it
+    // (an idempotent producer otherwise retries without end, and it needs at least one).
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: DLQ_PROTOCOL_RETRIES } });
     await producer.connect();
     this.producer = producer;
     return producer;

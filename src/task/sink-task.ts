@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger';
 import type { RecordWriter } from '../ports/record-writer';
 import type { SinkRecord } from '../record/sink-record';
 import { ProgressMeter } from './progress-meter';
-import { RetryPolicy, withRetries } from './retry';
+import { RetryPolicy, withRetries } from '../retry/retry';
 
 export interface SinkTaskOptions {
   batchSize: number;

@@ -1,5 +1,5 @@
 import { SinkError } from '../errors';
-import { abortableSleep, withRetries } from './retry';
+import { abortableSleep, jitteredBackoff, withRetries } from './retry';
 
 const noSleep = async () => undefined;
 
@@ -81,5 +81,45 @@ describe('withRetries', () => {
     await expect(withRetries('x', { maxRetries: 1, backoffMs: 1 }, action, () => undefined, controller.signal)).rejects.toThrow('taken back');
     expect(action).not.toHaveBeenCalled();
     await expect(abortableSleep(60_000, controller.signal)).rejects.toThrow('taken back');
+  });
+});
+
+describe('jitter and time budget', () => {
+  it('waits between half the backoff and the whole of it', () => {
+    expect(jitteredBackoff(200, () => 0)).toBe(100);
+    expect(jitteredBackoff(200, () => 0.999)).toBeCloseTo(199.9);
+    for (let i = 0; i < 100; i++) {
+      const wait = jitteredBackoff(1000);
+      expect(wait).toBeGreaterThanOrEqual(500);
+      expect(wait).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('gives up when the next retry would start past the budget, naming it', async () => {
+    let clock = 0;
+    let calls = 0;
+    const waits: number[] = [];
+    const attempt = withRetries(
+      'committing offsets',
+      { maxRetries: 100, backoffMs: 1000, budgetMs: 2500 },
+      async () => {
+        calls++;
+        clock += 400; // each attempt takes 400 ms
+        throw new SinkError('KAFKA_UNAVAILABLE', 'coordinator not available');
+      },
+      () => undefined,
+      undefined,
+      async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      () => clock,
+    );
+    await expect(attempt).rejects.toThrow(/^committing offsets failed after \d retries within its 2500 ms budget: coordinator not available$/);
+    // Attempts and waits together stay within the budget; far fewer than maxRetries ran.
+    expect(clock - 400).toBeLessThanOrEqual(2500);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(4);
+    for (const w of waits) expect(w).toBeGreaterThanOrEqual(500);
   });
 });
