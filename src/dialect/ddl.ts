@@ -1,5 +1,5 @@
 /**
- * DDL for auto-create and auto-evolve (sink.md §2, §4).
+ * DDL for auto-create and auto-evolve (docs/type-mapping.md, docs/evolution.md).
  *
  * Verified on the embedded engine (databend 1.2.895):
  * - `CREATE TABLE IF NOT EXISTS "db"."t" ("k" BIGINT NOT NULL, "c" DECIMAL(10, 2) NULL DEFAULT 12.30, …)`;

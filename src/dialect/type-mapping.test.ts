@@ -4,7 +4,7 @@ import { type ColumnType, columnTypeFor, formatColumnType, parseColumnType } fro
 const s = (type: SchemaType, logical?: LogicalType, extra: Partial<Schema> = {}): Schema => ({ type, optional: true, logical, ...extra });
 const mapped = (schema: Schema) => formatColumnType(columnTypeFor(schema));
 
-describe('columnTypeFor (sink.md §2)', () => {
+describe('columnTypeFor (docs/type-mapping.md)', () => {
   it.each<[string, Schema, string]>([
     ['INT8', s('INT8'), 'TINYINT'],
     ['INT16', s('INT16'), 'SMALLINT'],

@@ -1,5 +1,5 @@
 /**
- * Connect schema → Databend column type (sink.md §2), the DDL spelling of a column type, and a
+ * Connect schema → Databend column type (docs/type-mapping.md), the DDL spelling of a column type, and a
  * parser for the type strings Databend reports for existing columns.
  *
  * Forms seen on the engine (databend 1.2.895), all handled by `parseColumnType`:
@@ -54,7 +54,7 @@ const PHYSICAL: Record<string, ScalarKind> = {
 };
 
 /**
- * The column type for a field schema. Decisions beyond the table in sink.md §2:
+ * The column type for a field schema. Decisions beyond the table in docs/type-mapping.md:
  * - decimal precision > 76 (beyond Databend) → STRING holding the exact plain decimal text;
  *   a decimal without precision (≤ 0) → DECIMAL(38, scale) (or the scale, if larger).
  * - ARRAY whose items map to a scalar type → ARRAY(T); items that are STRUCT/MAP/ARRAY/variant → VARIANT.

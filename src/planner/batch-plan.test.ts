@@ -285,7 +285,7 @@ describe('row encoding', () => {
 // ---------------------------------------------------------------------------------------------------
 // Planning, checked exhaustively: every batch of up to 4 records over two keys, mixing empty and
 // non-empty blobs, two schema versions and tombstones, in every mode, applied to a model table,
-// must leave the same rows as applying the records one by one (sink.md §3).
+// must leave the same rows as applying the records one by one (docs/write-modes.md).
 
 const KEY = s('INT64', { optional: false });
 const V1 = struct({ id: s('INT64'), blob: s('BYTES') });

@@ -1,6 +1,6 @@
 /**
  * A batch of records → the ordered operations whose net effect equals applying the records one by
- * one in offset order (sink.md §3). Pure: encodes rows and key literals, decides nothing about I/O.
+ * one in offset order (docs/write-modes.md). Pure: encodes rows and key literals, decides nothing about I/O.
  *
  * Operations (per table, tables in order of first appearance; within a table deletes come first):
  * - `{kind: 'delete', table, keyColumns, keys}`: `DELETE FROM t WHERE (k1, k2) IN ((…), …)`; `keys` are

@@ -18,7 +18,7 @@ function errorOf(f: () => unknown): SinkError {
   throw new Error('expected an error');
 }
 
-describe('evolutionPlan (sink.md §4)', () => {
+describe('evolutionPlan (docs/evolution.md)', () => {
   const v1 = struct({ id: s('INT64', { optional: false }), qty: s('INT32'), price: s('FLOAT32'), note: s('STRING') });
   const existing: ExistingColumn[] = [
     { name: 'id', type: 'BIGINT', nullable: false },

@@ -32,7 +32,7 @@ export interface EvolutionPlan {
  * SCHEMA_INCOMPATIBLE (naming table, column, existing and new type; also for a key column the table
  * lacks) before anything is planned, and EVOLUTION_DISABLED (naming the table and every missing or
  * too-narrow column) when autoEvolve is off and a change is needed. Columns the table has and the
- * shape lacks are left alone; nullability differences are ignored (§4).
+ * shape lacks are left alone; nullability differences are ignored (docs/evolution.md).
  */
 export function evolutionPlan(table: TableRef, existing: readonly ExistingColumn[], desired: TableShape, options: EvolutionOptions): EvolutionPlan {
   checkDistinctColumnNames(table, desired.columns, options.quoting);

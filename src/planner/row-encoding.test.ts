@@ -41,7 +41,7 @@ function errorOf(f: () => unknown): SinkError {
 const ts = (local = false) => s('INT64', { logical: { kind: 'timestamp', unit: 'micros', local } });
 const dec = (precision: number, scale: number) => s('BYTES', { logical: { kind: 'decimal', precision, scale } });
 
-describe('CSV field texts per type (sink.md §2)', () => {
+describe('CSV field texts per type (docs/type-mapping.md)', () => {
   it.each<[string, Schema, Value, string | null]>([
     ['INT8 min', s('INT8'), -128, '-128'],
     ['INT16 max', s('INT16'), 32767, '32767'],

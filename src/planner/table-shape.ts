@@ -1,6 +1,6 @@
 /**
  * A record's key and value schemas + the pk/whitelist config → the columns the table should have
- * (sink.md §2) and which of them form the key. Pure; computed once per schema pair by callers.
+ * (docs/type-mapping.md) and which of them form the key. Pure; computed once per schema pair by callers.
  *
  * Modes (as in the JDBC sink family):
  * - `none`: no key; the value struct's fields.

@@ -1,5 +1,5 @@
 /**
- * Whether values of an incoming column type can be written to an existing column (sink.md §4):
+ * Whether values of an incoming column type can be written to an existing column (docs/evolution.md):
  * they fit as is, the column must be widened first, or the change is incompatible.
  *
  * The rule: a widening never changes a value already stored (docs/type-mapping.md). So
