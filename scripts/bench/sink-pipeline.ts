@@ -1,8 +1,10 @@
 /**
- * The sink's own in-process stages, driven without Kafka: the converters (StringConverter key,
- * AvroConverter value with the schemas served from memory), the batch planner (row encoding) and
- * the CSV the writer loads. The converter-CPU scenario times them; the direct-load ceiling
- * uses them (untimed) to produce exactly the CSV the sink would load.
+ * The sink's own in-process stages, driven without Kafka, from the modules the sink runs: the
+ * converters from the converter factory (StringConverter key, AvroConverter value with the schemas
+ * served from memory), the plan stage of the write pipeline (planner/batch-plan.ts, which encodes
+ * the rows) and its encode stage (dialect/encode-rows.ts: the CSV the writer loads). The
+ * converter-CPU scenario times them; the direct-load ceiling uses them (untimed) to produce exactly
+ * the CSV the sink would load, and loads it with the upsert stage's `upsertCsv`.
  */
 import { createConverter } from '../../src/converters/converter-factory';
 import type { Converter } from '../../src/ports/converter';
