@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 const checks = [
   { name: 'typecheck', command: 'npx', args: ['tsc', '--noEmit'] },
   { name: 'lint', command: 'npx', args: ['eslint', '.'] },
+  { name: 'lint:deps', command: 'npm', args: ['run', '--silent', 'lint:deps'] },
   // --force: a test run packages the work tree as it is, over the archive of the previous run.
   { name: 'package-plugin', command: 'npm', args: ['run', '--silent', 'package-plugin', '--', '--force'] },
 ];

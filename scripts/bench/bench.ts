@@ -8,7 +8,7 @@
  */
 import * as os from 'node:os';
 import type { Endpoints } from '../../conformance/environments/environment';
-import type { DatabendConnectionConfig } from '../../src/config/sink-config';
+import type { DatabendConnectionConfig } from '../../src/databend/connection-options';
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
 import type { ConverterCpuRun } from './converter-cpu';

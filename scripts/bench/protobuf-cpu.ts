@@ -7,7 +7,8 @@
  * - sink decode: the sink's ProtobufConverter (record model: bigints, µs timestamps, days, enum names).
  */
 import * as protobuf from 'protobufjs';
-import { createConverter, type Converter } from '../../src/converters/converter';
+import { createConverter } from '../../src/converters/converter-factory';
+import type { Converter } from '../../src/ports/converter';
 import { OrderGenerator } from './data-generator';
 
 const ORDER_PROTO = `syntax = "proto3";

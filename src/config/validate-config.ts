@@ -28,7 +28,9 @@ import { apiKeySettings, BOOTSTRAP_SERVERS_MISSING, platformKeys, registryFilled
 import { buildDatabendDsn, ConnectionUrlError, parseDatabendUrl, type ParsedDatabendUrl } from './connection-url';
 import { didYouMean } from './key-suggestions';
 import { tableNameFor } from '../planner/table-name';
-import type { ConverterConfig, InsertMode, PkMode, SinkConfig } from './sink-config';
+import type { ConverterConfig } from '../converters/converter-config';
+import type { InsertMode, PkMode } from '../planner/planner-options';
+import type { SinkConfig } from './sink-config';
 
 export interface ConfigProblem {
   key: string;

@@ -8,7 +8,7 @@ import type { SchemaAndValue } from '../record/schema';
 import { SinkError } from '../errors';
 import { parseAvroSchema, readAvro, StrictTap } from './avro-types';
 import { translateAvro, type AvroTranslation } from './avro-translation';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { SchemaIdCache } from './schema-id-cache';
 import type { RegisteredSchema, SchemaSource } from './schema-registry-client';

@@ -7,7 +7,7 @@
  */
 import type { Schema, SchemaAndValue } from '../record/schema';
 import { SinkError } from '../errors';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { decodeJsonText, parseJsonText, type JsonValue } from './json-text';
 import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';

@@ -1,8 +1,8 @@
 import type { MapValue, SchemaAndValue } from '../record/schema';
-import { fieldSchema, rejection, structFields } from './converter-test-support';
-import { FakeSchemaSource } from './fake-schema-source';
+import { fieldSchema, rejection, structFields } from '../../test-support/converter';
+import { FakeSchemaSource } from '../../test-support/fake-schema-source';
 import { ProtobufConverter } from './protobuf-converter';
-import { encodeProtobuf, protoType } from './protobuf-test-support';
+import { encodeProtobuf, protoType } from '../../test-support/protobuf';
 import type { ReferencedSchema } from './schema-registry-client';
 import { encodeWireFormat } from './wire-format';
 

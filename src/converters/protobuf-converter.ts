@@ -10,7 +10,7 @@
 import type * as protobuf from 'protobufjs';
 import type { SchemaAndValue } from '../record/schema';
 import { SinkError } from '../errors';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { StrictProtobufReader } from './protobuf-reader';
 import { parseProtobufSchema, type ProtobufFile } from './protobuf-schema';

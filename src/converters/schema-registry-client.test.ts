@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rejection } from './converter-test-support';
+import { rejection } from '../../test-support/converter';
 import { parseRegistryUrl, SchemaRegistryClient } from './schema-registry-client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
-import type { DatabendConnectionConfig } from '../config/sink-config';
+import type { DatabendConnectionConfig } from './connection-options';
 import { SinkError } from '../errors';
+import { jitteredBackoff } from '../retry/retry';
 import { writeBatchFile } from './batch-files';
 
 // databend-driver logs to stdout unless told otherwise, and reads RUST_LOG when it is loaded.
@@ -177,14 +178,23 @@ export class DriverSession implements DatabendSession {
   }
 }
 
-/** Connects with `connection.attempts` tries, `connection.backoff.ms` apart. */
+/**
+ * The DSN as the driver gets it: one HTTP request per call (`retry_count` counts requests in
+ * databend-driver 0.33, bendsql core/src/client.rs; its default is 3, with waits of up to 10 s).
+ * The sink owns the retries (retry/retry.ts); appended last, it wins over a connection.* extra.
+ */
+export function driverDsn(dsn: string): string {
+  return `${dsn}${dsn.includes('?') ? '&' : '?'}retry_count=1`;
+}
+
+/** Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). */
 export async function connectDatabend(config: DatabendConnectionConfig, onRetry: (attempt: number, error: Error) => void = () => undefined): Promise<DatabendSession> {
   const { Client } = loadDriver();
   let last: Error = new Error('no attempt made');
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
     try {
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const conn = await withRequestTimeout(new Client(config.dsn).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
+      const conn = await withRequestTimeout(new Client(driverDsn(config.dsn)).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
       const probe = new DriverSession(conn, timeoutMs, { version: 'unknown', loadPath: 'statement' });
       const version = (await probe.query('SELECT version()'))[0]?.[0] ?? '';
       const session = new DriverSession(conn, timeoutMs, describeServer(version));
@@ -197,7 +207,7 @@ export async function connectDatabend(config: DatabendConnectionConfig, onRetry:
       last = classified;
       if (attempt < config.attempts) {
         onRetry(attempt, classified);
-        await new Promise((r) => setTimeout(r, config.backoffMs));
+        await new Promise((r) => setTimeout(r, jitteredBackoff(config.backoffMs)));
       }
     }
   }

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import { unreachableBrokers } from './broker-reachability';
 import type { ConsumerTuning, FetchSizes } from './kafka-client-settings';
 import { kafkaAuthenticationError } from './kafka-authentication-error';
-import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from './record-source';
+import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from '../ports/record-source';
 
 /** Broker error types after which this member must rejoin its group (kafkajs's runner rejoins when eachBatch throws one of them). */
 const REJOIN_ERRORS: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);

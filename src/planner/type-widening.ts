@@ -1,5 +1,5 @@
 /**
- * Whether values of an incoming column type can be written to an existing column (sink.md §4):
+ * Whether values of an incoming column type can be written to an existing column (docs/evolution.md):
  * they fit as is, the column must be widened first, or the change is incompatible.
  *
  * The rule: a widening never changes a value already stored (docs/type-mapping.md). So
@@ -19,7 +19,7 @@
  * DECIMAL(10,2)→DECIMAL(20,2)/(12,4)/(40,2), ARRAY(INT)→ARRAY(BIGINT) all keep the data;
  * STRING→BIGINT fails ("fail to auto cast column").
  */
-import { type ColumnType, MAX_DECIMAL_PRECISION, sameColumnType } from './type-mapping';
+import { type ColumnType, MAX_DECIMAL_PRECISION, sameColumnType } from '../dialect/type-mapping';
 
 export type Compatibility = { kind: 'fits' } | { kind: 'widen'; to: ColumnType } | { kind: 'incompatible' };
 

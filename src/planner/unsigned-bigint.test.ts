@@ -1,9 +1,9 @@
 /** INT64 with logical unsigned (Protobuf uint64 / fixed64) → BIGINT UNSIGNED, end to end through the planner's pieces. */
 import { SinkError } from '../errors';
 import type { Schema } from '../record/schema';
-import { columnTypeFor, formatColumnType, parseColumnType } from './type-mapping';
+import { columnTypeFor, formatColumnType, parseColumnType } from '../dialect/type-mapping';
 import { compareColumnTypes } from './type-widening';
-import { csvFieldEncoder, jsonEncoder, sqlEncoder, UTC_CONTEXT } from './value-encoders';
+import { csvFieldEncoder, jsonEncoder, sqlEncoder, UTC_CONTEXT } from '../dialect/value-encoders';
 
 const UNSIGNED: Schema = { type: 'INT64', optional: true, logical: { kind: 'unsigned' } };
 const UINT64_MAX = 2n ** 64n - 1n;

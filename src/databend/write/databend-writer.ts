@@ -1,0 +1,138 @@
+/**
+ * The write pipeline: a batch of converted records → rows in Databend. Its stages, in order, each
+ * in its own file:
+ *
+ * 1. plan (planner/batch-plan.ts, pure): records → operations per table (deletes, then rows of one
+ *    shape), upserts collapsed to the last record per key; each value encoded once, here, into its
+ *    field text (planner/row-encoding.ts with the dialect's value encoders).
+ * 2. prepare tables (prepare-tables.ts): create (auto.create) or evolve (auto.evolve) each table.
+ * 3. fit (planner/table-fit.ts, pure): the rows checked against the columns the table really has.
+ * 4. encode (dialect/encode-rows.ts): field texts → CSV bytes for a stage load, or a `VALUES` list.
+ * 5. execute, one module per write mode chosen once from `insert.mode` (execute-insert.ts,
+ *    execute-upsert.ts, execute-update.ts), tombstones through execute-delete.ts; SQL text from
+ *    dialect/dml.ts; data never through driver params.
+ * 6. isolate rejected rows (isolate-rejected.ts): a statement Databend rejects for a value is split
+ *    in halves until the rejected records are found; the others are written exactly once.
+ */
+import { SinkError } from '../../errors';
+import type { IdentifierQuoting } from '../../dialect/identifiers';
+import type { Logger } from '../../logging/logger';
+import { type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
+import { fitToTable } from '../../planner/table-fit';
+import type { InsertMode } from '../../planner/planner-options';
+import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
+import type { SinkRecord } from '../../record/sink-record';
+import type { DatabendSession } from '../databend-connection';
+import { SessionPool } from '../session-pool';
+import { DELETE_STATEMENT, executeDelete } from './execute-delete';
+import { insertMode } from './execute-insert';
+import { updateMode } from './execute-update';
+import { upsertMode } from './execute-upsert';
+import { isolateRejected, sliceDelete, sliceWrite } from './isolate-rejected';
+import { type PrepareTablesOptions, TableManager } from './prepare-tables';
+import type { WriteMode } from './write-mode';
+
+/** What the writer is configured with: the planner's options and the table preparation's. */
+export interface DatabendWriterOptions extends BatchPlanOptions, PrepareTablesOptions {}
+
+const WRITE_MODES: Record<InsertMode, WriteMode> = { insert: insertMode, upsert: upsertMode, update: updateMode };
+
+/** The planner's options out of the writer's (the planner gets nothing else). */
+export function plannerOptions(options: BatchPlanOptions): BatchPlanOptions {
+  const { insertMode, deleteEnabled, pkMode, pkFields, fieldsWhitelist, tableNameFormat, timezone } = options;
+  return { insertMode, deleteEnabled, pkMode, pkFields, fieldsWhitelist, tableNameFormat, timezone };
+}
+
+export class DatabendWriter implements RecordWriter {
+  private readonly planner: BatchPlanner;
+  private readonly tables: TableManager;
+  private readonly pool: SessionPool;
+  private readonly mode: WriteMode;
+  private readonly quoting: IdentifierQuoting;
+
+  constructor(
+    sessions: DatabendSession[],
+    options: DatabendWriterOptions,
+    private readonly log: Logger,
+  ) {
+    this.pool = new SessionPool(sessions);
+    this.tables = new TableManager(options, log);
+    this.planner = new BatchPlanner(plannerOptions(options));
+    this.mode = WRITE_MODES[options.insertMode];
+    this.quoting = options.quoteIdentifiers;
+  }
+
+  /**
+   * With `stopAtFirstFailure`, a record that fails before any row is written (planning, table
+   * checks) keeps the records after it in its partition out of Databend too: only those before it
+   * are written, so the table holds a prefix of the partition up to the offset the task commits.
+   */
+  async write(records: SinkRecord[], options: WriteOptions = {}): Promise<RecordFailure[]> {
+    if (records.length === 0) return [];
+    const plan = this.planner.plan(records);
+    const failures: RecordFailure[] = [...plan.failed];
+    const executed = await this.pool.with(async (session) => {
+      const operations: Operation[] = [];
+      for (const op of plan.operations) {
+        if (op.kind === 'delete') {
+          operations.push(op);
+          continue;
+        }
+        try {
+          await this.tables.ensure(session, op.table, op.shape);
+        } catch (err) {
+          if (!(err instanceof SinkError) || !err.isRecordError) throw err;
+          for (const record of op.records) failures.push({ record, error: err.at(record) });
+          continue;
+        }
+        // The table may say more than the record schemas (NOT NULL columns of a user-made table).
+        const fit = fitToTable(op, this.tables.columnsOf(op.table), { quoting: this.quoting, tableName: this.tables.describe(op.table) });
+        for (const { record, error } of fit.refused) failures.push({ record, error: error.at(record) });
+        if (fit.op) operations.push(fit.op);
+      }
+      if (options.stopAtFirstFailure && failures.length > 0) return false;
+      for (const op of operations) failures.push(...(await this.execute(session, op)));
+      return true;
+    });
+    if (!executed) return [...failures, ...(await this.write(beforeFirstFailure(records, failures), options))];
+    if (plan.ignoredTombstones.length > 0) {
+      const first = plan.ignoredTombstones[0];
+      this.log.warn(
+        { count: plan.ignoredTombstones.length, topic: first.topic, partition: first.partition, offset: first.offset },
+        'tombstones ignored: delete.enabled is false',
+      );
+    }
+    return failures;
+  }
+
+  private execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
+    const refused = () => this.tables.invalidate(op.table);
+    const stop = (statement: string) => (err: Error) =>
+      new SinkError('STATEMENT_REJECTED', `Databend ${session.server.version} refused the ${statement} into ${this.tables.describe(op.table)}: ${err.message}`, undefined, { cause: err });
+    if (op.kind === 'delete') {
+      return isolateRejected(op, { run: (part) => executeDelete(session, part, this.quoting), slice: sliceDelete, refused, statementRefused: stop(DELETE_STATEMENT) });
+    }
+    const mode = this.mode;
+    return isolateRejected<WriteOperation>(op, {
+      run: (part) => mode.execute(session, part, this.quoting),
+      slice: sliceWrite,
+      refused,
+      statementRefused: stop(mode.statement(op, session.server)),
+    });
+  }
+}
+
+/** The records before the first failed one of their partition. */
+function beforeFirstFailure(records: SinkRecord[], failures: RecordFailure[]): SinkRecord[] {
+  const partition = (r: SinkRecord) => `${r.topic}\u0000${r.partition}`;
+  const cut = new Map<string, bigint>();
+  for (const { record } of failures) {
+    const offset = BigInt(record.offset);
+    const known = cut.get(partition(record));
+    if (known === undefined || offset < known) cut.set(partition(record), offset);
+  }
+  return records.filter((r) => {
+    const limit = cut.get(partition(r));
+    return limit === undefined || BigInt(r.offset) < limit;
+  });
+}
