@@ -23,7 +23,12 @@ const data = JSON.parse(fs.readFileSync(dataFile, 'utf8'));
 const messages = data.messages.map(([key, value]) => ({ key: Buffer.from(key), value: Buffer.from(value, 'base64') }));
 const registry = { getSchema: async (id) => ({ id, format: 'AVRO', schema: data.schema, references: [] }) };
 const keyConverter = createConverter({ kind: 'string', className: 'StringConverter', schemasEnable: false }, true);
-const valueConverter = createConverter({ kind: 'avro', className: 'AvroConverter', schemasEnable: false, schemaRegistryUrl: 'memory' }, false, registry);
+const valueConfigs = {
+  avro: { kind: 'avro', className: 'AvroConverter', schemasEnable: false, schemaRegistryUrl: 'memory' },
+  json: { kind: 'json', className: 'JsonConverter', schemasEnable: false },
+  'connect-json': { kind: 'json', className: 'JsonConverter', schemasEnable: true },
+};
+const valueConverter = createConverter(valueConfigs[data.format ?? 'avro'], false, registry);
 const planner = new BatchPlanner({ insertMode: 'insert', deleteEnabled: false, pkMode: 'none', pkFields: [], fieldsWhitelist: [], tableNameFormat: '${topic}', timezone: 'UTC' });
 // The CSV the writer loads: bytes where the tree has encodeCsvBytes, else the text encoded as the file write does.
 const csv = rowEncoding.encodeCsvBytes ?? ((rows) => Buffer.from(rowEncoding.encodeCsv(rows)));
