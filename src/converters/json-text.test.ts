@@ -6,10 +6,12 @@ describe('parseJsonText', () => {
     ['small integers and fractions', '{"a": 1, "b": -2.5, "c": [0.125]}', true],
     ['numbers inside strings', '{"a": "1.0 1e5 12345678901234567890"}', true],
     ['an escaped quote before a number', '{"a": "x\\"", "b": 3}', true],
-    ['a 16-digit integer', '{"a": 1234567890123456}', false],
+    ['a 16-digit integer up to 2^53', '{"a": 9007199254740992}', true],
+    ['a 16-digit integer beyond 2^53', '{"a": 9007199254740993}', false],
+    ['a 17-digit integer', '{"a": 12345678901234567}', false],
     ['an integral fraction', '{"a": 1.0}', false],
     ['an exponent', '[1e3]', false],
-    ['a long fraction', '0.12345678901234567', false],
+    ['a long fraction (a DECIMAL may read it)', '0.12345678901234567', false],
   ])('takes the %s path (native JSON.parse: %s)', (_name, text, fast) => {
     expect(parseJsonText(text, 'data').integersAsNumbers).toBe(fast);
   });
