@@ -6,7 +6,9 @@
  *    shape), upserts collapsed to the last record per key; each value encoded once, here, into its
  *    field text (planner/row-encoding.ts with the dialect's value encoders).
  * 2. prepare tables (prepare-tables.ts): create (auto.create) or evolve (auto.evolve) each table.
- * 3. fit (planner/table-fit.ts, pure): the rows checked against the columns the table really has.
+ * 3. fit (planner/table-fit.ts, pure): the rows checked against the columns the table really has;
+ *    then the operations of a table grouped into one load where that changes no row
+ *    (planner/load-grouping.ts), against the columns after every operation's preparation.
  * 4. encode (dialect/encode-rows.ts): field texts → CSV bytes for a stage load, or a `VALUES` list.
  * 5. execute, one module per write mode chosen once from `insert.mode` (execute-insert.ts,
  *    execute-upsert.ts, execute-update.ts), tombstones through execute-delete.ts; SQL text from
@@ -18,6 +20,7 @@ import { SinkError } from '../../errors';
 import type { IdentifierQuoting } from '../../dialect/identifiers';
 import type { Logger } from '../../logging/logger';
 import { type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
+import { groupLoads } from '../../planner/load-grouping';
 import { fitToTable } from '../../planner/table-fit';
 import type { InsertMode } from '../../planner/planner-options';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
@@ -91,7 +94,7 @@ export class DatabendWriter implements RecordWriter {
         if (fit.op) operations.push(fit.op);
       }
       if (options.stopAtFirstFailure && failures.length > 0) return false;
-      for (const op of operations) failures.push(...(await this.execute(session, op)));
+      for (const op of groupLoads(operations, (table) => this.tables.columnsOf(table), this.quoting)) failures.push(...(await this.execute(session, op)));
       return true;
     });
     if (!executed) return [...failures, ...(await this.write(beforeFirstFailure(records, failures), options))];
