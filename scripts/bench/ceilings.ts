@@ -22,7 +22,8 @@
  */
 import * as avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
-import { fetchSizes, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
+import { FetchSizing, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
+import { sizeFetches } from '../../src/kafka/kafkajs-runtime';
 import { connectDatabend, type DatabendSession } from '../../src/databend/databend-connection';
 import { upsertCsv } from '../../src/databend/write/execute-upsert';
 import { createTableSql } from '../../src/dialect/ddl';
@@ -64,9 +65,10 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
     [args.schemaIds.v2, avro.Type.forSchema(ORDER_V2 as unknown as avro.Schema)],
   ]);
   const kafka = new Kafka({ clientId: 'bench-consume-only', brokers: args.endpoints.kafka.bootstrapServers, logLevel: logLevel.NOTHING, ...kafkaSecurity(args.endpoints.kafka.clientSettings) });
-  // The sink's own fetch limits, so the ceiling fetches as the sink does.
-  const sizes = fetchSizes(args.batchSize, args.concurrency);
-  const consumer = kafka.consumer({ groupId: args.groupId, maxWaitTimeInMs: args.lingerMs, ...sizes });
+  // The sink's own fetch limits (sized in bytes by the records seen), so the ceiling fetches as the sink does.
+  const sizing = new FetchSizing(args.batchSize, args.concurrency);
+  const consumer = kafka.consumer({ groupId: args.groupId, maxWaitTimeInMs: args.lingerMs, ...sizing.sizes() });
+  const stopSizing = sizeFetches(args.groupId, () => sizing.sizes());
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   await consumer.connect();
@@ -82,13 +84,16 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: args.concurrency,
       eachBatch: async ({ batch, resolveOffset }) => {
+        let bytes = 0;
         for (const m of batch.messages) {
           const value = m.value as Buffer;
+          bytes += value.length + (m.key?.length ?? 0);
           const type = types.get(value.readUInt32BE(1));
           if (!type) throw new Error(`unknown schema id ${value.readUInt32BE(1)}`);
           const decoded = type.decode(value, 5).value as { qty: number };
           sink += decoded.qty;
         }
+        sizing.observe(batch.messages.length, bytes);
         seen += batch.messages.length;
         if (firstBatchAt === 0) {
           firstBatchAt = Date.now();
@@ -104,6 +109,7 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
   const machineBusy = busyShare(ticks0, machineTicks());
   const cpu = process.cpuUsage(cpu0);
   await consumer.disconnect();
+  stopSizing();
   if (sink < 0) throw new Error('unreachable');
   const steadyRecords = seen - firstBatchCount;
   const steadyMs = end - firstBatchAt;

@@ -8,7 +8,7 @@ import { connectDatabend, DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/databen
 import { DatabendWriter } from '../databend/write/databend-writer';
 import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
-import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
+import { consumerTuning, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import type { Logger } from '../logging/logger';
 import { SinkTask } from '../task/sink-task';
@@ -49,7 +49,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     topicsRegex: config.topicsRegex,
     concurrency: config.tasksMax,
     maxWaitMs: config.lingerMs,
-    fetch: fetchSizes(config.batchSize, config.tasksMax),
+    batchSize: config.batchSize,
     tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
     log,
   });
