@@ -6,6 +6,8 @@ describe('parseJsonText', () => {
     ['small integers and fractions', '{"a": 1, "b": -2.5, "c": [0.125]}', true],
     ['numbers inside strings', '{"a": "1.0 1e5 12345678901234567890"}', true],
     ['an escaped quote before a number', '{"a": "x\\"", "b": 3}', true],
+    ['an escaped backslash ending a string, then an integral fraction', '{"a": "x\\\\", "b": 1.0}', false],
+    ['escaped backslashes and quotes around a fraction inside a string', '{"a": "\\\\\\"1.0\\\\"}', true],
     ['a 16-digit integer up to 2^53', '{"a": 9007199254740992}', true],
     ['a 16-digit integer beyond 2^53', '{"a": 9007199254740993}', false],
     ['a 17-digit integer', '{"a": 12345678901234567}', false],

@@ -115,12 +115,7 @@ function needsExactParse(text: string, numberLiterals: boolean): boolean {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
-      }
-      i++;
+      i = afterString(text, i);
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
       const start = i;
       if (c === 45) i++;
@@ -163,6 +158,16 @@ function needsExactParse(text: string, numberLiterals: boolean): boolean {
     }
   }
   return false;
+}
+
+/** Just past the string opening at `at` (its closing quote is the next one not escaped), or the end of the text. */
+function afterString(text: string, at: number): number {
+  for (let q = text.indexOf('"', at + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 92 /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+  }
+  return text.length;
 }
 
 function isDigit(c: number): boolean {
