@@ -3,8 +3,9 @@
  * (each runs in its own worker process, as the sink does):
  *
  * - consume-only: kafkajs with the sink's consumer settings (fetch sizes, `linger.ms`, partitions
- *   consumed concurrently = `tasks.max`), every value decoded with plain avsc, then discarded;
- *   no commits, no Databend.
+ *   consumed concurrently = `tasks.max`), every value decoded with plain avsc (JSON topics: UTF-8
+ *   text and JSON.parse), then discarded; no commits, no Databend. Its CPU per record is the
+ *   least any sink on kafkajs pays.
  * - direct load: the rows of the same records, as the CSV the sink writes (produced untimed by the
  *   sink's own converters and planner), loaded in `batch.size` chunks through the sink's own load
  *   path (`DatabendSession.loadCsv`: temp file + databend-driver `loadFile`) on `tasks.max`
@@ -43,6 +44,8 @@ export interface ConsumeOnlyArgs {
   batchSize: number;
   lingerMs: number;
   groupId: string;
+  /** The values: Confluent Avro (the default) or JSON text. */
+  format?: 'avro' | 'json';
 }
 
 export interface CeilingResult {
@@ -88,6 +91,10 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
         for (const m of batch.messages) {
           const value = m.value as Buffer;
           bytes += value.length + (m.key?.length ?? 0);
+          if (args.format === 'json') {
+            sink += (JSON.parse(value.toString('utf8')) as { qty: number }).qty;
+            continue;
+          }
           const type = types.get(value.readUInt32BE(1));
           if (!type) throw new Error(`unknown schema id ${value.readUInt32BE(1)}`);
           const decoded = type.decode(value, 5).value as { qty: number };
