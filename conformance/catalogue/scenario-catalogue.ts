@@ -229,6 +229,12 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     requires: ['converter:avro', 'mode:insert'],
   },
   {
+    id: 'ops.observability',
+    priority: 1,
+    expectation: 'metrics.port set: /healthz, /readyz, /metrics (Prometheus) and /status answer during a real run; counters equal what was produced, lag reaches 0, offsets as committed',
+    requires: ['auto-create', 'converter:json-schemaless', 'mode:insert', 'observability'],
+  },
+  {
     id: 'load.sustained',
     priority: 1,
     expectation: '1,000,000 Avro records as a backlog → all written exactly once, values exact, committed to the end; peak RSS of the sink process under the documented bound (300 MB), reported',

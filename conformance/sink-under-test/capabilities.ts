@@ -15,6 +15,12 @@ export interface SinkCapabilities {
   converters: ('avro' | 'json-schema' | 'protobuf' | 'json-envelope' | 'json-schemaless' | 'string')[];
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
+  /**
+   * Optional (false when absent): given `metrics.port=<port>` (and `metrics.host`), the sink answers
+   * GET /healthz, /readyz, /metrics (Prometheus text) and /status (JSON) on that port while it runs
+   * (`ops.observability` names the metrics and fields it reads).
+   */
+  observability?: boolean;
 }
 
 /** Facts about the run rather than the sink's features: how it is launched, where services come from. */
@@ -51,6 +57,7 @@ export type Requirement =
   | 'deletes'
   | 'dlq'
   | 'exactly-once'
+  | 'observability'
   | 'hard-kill'
   | 'archive'
   | 'environment-faults'
@@ -75,6 +82,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(caps.deletes ? ['deletes'] : []),
     ...(caps.deadLetterQueue ? ['dlq'] : []),
     ...(caps.exactlyOnce ? ['exactly-once'] : []),
+    ...(caps.observability ? ['observability'] : []),
     ...(facts.hardKill ? ['hard-kill'] : []),
     ...(facts.archive ? ['archive'] : []),
     ...(facts.environmentFaults ? ['environment-faults'] : []),
@@ -95,7 +103,11 @@ const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
   converters: ['avro', 'json-schema', 'protobuf', 'json-envelope', 'json-schemaless', 'string'],
   deadLetterQueue: 'boolean',
   exactlyOnce: 'boolean',
+  observability: 'boolean',
 };
+
+/** Keys a capability file may leave out (false): added after vendors wrote theirs. */
+const OPTIONAL: ReadonlySet<keyof SinkCapabilities> = new Set(['observability']);
 
 /** Reads and checks a capability file; every problem is named with the file and key. */
 export function loadCapabilities(file: string): SinkCapabilities {
@@ -117,6 +129,7 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
   }
   for (const [key, allowed] of Object.entries(LISTS)) {
     const value = record[key];
+    if (value === undefined && OPTIONAL.has(key as keyof SinkCapabilities)) continue;
     if (allowed === 'boolean') {
       if (typeof value !== 'boolean') problems.push(`"${key}" must be true or false`);
     } else if (!Array.isArray(value) || value.some((v) => !allowed.includes(v as string))) {

@@ -53,7 +53,7 @@ export interface ConfigKeyDefinition {
   readonly visibleWhen?: (get: ConfigLookup) => boolean;
 }
 
-export const CONFIG_GROUPS = ['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud'] as const;
+export const CONFIG_GROUPS = ['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud', 'Operations'] as const;
 export type ConfigGroup = (typeof CONFIG_GROUPS)[number];
 
 /** What Kafka Connect shows instead of a sensitive value. */
@@ -693,6 +693,42 @@ const SPECS: KeySpec[] = [
     displayName: 'Retry backoff (ms)',
     documentation: 'Wait between retries, in milliseconds.',
     validator: { kind: 'range', min: 0 },
+    width: 'SHORT',
+  },
+
+  // ---- Operations ----
+  {
+    name: 'metrics.port',
+    type: 'INT',
+    defaultValue: '0',
+    importance: 'LOW',
+    group: 'Operations',
+    displayName: 'Health and metrics port',
+    documentation:
+      'Port of the HTTP listener that answers /healthz (the process is alive), /readyz (joined the consumer group and Databend answers), /metrics (Prometheus text format) and /status (assignment, committed offsets, lag, last error, as JSON). 0: no listener. The CLI option --metrics-port overrides it. (Not a Java connector key; Kafka Connect offers its REST API and JMX instead.)',
+    validator: { kind: 'range', min: 0, max: 65_535 },
+    width: 'SHORT',
+  },
+  {
+    name: 'metrics.host',
+    type: 'STRING',
+    defaultValue: '127.0.0.1',
+    importance: 'LOW',
+    group: 'Operations',
+    displayName: 'Health and metrics address',
+    documentation: 'Address the health and metrics listener binds to: loopback unless told otherwise (0.0.0.0 for a scraper on another host or pod; the endpoints show no secrets, but offsets and table names). (Not a Java connector key.)',
+    validator: { kind: 'custom', allowed: 'a host name or IP address', check: (v) => (String(v).trim() === '' ? 'must not be empty' : undefined) },
+    width: 'MEDIUM',
+  },
+  {
+    name: 'progress.interval.ms',
+    type: 'LONG',
+    defaultValue: '10000',
+    importance: 'LOW',
+    group: 'Operations',
+    displayName: 'Progress line interval (ms)',
+    documentation: 'One progress line (records per second, written, failed, lag) per interval, in milliseconds; 0: none. (Not a Java connector key.)',
+    validator: { kind: 'range', min: 0, max: 2_147_483_647 },
     width: 'SHORT',
   },
 

@@ -32,6 +32,8 @@ export interface SinkConfig {
   retryBackoffMs: number;
   /** `task.shutdown.graceful.timeout.ms`: longest time from SIGTERM/SIGINT to exit. */
   shutdownGraceMs: number;
+  /** The health and metrics listener (`metrics.port`, 0: none; `metrics.host`) and the progress line. */
+  operations: { metricsPort: number; metricsHost: string; progressIntervalMs: number };
   keyConverter: ConverterConfig;
   valueConverter: ConverterConfig;
   errors: {

@@ -424,6 +424,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     maxRetries: num('max.retries'),
     retryBackoffMs: num('retry.backoff.ms'),
     shutdownGraceMs: num('task.shutdown.graceful.timeout.ms'),
+    operations: { metricsPort: num('metrics.port'), metricsHost: (str('metrics.host') as string).trim(), progressIntervalMs: num('progress.interval.ms') },
     keyConverter: converters['key.converter']!,
     valueConverter: converters['value.converter']!,
     errors: {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { DatabendConnectionConfig } from './connection-options';
 import { SinkError } from '../errors';
+import { UNOBSERVED, type SinkEventPublisher } from '../events/sink-events';
 import { jitteredBackoff } from '../retry/retry';
 import { writeBatchFile } from './batch-files';
 
@@ -132,27 +133,25 @@ export type DriverCalls = Pick<DriverConnection, 'exec' | 'queryAll' | 'loadFile
 
 /** Every call bounded by `timeoutMs` (`withRequestTimeout`). Exported for tests. */
 export class DriverSession implements DatabendSession {
+  /** Whether the last call got an answer (null before the first): published when it changes. */
+  private reachable: boolean | null = null;
+
   constructor(
     private readonly conn: DriverCalls,
     private readonly timeoutMs: number,
     readonly server: DatabendServer,
+    private readonly events: SinkEventPublisher = UNOBSERVED,
   ) {}
 
-  async exec(sql: string): Promise<number> {
-    try {
-      return await withRequestTimeout(this.conn.exec(sql), this.timeoutMs, 'statement failed');
-    } catch (err) {
-      throw err instanceof SinkError ? err : classifyDriverError(err, 'statement failed');
-    }
+  exec(sql: string): Promise<number> {
+    return this.call('statement failed', () => this.conn.exec(sql));
   }
 
-  async query(sql: string): Promise<(string | null)[][]> {
-    try {
-      const rows = await withRequestTimeout(this.conn.queryAll(sql), this.timeoutMs, 'query failed');
+  query(sql: string): Promise<(string | null)[][]> {
+    return this.call('query failed', async () => {
+      const rows = await this.conn.queryAll(sql);
       return rows.map((row) => row.values().map((v: unknown) => (v === null || v === undefined ? null : String(v))));
-    } catch (err) {
-      throw err instanceof SinkError ? err : classifyDriverError(err, 'query failed');
-    }
+    });
   }
 
   // The driver's streamLoad(rows) cannot tell an empty string or the text \N from NULL (it leaves
@@ -165,12 +164,29 @@ export class DriverSession implements DatabendSession {
       () => fs.rm(file, { force: true }),
       () => fs.rm(file, { force: true }),
     ).catch(() => undefined);
+    return this.call('stage load failed', async () => Number((await load).writeRows));
+  }
+
+  /**
+   * One driver call, bounded by the request timeout, its failure classified; whether Databend
+   * answered (a refusal is an answer) is published when that changes.
+   */
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      const stats = await withRequestTimeout(load, this.timeoutMs, 'stage load failed');
-      return Number(stats.writeRows);
+      const result = await withRequestTimeout(run(), this.timeoutMs, what);
+      this.answered(true);
+      return result;
     } catch (err) {
-      throw err instanceof SinkError ? err : classifyDriverError(err, 'stage load failed');
+      const classified = err instanceof SinkError ? err : classifyDriverError(err, what);
+      this.answered(!(classified instanceof SinkError && classified.code === 'DATABEND_UNAVAILABLE'), classified.message);
+      throw classified;
     }
+  }
+
+  private answered(reachable: boolean, error?: string): void {
+    if (this.reachable === reachable) return;
+    this.reachable = reachable;
+    this.events.publish('databend', reachable ? { reachable } : { reachable, error });
   }
 
   async close(): Promise<void> {
@@ -188,7 +204,11 @@ export function driverDsn(dsn: string): string {
 }
 
 /** Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). */
-export async function connectDatabend(config: DatabendConnectionConfig, onRetry: (attempt: number, error: Error) => void = () => undefined): Promise<DatabendSession> {
+export async function connectDatabend(
+  config: DatabendConnectionConfig,
+  onRetry: (attempt: number, error: Error) => void = () => undefined,
+  events: SinkEventPublisher = UNOBSERVED,
+): Promise<DatabendSession> {
   const { Client } = loadDriver();
   let last: Error = new Error('no attempt made');
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
@@ -197,7 +217,7 @@ export async function connectDatabend(config: DatabendConnectionConfig, onRetry:
       const conn = await withRequestTimeout(new Client(driverDsn(config.dsn)).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
       const probe = new DriverSession(conn, timeoutMs, { version: 'unknown', loadPath: 'statement' });
       const version = (await probe.query('SELECT version()'))[0]?.[0] ?? '';
-      const session = new DriverSession(conn, timeoutMs, describeServer(version));
+      const session = new DriverSession(conn, timeoutMs, describeServer(version), events);
       // Values are rendered in UTC by the sink; the session must not shift them.
       await session.exec("SET timezone = 'UTC'");
       return session;

@@ -16,6 +16,7 @@
  */
 import { SinkError } from '../../errors';
 import type { IdentifierQuoting } from '../../dialect/identifiers';
+import { UNOBSERVED, type SinkEventPublisher } from '../../events/sink-events';
 import type { Logger } from '../../logging/logger';
 import { type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
 import { fitToTable } from '../../planner/table-fit';
@@ -54,9 +55,10 @@ export class DatabendWriter implements RecordWriter {
     sessions: DatabendSession[],
     options: DatabendWriterOptions,
     private readonly log: Logger,
+    private readonly events: SinkEventPublisher = UNOBSERVED,
   ) {
     this.pool = new SessionPool(sessions);
-    this.tables = new TableManager(options, log);
+    this.tables = new TableManager(options, log, events);
     this.planner = new BatchPlanner(plannerOptions(options));
     this.mode = WRITE_MODES[options.insertMode];
     this.quoting = options.quoteIdentifiers;
@@ -91,7 +93,12 @@ export class DatabendWriter implements RecordWriter {
         if (fit.op) operations.push(fit.op);
       }
       if (options.stopAtFirstFailure && failures.length > 0) return false;
-      for (const op of operations) failures.push(...(await this.execute(session, op)));
+      for (const op of operations) {
+        const started = Date.now();
+        const refused = await this.execute(session, op);
+        failures.push(...refused);
+        this.events.publish('load', { table: this.tables.describe(op.table), kind: op.kind, rows: op.records.length - refused.length, durationMs: Date.now() - started });
+      }
       return true;
     });
     if (!executed) return [...failures, ...(await this.write(beforeFirstFailure(records, failures), options))];
