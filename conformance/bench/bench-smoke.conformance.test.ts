@@ -5,7 +5,7 @@
  * machine running other tests — and the targets are the full benchmark's business (docs/benchmarks.md).
  */
 import * as path from 'node:path';
-import { acquireLease, type EnvironmentLease } from '../harness/environment-faults';
+import { holdSharedServices } from '../harness/environment-faults';
 import { runEnvironment } from '../jest/run-environment';
 import { sinkSpec } from '../sink-under-test/select-sink';
 import { runBench } from '../../scripts/bench/bench';
@@ -22,12 +22,7 @@ const sink: SinkCommand | null = spec.archive
 
 describe('benchmark smoke (npm run bench -- --size smoke)', () => {
   const run = runEnvironment();
-  let lease: EnvironmentLease | undefined;
-  // Services shared with the other scenarios: none may be stopped by a fault scenario meanwhile.
-  beforeAll(async () => {
-    if (sink) lease = await acquireLease(run, 'shared');
-  }, 600_000);
-  afterAll(() => lease?.release());
+  if (sink) holdSharedServices(run);
 
   (sink ? it : it.skip)(
     `runs every scenario against the run's services${sink ? '' : ' — not applicable: the sink under test is not this project’s'}`,

@@ -11,6 +11,7 @@ import type { DatabendLoadPath } from '../../../sink-under-test/capabilities';
 import { servedRequests } from '../../../support/protocol-path';
 import type { DatabendEndpoint } from '../../environment';
 import { runEnvironment } from '../../../jest/run-environment';
+import { holdSharedServices } from '../../../harness/environment-faults';
 import type { LocalContext, RunningLocalService } from '../local-service';
 import { databendRuntime } from '../databend-runtime';
 
@@ -79,6 +80,9 @@ async function raw(sql: string, database = DB): Promise<{ schema: { name: string
   }
   return { schema, data, error: body.error };
 }
+
+// On the run's own server (reused), a fault scenario must not stop it under these tests.
+if (process.env.CONFORMANCE_DATABEND_DSN) holdSharedServices(runEnvironment());
 
 beforeAll(async () => {
   if (process.env.CONFORMANCE_DATABEND_DSN) {
