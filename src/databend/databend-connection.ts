@@ -124,6 +124,12 @@ export interface DatabendSession {
    * `REPLACE INTO … ON (…) VALUES`; returns rows written.
    */
   loadCsv(sql: string, csv: string | Buffer): Promise<number>;
+  /**
+   * Leaves the server session (and a transaction open in it) behind without another statement in
+   * it: the next call logs in afresh. For a transaction whose statement timed out: it may still run
+   * on the server, and a ROLLBACK sent meanwhile would let it commit on its own when it ends.
+   */
+  abandon(): void;
   close(): Promise<void>;
 }
 
@@ -132,15 +138,35 @@ export type DriverCalls = Pick<DriverConnection, 'exec' | 'queryAll' | 'loadFile
 
 /** Every call bounded by `timeoutMs` (`withRequestTimeout`). Exported for tests. */
 export class DriverSession implements DatabendSession {
+  private abandoned = false;
+
   constructor(
-    private readonly conn: DriverCalls,
+    private conn: DriverCalls,
     private readonly timeoutMs: number,
     readonly server: DatabendServer,
+    /** A new server session, set up as this one was (`abandon`). */
+    private readonly reopen: () => Promise<DriverCalls> = () => Promise.reject(new Error('this session cannot log in again')),
   ) {}
+
+  abandon(): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    // Logging out ends the server session; a statement still running in it finishes in its transaction, which nobody commits.
+    void this.conn.close().catch(() => undefined);
+  }
+
+  /** The connection, logged in again after `abandon`. */
+  private async connection(): Promise<DriverCalls> {
+    if (this.abandoned) {
+      this.conn = await withRequestTimeout(this.reopen(), this.timeoutMs, 'logging in to Databend again');
+      this.abandoned = false;
+    }
+    return this.conn;
+  }
 
   async exec(sql: string): Promise<number> {
     try {
-      return await withRequestTimeout(this.conn.exec(sql), this.timeoutMs, 'statement failed');
+      return await withRequestTimeout((await this.connection()).exec(sql), this.timeoutMs, 'statement failed');
     } catch (err) {
       throw err instanceof SinkError ? err : classifyDriverError(err, 'statement failed');
     }
@@ -148,7 +174,7 @@ export class DriverSession implements DatabendSession {
 
   async query(sql: string): Promise<(string | null)[][]> {
     try {
-      const rows = await withRequestTimeout(this.conn.queryAll(sql), this.timeoutMs, 'query failed');
+      const rows = await withRequestTimeout((await this.connection()).queryAll(sql), this.timeoutMs, 'query failed');
       return rows.map((row) => row.values().map((v: unknown) => (v === null || v === undefined ? null : String(v))));
     } catch (err) {
       throw err instanceof SinkError ? err : classifyDriverError(err, 'query failed');
@@ -159,8 +185,11 @@ export class DriverSession implements DatabendSession {
   // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
   // The file is removed once the driver is done with it (after a timeout too, not while it reads).
   async loadCsv(sql: string, csv: string | Buffer): Promise<number> {
+    const conn = await this.connection().catch((err: unknown) => {
+      throw err instanceof SinkError ? err : classifyDriverError(err, 'stage load failed');
+    });
     const file = await writeBatchFile(csv);
-    const load = this.conn.loadFile(sql, file);
+    const load = conn.loadFile(sql, file);
     void load.then(
       () => fs.rm(file, { force: true }),
       () => fs.rm(file, { force: true }),
@@ -174,6 +203,7 @@ export class DriverSession implements DatabendSession {
   }
 
   async close(): Promise<void> {
+    if (this.abandoned) return;
     await withRequestTimeout(this.conn.close(), this.timeoutMs, 'closing the connection').catch(() => undefined);
   }
 }
@@ -194,13 +224,16 @@ export async function connectDatabend(config: DatabendConnectionConfig, onRetry:
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
     try {
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const conn = await withRequestTimeout(new Client(driverDsn(config.dsn)).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
+      const login = async () => {
+        const conn = await new Client(driverDsn(config.dsn)).getConn();
+        // Values are rendered in UTC by the sink; the session must not shift them.
+        await conn.exec("SET timezone = 'UTC'");
+        return conn;
+      };
+      const conn = await withRequestTimeout(login(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
       const probe = new DriverSession(conn, timeoutMs, { version: 'unknown', loadPath: 'statement' });
       const version = (await probe.query('SELECT version()'))[0]?.[0] ?? '';
-      const session = new DriverSession(conn, timeoutMs, describeServer(version));
-      // Values are rendered in UTC by the sink; the session must not shift them.
-      await session.exec("SET timezone = 'UTC'");
-      return session;
+      return new DriverSession(conn, timeoutMs, describeServer(version), login);
     } catch (err) {
       const classified = err instanceof SinkError || err instanceof DatabendQueryError ? err : classifyDriverError(err, `connecting to Databend at ${config.host}:${config.port}`);
       if (!(classified instanceof SinkError) || !classified.isRetriable) throw classified;
