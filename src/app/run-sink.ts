@@ -6,7 +6,8 @@
 import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
 import { connectDatabend, DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/write/databend-writer';
-import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
+import { ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
+import { databendWriterOptions, exactlyOnceOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
 import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
@@ -70,7 +71,9 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
       ? 'Databend loads by stage attachment (server ≤ 1.2.781)'
       : 'Databend loads by upload, then INSERT … FROM @~ (server above 1.2.781)',
   );
-  const writer = new DatabendWriter(sessions, databendWriterOptions(config), log);
+  const databendWriter = new DatabendWriter(sessions, databendWriterOptions(config), log);
+  const exactlyOnce = exactlyOnceOptions(config);
+  const writer = exactlyOnce ? new ExactlyOnceWriter(databendWriter, exactlyOnce, log) : databendWriter;
   const dlq =
     config.errors.tolerance === 'all' && config.errors.dlqTopic
       ? new KafkajsDeadLetterQueue({

@@ -3,8 +3,9 @@ import { SinkError } from '../errors';
 import type { DeadLetterQueue, ErrorStage } from '../ports/dead-letter-queue';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource } from '../ports/record-source';
 import type { Logger } from '../logging/logger';
-import type { RecordWriter } from '../ports/record-writer';
+import type { RecordWriter, TransactionalRecordWriter } from '../ports/record-writer';
 import type { SinkRecord } from '../record/sink-record';
+import { type Failure, writeChunkExactlyOnce } from './exactly-once-chunk';
 import { ProgressMeter } from './progress-meter';
 import { RetryPolicy, withRetries } from '../retry/retry';
 
@@ -17,12 +18,6 @@ export interface SinkTaskOptions {
   progressIntervalMs: number;
   /** How long batches in flight may still finish (and commit) once the sink stops; then they are given up. */
   inFlightGraceMs: number;
-}
-
-interface Failure {
-  raw: RawRecord;
-  error: SinkError;
-  stage: ErrorStage;
 }
 
 /**
@@ -39,7 +34,8 @@ export class SinkTask {
     private readonly source: RecordSource,
     private readonly keyConverter: Converter,
     private readonly valueConverter: Converter,
-    private readonly writer: RecordWriter,
+    /** A transactional writer (exactly.once.enabled) stores each chunk's offset with its rows. */
+    private readonly writer: RecordWriter | TransactionalRecordWriter,
     private readonly dlq: DeadLetterQueue | null,
     private readonly log: Logger,
     private readonly options: SinkTaskOptions,
@@ -92,6 +88,8 @@ export class SinkTask {
       if ('failure' in result) failures.push(result.failure);
       else converted.push(result.record);
     }
+    const writer = this.writer;
+    if ('writeWithOffset' in writer) return this.processExactlyOnce(writer, chunk, converted, failures, context);
     // Under tolerance=none nothing at or after the first bad record may be committed.
     const firstBad = this.options.tolerance === 'none' && failures.length > 0 ? failures[0] : null;
     const toWrite = firstBad ? converted.filter((r) => BigInt(r.offset) < BigInt(firstBad.raw.offset)) : converted;
@@ -99,7 +97,7 @@ export class SinkTask {
     const rejected = await withRetries(
       'writing to Databend',
       this.options.retry,
-      () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
+      () => writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
       (attempt, error) => this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
       context.signal,
     );
@@ -122,6 +120,26 @@ export class SinkTask {
     const last = chunk[chunk.length - 1];
     if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n, context.signal);
     else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; offsets not committed, the new owner rewrites it');
+    await context.heartbeat();
+  }
+
+  /** `process` under exactly-once: the offset moves with the rows in Databend; Kafka's follows. */
+  private async processExactlyOnce(writer: TransactionalRecordWriter, chunk: RawRecord[], converted: SinkRecord[], failures: Failure[], context: BatchContext): Promise<void> {
+    const done = await withRetries(
+      'writing to Databend',
+      this.options.retry,
+      () => writeChunkExactlyOnce(writer, chunk, converted, failures, this.options.tolerance, (failure) => this.report(failure, context.signal)),
+      (attempt, error) => this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
+      context.signal,
+    );
+    const last = chunk[chunk.length - 1];
+    if (this.options.tolerance === 'none' && done.failures.length > 0) {
+      if (context.stillOwned()) await this.commitUpTo(last, done.next, context.signal);
+      throw done.failures[0].error;
+    }
+    this.progress.recordWritten(done.written, done.failures.length);
+    if (context.stillOwned()) await this.commitUpTo(last, done.next, context.signal);
+    else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; its rows and offset are in Databend, the Kafka offset is left to the new owner');
     await context.heartbeat();
   }
 
