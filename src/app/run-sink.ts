@@ -6,7 +6,7 @@
 import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
 import { connectDatabend, DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/write/databend-writer';
-import { ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
+import { EXACTLY_ONCE_SESSION_SETTINGS, ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
 import { databendWriterOptions, exactlyOnceOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
 import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
@@ -56,7 +56,7 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
   });
   const sessions = await Promise.all(
     Array.from({ length: config.tasksMax }, () =>
-      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying')),
+      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying'), config.exactlyOnce ? EXACTLY_ONCE_SESSION_SETTINGS : {}),
     ),
   );
   const server = sessions[0].server;

@@ -3,6 +3,7 @@ import type { DatabendConnectionConfig } from './connection-options';
 import { SinkError } from '../errors';
 import { jitteredBackoff } from '../retry/retry';
 import { writeBatchFile } from './batch-files';
+import { sqlStringLiteral } from '../dialect/identifiers';
 
 // databend-driver logs to stdout unless told otherwise, and reads RUST_LOG when it is loaded.
 process.env.RUST_LOG = 'off';
@@ -217,8 +218,15 @@ export function driverDsn(dsn: string): string {
   return `${dsn}${dsn.includes('?') ? '&' : '?'}retry_count=1`;
 }
 
-/** Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). */
-export async function connectDatabend(config: DatabendConnectionConfig, onRetry: (attempt: number, error: Error) => void = () => undefined): Promise<DatabendSession> {
+/**
+ * Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). Every
+ * login (the first, and each after `abandon`) sets the session's time zone to UTC and `settings`.
+ */
+export async function connectDatabend(
+  config: DatabendConnectionConfig,
+  onRetry: (attempt: number, error: Error) => void = () => undefined,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<DatabendSession> {
   const { Client } = loadDriver();
   let last: Error = new Error('no attempt made');
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
@@ -228,6 +236,7 @@ export async function connectDatabend(config: DatabendConnectionConfig, onRetry:
         const conn = await new Client(driverDsn(config.dsn)).getConn();
         // Values are rendered in UTC by the sink; the session must not shift them.
         await conn.exec("SET timezone = 'UTC'");
+        for (const [name, value] of Object.entries(settings)) await conn.exec(`SET ${name} = ${sqlStringLiteral(value)}`);
         return conn;
       };
       const conn = await withRequestTimeout(login(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);

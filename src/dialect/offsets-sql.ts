@@ -64,3 +64,14 @@ export function readOffsetSql(table: TableRef, key: OffsetKey, quoting: Identifi
 export function advanceOffsetSql(table: TableRef, key: OffsetKey, from: bigint, to: bigint, quoting: IdentifierQuoting): string {
   return `UPDATE ${qualifiedName(table.database, table.table, quoting)} SET next_offset = ${to}, updated_at = now() WHERE ${where(key)} AND next_offset = ${from}`;
 }
+
+/**
+ * Compaction of a table the exactly-once writer loads, run outside its transactions. Databend's
+ * compaction after a write (`enable_compact_after_write`) would run inside the transaction and
+ * rewrite segments that concurrent transactions of other partitions rewrite too, making them
+ * conflict ([4001]); the writer's sessions turn it off and compact this way instead, at most
+ * `segments` segments at a time.
+ */
+export function compactTableSql(table: TableRef, segments: number, quoting: IdentifierQuoting): string {
+  return `OPTIMIZE TABLE ${qualifiedName(table.database, table.table, quoting)} COMPACT LIMIT ${segments}`;
+}

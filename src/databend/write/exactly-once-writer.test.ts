@@ -268,6 +268,46 @@ describe('exactly-once: errors.tolerance=none and failures found before the tran
   });
 });
 
+describe('exactly-once: compaction between transactions', () => {
+  test('every 10th committed load of a table is followed by OPTIMIZE … COMPACT, outside any transaction', async () => {
+    const s = session([0]);
+    let stored = 0;
+    s.answer = (sql) => (sql.startsWith('SELECT max(next_offset)') ? [[String(stored), '1']] : sql.includes("table = '_databend_sink_offsets'") ? OFFSETS_COLUMNS : undefined);
+    const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
+    for (let i = 0; i < 20; i++) {
+      await writer.writeWithOffset([record(i)], commit(i + 1));
+      stored = i + 1;
+    }
+    const optimize = s.sent.map((sql, i) => [sql, s.sent[i - 1]]).filter(([sql]) => sql.startsWith('OPTIMIZE'));
+    expect(optimize).toEqual([
+      ['OPTIMIZE TABLE "orders" COMPACT LIMIT 20', 'COMMIT'],
+      ['OPTIMIZE TABLE "orders" COMPACT LIMIT 20', 'COMMIT'],
+    ]);
+    expect(s.committed.flat().filter((sql) => sql.startsWith('OPTIMIZE'))).toEqual([]);
+  });
+
+  test('a refused compaction (a privilege) is not tried again and fails no write', async () => {
+    const s = session([0]);
+    let stored = 0;
+    s.answer = (sql) => (sql.startsWith('SELECT max(next_offset)') ? [[String(stored), '1']] : sql.includes("table = '_databend_sink_offsets'") ? OFFSETS_COLUMNS : undefined);
+    s.rejectWhen = /^OPTIMIZE/;
+    s.rejection = new DatabendQueryError(1063, 'statement failed: [1063]Permission denied: privilege [Super] is required');
+    let tries = 0;
+    const exec = s.exec.bind(s);
+    s.exec = (sql: string) => {
+      if (sql.startsWith('OPTIMIZE')) tries++;
+      return exec(sql);
+    };
+    const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
+    for (let i = 0; i < 20; i++) {
+      await writer.writeWithOffset([record(i)], commit(i + 1));
+      stored = i + 1;
+    }
+    expect(s.committed).toHaveLength(20);
+    expect(tries).toBe(1);
+  });
+});
+
 describe('exactly-once: failures around the transaction', () => {
   test('a load without an answer: the session is abandoned with its transaction (no ROLLBACK beside a statement that may still run)', async () => {
     const s = session([-1]);

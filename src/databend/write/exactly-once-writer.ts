@@ -25,9 +25,9 @@
  * statement may still be running, and a ROLLBACK could let it commit on its own.
  */
 import { SinkError } from '../../errors';
-import { type IdentifierQuoting, type TableRef } from '../../dialect/identifiers';
+import { type IdentifierQuoting, qualifiedName, type TableRef } from '../../dialect/identifiers';
 import { tableColumnsSql } from '../../dialect/dml';
-import { advanceOffsetSql, createOffsetsTableSql, OFFSETS_COLUMNS, type OffsetKey, readOffsetSql, seedOffsetSql } from '../../dialect/offsets-sql';
+import { advanceOffsetSql, compactTableSql, createOffsetsTableSql, OFFSETS_COLUMNS, type OffsetKey, readOffsetSql, seedOffsetSql } from '../../dialect/offsets-sql';
 import type { Logger } from '../../logging/logger';
 import type { Operation } from '../../planner/batch-plan';
 import type { OffsetCommit, OffsetWrite, RecordFailure, TransactionalRecordWriter, WriteOptions } from '../../ports/record-writer';
@@ -46,6 +46,16 @@ export interface ExactlyOnceOptions {
   database: string;
   quoting: IdentifierQuoting;
 }
+
+/**
+ * The session settings of the exactly-once writer's sessions: Databend's compaction after a write
+ * would run inside the transaction and make transactions of other partitions of the table conflict
+ * (offsets-sql.ts `compactTableSql`); the writer compacts between transactions instead.
+ */
+export const EXACTLY_ONCE_SESSION_SETTINGS: Readonly<Record<string, string>> = { enable_compact_after_write: '0' };
+/** A table is compacted after this many committed loads of this process, at most COMPACT_SEGMENTS segments at a time. */
+const COMPACT_EVERY = 10;
+const COMPACT_SEGMENTS = 20;
 
 /** Transactions tried per write before giving up with a retriable error (the task's retries start over). */
 const ATTEMPTS = 10;
@@ -78,6 +88,8 @@ interface Pending {
 export class ExactlyOnceWriter implements TransactionalRecordWriter {
   private tableReady = false;
   private readonly seeded = new Set<string>();
+  /** Committed loads per table since its last compaction; null once Databend refused to compact (privileges). */
+  private loadsSinceCompaction: Map<string, number> | null = new Map();
 
   constructor(
     private readonly writer: DatabendWriter,
@@ -97,7 +109,10 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
           await this.ensureRow(session, key);
           await this.prepare(session, pending);
           const outcome = await this.transaction(session, key, pending, offset);
-          if ('done' in outcome) return outcome.done;
+          if ('done' in outcome) {
+            if (outcome.done.next !== outcome.done.from) await this.compact(session, pending.prepared?.operations ?? []);
+            return outcome.done;
+          }
           why = outcome.again;
           if (outcome.progress) continue;
           attempt++;
@@ -186,6 +201,36 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
       throw err;
     } finally {
       if (open) await this.rollback(session);
+    }
+  }
+
+  /** Compacts the tables of committed loads every COMPACT_EVERY loads; best effort, outside any transaction. */
+  private async compact(session: DatabendSession, operations: readonly Operation[]): Promise<void> {
+    const counts = this.loadsSinceCompaction;
+    if (counts === null) return;
+    const due = new Map<string, TableRef>();
+    for (const op of operations) {
+      const id = qualifiedName(op.table.database, op.table.table, 'always');
+      const n = (counts.get(id) ?? 0) + 1;
+      counts.set(id, n >= COMPACT_EVERY ? 0 : n);
+      if (n >= COMPACT_EVERY) due.set(id, op.table);
+    }
+    for (const table of due.values()) {
+      try {
+        await session.exec(compactTableSql(table, COMPACT_SEGMENTS, this.options.quoting));
+      } catch (err) {
+        if (err instanceof SinkError && err.code === 'DATABEND_UNAVAILABLE') {
+          session.abandon();
+          return;
+        }
+        if (!(err instanceof DatabendQueryError)) throw err;
+        // A concurrent compaction of the same segments ([4001]) is harmless; anything else (a privilege) stops trying.
+        if (err.databendCode !== UNRESOLVABLE_CONFLICT) {
+          this.loadsSinceCompaction = null;
+          this.log.warn({ err: err.message }, 'exactly-once: Databend refused to compact a loaded table (OPTIMIZE TABLE … COMPACT); tables are no longer compacted by the sink, run OPTIMIZE TABLE yourself');
+        }
+        return;
+      }
     }
   }
 
