@@ -91,7 +91,7 @@ function commit(next: number): OffsetCommit & { told: [string, string[]][] } {
 }
 
 describe('exactly-once: one transaction per partition batch, the offset moved with the rows', () => {
-  test('the statement sequence of a first batch: offsets table and row outside the transaction; BEGIN, read, load, advance, COMMIT', async () => {
+  test('the statement sequence of a first batch: offsets table and row outside the transaction; BEGIN, read, advance, load, COMMIT', async () => {
     const s = session([-1]);
     const { writer } = writers(s);
     const c = commit(3);
@@ -103,21 +103,32 @@ describe('exactly-once: one transaction per partition batch, the offset moved wi
       "SELECT name, data_type, is_nullable, default_expression FROM system.columns WHERE database = 'db' AND table = 'orders'",
       'BEGIN',
       READ.replace(OFFSETS, '"_databend_sink_offsets"'),
-      load(0, 1, 2),
       advance(-1, 3).replace(OFFSETS, '"_databend_sink_offsets"'),
+      load(0, 1, 2),
       'COMMIT',
     ]);
     expect(s.committed).toHaveLength(1);
     expect(c.told).toEqual([['-1', []]]);
   });
 
-  test('the next batch of the partition: no DDL, no seeding; only the transaction', async () => {
-    const s = session([-1, 3]);
+  test('the next batch of the partition: no DDL, no seeding, no read (the offset this process committed); only the transaction', async () => {
+    const s = session([-1]);
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     await writer.writeWithOffset(batch(0, 3), commit(3));
     s.sent = [];
     await writer.writeWithOffset(batch(3, 5), commit(5));
-    expect(s.sent).toEqual(['BEGIN', READ, load(3, 4), advance(3, 5), 'COMMIT']);
+    expect(s.sent).toEqual(['BEGIN', advance(3, 5), load(3, 4), 'COMMIT']);
+  });
+
+  test('an offset that another writer moved since this process committed it: the advance moves no row, the offset is read, the rest written', async () => {
+    const s = session([-1, 4]);
+    s.affected = (sql) => (sql.startsWith('UPDATE') ? (sql.endsWith('next_offset = 3') ? 0 : 1) : undefined);
+    const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
+    await writer.writeWithOffset(batch(0, 3), commit(3));
+    s.sent = [];
+    expect(await writer.writeWithOffset(batch(3, 6), commit(6))).toEqual({ from: '4', next: '6', failed: [] });
+    // The stale advance is rolled back before any row is loaded.
+    expect(s.sent).toEqual(['BEGIN', advance(3, 6), 'ROLLBACK', 'BEGIN', READ, 'ROLLBACK', 'BEGIN', READ, advance(4, 6), load(4, 5), 'COMMIT']);
   });
 
   test('records below the stored offset (written before a crash, or by another member) are left out', async () => {
@@ -126,7 +137,7 @@ describe('exactly-once: one transaction per partition batch, the offset moved wi
     const c = commit(5);
     expect(await writer.writeWithOffset(batch(0, 5), c)).toEqual({ from: '2', next: '5', failed: [] });
     // The first transaction finds the offset, rolls back, and the batch is planned again without 0 and 1.
-    expect(s.committed).toEqual([[READ, load(2, 3, 4), advance(2, 5)]]);
+    expect(s.committed).toEqual([[READ, advance(2, 5), load(2, 3, 4)]]);
     expect(s.sent.filter((sql) => sql === 'ROLLBACK')).toHaveLength(1);
   });
 
@@ -146,7 +157,7 @@ describe('exactly-once: one transaction per partition batch, the offset moved wi
     const { writer, conflictsWaited } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     const c = commit(5);
     expect(await writer.writeWithOffset(batch(0, 5), c)).toEqual({ from: '3', next: '5', failed: [] });
-    expect(s.committed).toEqual([[READ, load(3, 4), advance(3, 5)]]);
+    expect(s.committed).toEqual([[READ, advance(3, 5), load(3, 4)]]);
     expect(conflictsWaited).toHaveLength(1);
     // beforeCommit ran for the lost transaction and for the committed one.
     expect(c.told.map(([from]) => from)).toEqual(['0', '3']);
@@ -178,7 +189,7 @@ describe('exactly-once: one transaction per partition batch, the offset moved wi
     s.affected = (sql) => (sql.startsWith('UPDATE') ? (updates++ === 0 ? 0 : 1) : undefined);
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     expect(await writer.writeWithOffset(batch(0, 4), commit(4))).toEqual({ from: '2', next: '4', failed: [] });
-    expect(s.committed).toEqual([[READ, load(2, 3), advance(2, 4)]]);
+    expect(s.committed).toEqual([[READ, advance(2, 4), load(2, 3)]]);
   });
 });
 
@@ -196,7 +207,7 @@ describe('exactly-once: rejected rows, the SQL-literal path and both load paths 
     const result = await writer.writeWithOffset(batch(0, 4), c);
     expect(result.failed.map((f) => [f.record.offset, f.error.code])).toEqual([['2', 'ROW_REJECTED']]);
     expect(result).toMatchObject({ from: '-1', next: '4' });
-    expect(s.committed).toEqual([[READ, load(0, 1, 3), advance(-1, 4)]]);
+    expect(s.committed).toEqual([[READ, advance(-1, 4), load(0, 1, 3)]]);
     // Nothing but ROLLBACK follows a refused statement in its transaction (a server would answer [4002]).
     const sent = s.sent.filter((sql) => !sql.startsWith('SELECT name'));
     for (let i = 0; i < sent.length - 1; i++) if (sent[i].includes('"2","02"') && sent[i + 1] !== 'ROLLBACK') throw new Error(`${sent[i + 1]} after a refused load`);
@@ -211,21 +222,21 @@ describe('exactly-once: rejected rows, the SQL-literal path and both load paths 
     const result = await writer.writeWithOffset(batch(0, 4), commit(4), { stopAtFirstFailure: true });
     expect(result).toMatchObject({ from: '-1', next: '2' });
     expect(result.failed.map((f) => f.record.offset)).toEqual(['2']);
-    expect(s.committed).toEqual([[READ, load(0, 1), advance(-1, 2)]]);
+    expect(s.committed).toEqual([[READ, advance(-1, 2), load(0, 1)]]);
   });
 
   test('an empty BINARY goes as SQL literals, in the same transaction as the stage-loaded rows', async () => {
     const s = session([-1]);
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     await writer.writeWithOffset([record(0, Buffer.alloc(0)), record(1)], commit(2));
-    expect(s.committed).toEqual([[READ, 'INSERT INTO "orders" ("id", "blob") VALUES (0, FROM_HEX(\'\'))', load(1), advance(-1, 2)]]);
+    expect(s.committed).toEqual([[READ, advance(-1, 2), 'INSERT INTO "orders" ("id", "blob") VALUES (0, FROM_HEX(\'\'))', load(1)]]);
   });
 
   test('on a server that takes stage attachments the same transaction holds the load', async () => {
     const s = session([-1], LEGACY_SERVER);
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     await writer.writeWithOffset(batch(0, 2), commit(2));
-    expect(s.committed).toEqual([[READ, load(0, 1), advance(-1, 2)]]);
+    expect(s.committed).toEqual([[READ, advance(-1, 2), load(0, 1)]]);
   });
 
   test('a batch whose records all failed still moves the offset past them (their dead-letter records go first)', async () => {
@@ -247,7 +258,7 @@ describe('exactly-once: errors.tolerance=none and failures found before the tran
     const s = session([2]);
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     expect(await writer.writeWithOffset(withNullId(), commit(5), { stopAtFirstFailure: true })).toEqual({ from: '2', next: '5', failed: [] });
-    expect(s.committed).toEqual([[READ, load(2, 3, 4), advance(2, 5)]]);
+    expect(s.committed).toEqual([[READ, advance(2, 5), load(2, 3, 4)]]);
   });
 
   test('a failed record that is the partition\'s next: nothing written, the failure returned for the sink to stop with', async () => {
@@ -264,7 +275,7 @@ describe('exactly-once: errors.tolerance=none and failures found before the tran
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     const result = await writer.writeWithOffset(withNullId(), commit(5), { stopAtFirstFailure: true });
     expect(result).toMatchObject({ from: '0', next: '1' });
-    expect(s.committed).toEqual([[READ, load(0), advance(0, 1)]]);
+    expect(s.committed).toEqual([[READ, advance(0, 1), load(0)]]);
   });
 });
 
@@ -316,7 +327,7 @@ describe('exactly-once: failures around the transaction', () => {
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     await expect(writer.writeWithOffset(batch(0, 2), commit(2))).rejects.toMatchObject({ code: 'DATABEND_UNAVAILABLE' });
     expect(s.abandoned).toBeGreaterThan(0);
-    expect(s.sent.slice(s.sent.indexOf(READ) + 1).every((sql) => sql === '<abandoned>')).toBe(true);
+    expect(s.sent.slice(s.sent.indexOf(advance(-1, 2)) + 1).every((sql) => sql === '<abandoned>')).toBe(true);
     expect(s.sent).not.toContain('ROLLBACK');
     expect(s.committed).toEqual([]);
   });
@@ -351,6 +362,6 @@ describe('exactly-once: failures around the transaction', () => {
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
     await writer.writeWithOffset(batch(0, 1), commit(1));
     expect(s.sent.filter((sql) => sql.startsWith('INSERT INTO "db"."_databend_sink_offsets"'))).toHaveLength(2);
-    expect(s.committed).toEqual([[READ, load(0), advance(-1, 1)]]);
+    expect(s.committed).toEqual([[READ, advance(-1, 1), load(0)]]);
   });
 });

@@ -5,11 +5,13 @@
  * Per batch, on one session:
  * 1. outside any transaction (DDL would commit it): the offsets table and the partition's row
  *    (`next_offset` -1) exist; the batch is planned, its tables created or evolved, its rows fitted;
- * 2. `BEGIN`; read the partition's stored offset S;
+ * 2. `BEGIN`; the partition's stored offset S: read, or — when this process committed the
+ *    partition last and the batch follows on — the value it committed;
  * 3. records below S were committed before (a restart, or another member that owned the partition):
  *    left out (planned again without them, outside the transaction);
- * 4. the rows are loaded (a stage load on either load path, or SQL literals);
- * 5. `UPDATE … SET next_offset = <next> WHERE … AND next_offset = S`;
+ * 4. `UPDATE … SET next_offset = <next> WHERE … AND next_offset = S`: no row moved → S was stale
+ *    (another writer moved it): rolled back, S read;
+ * 5. the rows are loaded (a stage load on either load path, or SQL literals);
  * 6. the caller's `beforeCommit` (the dead-letter records of the batch);
  * 7. `COMMIT`.
  *
@@ -88,6 +90,8 @@ interface Pending {
 export class ExactlyOnceWriter implements TransactionalRecordWriter {
   private tableReady = false;
   private readonly seeded = new Set<string>();
+  /** Per partition, the offset this process's last COMMIT stored: the next batch's compare-and-set starts from it. */
+  private readonly committed = new Map<string, bigint>();
   /** Committed loads per table since its last compaction; null once Databend refused to compact (privileges). */
   private loadsSinceCompaction: Map<string, number> | null = new Map();
 
@@ -117,6 +121,8 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
           if (outcome.progress) continue;
           attempt++;
         } catch (err) {
+          // Whatever the partition's offset is now, it is read again.
+          this.committed.delete(seedKey(key));
           if (!(err instanceof DatabendQueryError)) {
             // No answer, or the sink's own error: the transaction's fate is unknown to this session.
             if (err instanceof SinkError && err.code === 'DATABEND_UNAVAILABLE') session.abandon();
@@ -147,12 +153,21 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
     await session.exec('BEGIN');
     let open = true;
     try {
-      const [[stored, rows] = [null, '0']] = await session.query(readOffsetSql(this.options.offsetsTable, key, this.options.quoting));
-      if (rows === '0' || stored === null) {
-        this.seeded.delete(seedKey(key));
-        return { again: `the offsets row of ${key.topic}/${key.partition} is missing (made again)`, progress: false };
+      // The offset this process committed last for the partition, when the batch simply follows it;
+      // otherwise (or when it turns out stale: the UPDATE below moves no row) the stored one, read.
+      const known = this.committed.get(seedKey(key));
+      let from: bigint;
+      if (known !== undefined && known < pending.next && (pending.records.length === 0 || BigInt(pending.records[0].offset) >= known)) {
+        from = known;
+      } else {
+        const [[read, rows] = [null, '0']] = await session.query(readOffsetSql(this.options.offsetsTable, key, this.options.quoting));
+        if (rows === '0' || read === null) {
+          this.seeded.delete(seedKey(key));
+          return { again: `the offsets row of ${key.topic}/${key.partition} is missing (made again)`, progress: false };
+        }
+        from = BigInt(read);
       }
-      const from = BigInt(stored);
+      const stored = from.toString();
       if (from >= pending.next) {
         const stop = pending.stop;
         if (stop !== null && BigInt(stop.record.offset) < from) {
@@ -172,6 +187,12 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
         this.log.info({ topic: key.topic, partition: key.partition, stored, skipped: before - pending.records.length }, 'exactly-once: records below the stored offset were written before; left out');
         return { again: 'records below the stored offset left out', progress: true };
       }
+      // First the offset, compare-and-set: a writer that moved it since is found before any load.
+      const moved = await session.exec(advanceOffsetSql(this.options.offsetsTable, key, from, pending.next, this.options.quoting));
+      if (moved === 0) {
+        this.committed.delete(seedKey(key));
+        return { again: `the offset of ${key.topic}/${key.partition} is no longer ${stored}`, progress: false };
+      }
       for (const op of prepared.operations) {
         try {
           await this.writer.run(session, op);
@@ -186,11 +207,10 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
         }
       }
       const failed = [...(pending.stop ? [pending.stop] : [...prepared.failures, ...pending.rejected])].filter((f) => BigInt(f.record.offset) >= from);
-      const moved = await session.exec(advanceOffsetSql(this.options.offsetsTable, key, from, pending.next, this.options.quoting));
-      if (moved === 0) return { again: `the offset of ${key.topic}/${key.partition} moved since it was read`, progress: false };
       await offset.beforeCommit(stored, failed);
       open = false;
       await session.exec('COMMIT');
+      this.committed.set(seedKey(key), pending.next);
       return { done: { from: stored, next: pending.next.toString(), failed } };
     } catch (err) {
       // A statement without an answer may still be running: no ROLLBACK beside it.
