@@ -545,7 +545,7 @@ const SPECS: KeySpec[] = [
     displayName: 'Exactly-once appends',
     documentation:
       'insert.mode=insert only: every record becomes exactly one row, also after a crash, a retried write or a partition moving to another process. Each partition batch is written in one Databend transaction together with the partition\'s next offset, kept in exactly.once.offsets.table; records below the stored offset are skipped, and a process that lost its partition cannot commit (Databend refuses the second of two transactions moving one offset). ' +
-      'Costs four statements per batch (BEGIN, offset read, offset UPDATE, COMMIT) and rolled-back work on conflicts (docs/errors-and-delivery.md, docs/benchmarks.md). upsert and update need it not: replaying them converges to the same rows. Dead-letter records stay at-least-once. Not with delete.enabled. (Not a Java connector key.)',
+      'Costs three statements per batch (BEGIN, offset UPDATE, COMMIT; the offset is read after a start or a conflict) and rolled-back work on conflicts (docs/errors-and-delivery.md, docs/benchmarks.md). upsert and update need it not: replaying them converges to the same rows. Dead-letter records stay at-least-once. Not with delete.enabled. (Not a Java connector key.)',
     dependents: ['exactly.once.offsets.table'],
     width: 'SHORT',
   },
