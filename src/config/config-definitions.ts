@@ -495,7 +495,7 @@ const SPECS: KeySpec[] = [
     group: 'Connection',
     displayName: 'Databend request timeout (ms)',
     documentation:
-      'Longest wait for Databend to answer one call (connect, statement, query, stage load), in milliseconds. A call that takes longer is a retriable error (retried per max.retries / retry.backoff.ms), so a Databend that stopped answering does not hold the sink forever. A timed-out write may still complete on the server: in insert mode its retry can then write the rows twice (at-least-once). At most 2147483647 (about 24.8 days, the longest timer Node.js keeps). (Not a Java connector key.)',
+      'Longest wait for Databend to answer one call (connect, statement, query, stage load), in milliseconds. A call that takes longer is a retriable error (retried per max.retries / retry.backoff.ms), so a Databend that stopped answering does not hold the sink forever. A timed-out write may still complete on the server: in insert mode its retry can then write the rows twice (at-least-once), unless exactly.once.enabled=true. At most 2147483647 (about 24.8 days, the longest timer Node.js keeps). (Not a Java connector key.)',
     validator: { kind: 'range', min: 1, max: 2_147_483_647 },
     width: 'SHORT',
   },
