@@ -13,13 +13,13 @@ const LAYERS = [
   ['cli'],
   ['app', 'plugin-archive'],
   ['config'],
-  ['task'],
+  ['task', 'observability'],
   ['kafka', 'databend'],
   ['converters', 'planner'],
   ['dialect'],
   ['ports'],
   ['record', 'retry'],
-  ['errors', 'logging', 'version'],
+  ['errors', 'logging', 'version', 'events'],
 ];
 
 const folder = (name) => `^src/${name}(?:/|\\.ts$)`;

@@ -181,8 +181,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   {
     id: 'delivery.exactly-once',
     priority: 1,
-    expectation: 'insert mode with exactly-once enabled, crash + restart + zombie writer → exactly N rows',
-    requires: ['exactly-once', 'hard-kill'],
+    expectation: 'insert mode with exactly-once enabled, crash + restart + zombie writer (frozen mid-batch while another member takes its partitions over, then resumed) → exactly N rows',
+    requires: ['exactly-once', 'auto-create', 'converter:json-schemaless', 'mode:insert', 'hard-kill'],
   },
   {
     id: 'security.auth',
@@ -227,6 +227,12 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     priority: 1,
     expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (exit 2) naming the key, secrets hidden, nothing consumed',
     requires: ['converter:avro', 'mode:insert'],
+  },
+  {
+    id: 'ops.observability',
+    priority: 1,
+    expectation: 'metrics.port set: /healthz, /readyz, /metrics (Prometheus) and /status answer during a real run; counters equal what was produced, lag reaches 0, offsets as committed',
+    requires: ['auto-create', 'converter:json-schemaless', 'mode:insert', 'observability'],
   },
   {
     id: 'load.sustained',

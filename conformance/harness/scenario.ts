@@ -4,12 +4,10 @@ import { runEnvironment } from '../jest/run-environment';
 import { isRunRequirement, unmetRequirements, type RunFacts } from '../sink-under-test/capabilities';
 import { sinkSpec, sinkUnderTest } from '../sink-under-test/select-sink';
 import { NOT_APPLICABLE } from '../report/scenario-results';
-import { acquireLease, type EnvironmentLease } from './environment-faults';
+import { acquireLease, LEASE_WAIT_MS, type EnvironmentLease } from './environment-faults';
 import { ScenarioContext } from './scenario-context';
 
 const SCENARIO_TEST_TIMEOUT_MS = 180_000;
-/** How long a scenario may wait for its turn on the services (others finishing, or a fault scenario running alone). */
-const LEASE_WAIT_MS = 10 * 60_000;
 
 /**
  * Declares one catalogue scenario. The jest `describe` is named exactly by the scenario id, so the

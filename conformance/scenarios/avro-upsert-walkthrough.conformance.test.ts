@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { databendConnection, queryStrings, type DatabendConnection } from '../clients/databend';
 import { kafkaClient } from '../clients/kafka';
 import { schemaRegistryClient } from '../clients/schema-registry';
+import { holdSharedServices } from '../harness/environment-faults';
 import { runEnvironment } from '../jest/run-environment';
 import { sinkUnderTest } from '../sink-under-test/select-sink';
 import type { RunningSink } from '../sink-under-test/sink-under-test';
@@ -16,7 +17,9 @@ import { eventually } from '../support/eventually';
  * table while v1 records still arrive.
  */
 describe('walk-through: Avro upsert with schema evolution', () => {
-  const { endpoints } = runEnvironment();
+  const run = runEnvironment();
+  const { endpoints } = run;
+  holdSharedServices(run);
   const suffix = randomUUID().slice(0, 8);
   const topic = `orders_${suffix}`;
   const database = `walk_${suffix}`;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { databendConnection, queryStrings, type DatabendConnection } from '../clients/databend';
 import { kafkaClient } from '../clients/kafka';
+import { holdSharedServices } from '../harness/environment-faults';
 import { runEnvironment } from '../jest/run-environment';
 import { sinkUnderTest } from '../sink-under-test/select-sink';
 import type { ConnectorConfig, RunningSink } from '../sink-under-test/sink-under-test';
@@ -12,7 +13,9 @@ import { eventually } from '../support/eventually';
  * int64 beyond 2^53 stays exact; then update mode changes existing keys only.
  */
 describe('tombstones, dead letters and update mode', () => {
-  const { endpoints } = runEnvironment();
+  const run = runEnvironment();
+  const { endpoints } = run;
+  holdSharedServices(run);
   const suffix = randomUUID().slice(0, 8);
   const topic = `people_${suffix}`;
   const updates = `people_updates_${suffix}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runDemo } from '../../scripts/demo/demo';
+import { holdSharedServices } from '../harness/environment-faults';
 import { runEnvironment } from '../jest/run-environment';
 import { sinkUnderTest } from '../sink-under-test/select-sink';
 import { V1_ROWS, V2_ROWS } from '../support/confluent-cloud-walkthrough';
@@ -10,7 +11,9 @@ import { databendConnection } from '../clients/databend';
  * shows stays true. (The demo itself starts its own services and runs the packaged archive.)
  */
 describe('demo: the Confluent Cloud walk-through (npm run demo)', () => {
-  const { endpoints } = runEnvironment();
+  const run = runEnvironment();
+  const { endpoints } = run;
+  holdSharedServices(run);
   const suffix = randomUUID().slice(0, 8);
   const database = `demo_${suffix}`;
   jest.setTimeout(180_000);

@@ -15,6 +15,17 @@ export interface SinkCapabilities {
   converters: ('avro' | 'json-schema' | 'protobuf' | 'json-envelope' | 'json-schemaless' | 'string')[];
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
+  /**
+   * Optional (false when absent): given `metrics.port=<port>` (and `metrics.host`), the sink answers
+   * GET /healthz, /readyz, /metrics (Prometheus text) and /status (JSON) on that port while it runs
+   * (`ops.observability` names the metrics and fields it reads).
+   */
+  observability?: boolean;
+  /**
+   * The config keys that turn exactly-once on, which the suite adds where a scenario asks for it
+   * (`ScenarioContext.exactlyOnceConfig`); required with `exactlyOnce: true` (`{}` when always on).
+   */
+  exactlyOnceConfig?: Record<string, string>;
 }
 
 /** Facts about the run rather than the sink's features: how it is launched, where services come from. */
@@ -51,6 +62,7 @@ export type Requirement =
   | 'deletes'
   | 'dlq'
   | 'exactly-once'
+  | 'observability'
   | 'hard-kill'
   | 'archive'
   | 'environment-faults'
@@ -75,6 +87,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(caps.deletes ? ['deletes'] : []),
     ...(caps.deadLetterQueue ? ['dlq'] : []),
     ...(caps.exactlyOnce ? ['exactly-once'] : []),
+    ...(caps.observability ? ['observability'] : []),
     ...(facts.hardKill ? ['hard-kill'] : []),
     ...(facts.archive ? ['archive'] : []),
     ...(facts.environmentFaults ? ['environment-faults'] : []),
@@ -86,7 +99,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
   return requires.filter((r) => !offered.has(r));
 }
 
-const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
+const LISTS: Record<Exclude<keyof SinkCapabilities, 'exactlyOnceConfig'>, readonly string[] | 'boolean'> = {
   insertModes: ['insert', 'upsert', 'update'],
   pkModes: ['record_value', 'record_key', 'kafka'],
   autoCreate: 'boolean',
@@ -95,7 +108,11 @@ const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
   converters: ['avro', 'json-schema', 'protobuf', 'json-envelope', 'json-schemaless', 'string'],
   deadLetterQueue: 'boolean',
   exactlyOnce: 'boolean',
+  observability: 'boolean',
 };
+
+/** Keys a capability file may leave out (false): added after vendors wrote theirs. */
+const OPTIONAL: ReadonlySet<keyof SinkCapabilities> = new Set(['observability']);
 
 /** Reads and checks a capability file; every problem is named with the file and key. */
 export function loadCapabilities(file: string): SinkCapabilities {
@@ -113,10 +130,17 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
   const record = raw as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(record)) {
-    if (!(key in LISTS) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${Object.keys(LISTS).join(', ')})`);
+    if (!(key in LISTS) && key !== '$comment' && key !== 'exactlyOnceConfig') problems.push(`unknown key "${key}" (allowed: ${[...Object.keys(LISTS), 'exactlyOnceConfig'].join(', ')})`);
+  }
+  const eoConfig = record.exactlyOnceConfig;
+  if (eoConfig !== undefined && (typeof eoConfig !== 'object' || eoConfig === null || Array.isArray(eoConfig) || Object.values(eoConfig).some((v) => typeof v !== 'string'))) {
+    problems.push('"exactlyOnceConfig" must be an object of config keys to string values');
+  } else if (record.exactlyOnce === true && eoConfig === undefined) {
+    problems.push('"exactlyOnceConfig" must name the config keys that turn exactly-once on ({} if it is always on), since "exactlyOnce" is true');
   }
   for (const [key, allowed] of Object.entries(LISTS)) {
     const value = record[key];
+    if (value === undefined && OPTIONAL.has(key as keyof SinkCapabilities)) continue;
     if (allowed === 'boolean') {
       if (typeof value !== 'boolean') problems.push(`"${key}" must be true or false`);
     } else if (!Array.isArray(value) || value.some((v) => !allowed.includes(v as string))) {

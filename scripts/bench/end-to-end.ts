@@ -104,11 +104,11 @@ export interface DrainSpec {
   index: number;
   topic: string;
   mode: 'insert' | 'upsert';
+  /** Connector config keys beside the scenario's: the variant's (exactly-once), the JSON converter. */
+  overrides?: Record<string, string>;
   /** Rows the table must hold when done. */
   expectRows: number;
   timeoutMs: number;
-  /** Connector config keys beside the scenario's (e.g. the JSON converter). */
-  overrides?: Record<string, string>;
   /** Makes the table before the sink starts (else the sink creates it). */
   prepare?: (db: DatabendConnection, table: string) => Promise<void>;
 }
@@ -116,13 +116,14 @@ export interface DrainSpec {
 export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise<DrainRun> {
   const name = `bench-${spec.scenario}-${ctx.runId}-${spec.index}`;
   const table = `bench_${spec.scenario.replace(/-/g, '_')}_${ctx.runId}_${spec.index}`;
-  const overrides: Record<string, string> = { 'insert.mode': spec.mode, ...spec.overrides };
+  const overrides: Record<string, string> = { 'insert.mode': spec.mode };
   if (spec.mode === 'upsert') Object.assign(overrides, { 'pk.mode': 'record_value', 'pk.fields': 'id' });
+  Object.assign(overrides, spec.overrides);
   const config = connectorConfig(ctx, name, spec.topic, table, overrides);
   const nodeArgs = ctx.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  return measureDrain(ctx, { what: 'the sink', topic: spec.topic, groupId: `connect-${name}`, table, expectRows: spec.expectRows, timeoutMs: spec.timeoutMs, prepare: spec.prepare }, () =>
-    startSink(ctx.sink, config, { nodeArgs }),
-  );
+  const offsetsTable = overrides['exactly.once.offsets.table'];
+  const target: DrainTarget = { what: 'the sink', topic: spec.topic, groupId: `connect-${name}`, table, expectRows: spec.expectRows, timeoutMs: spec.timeoutMs, prepare: spec.prepare, alsoDrop: offsetsTable ? [offsetsTable] : [] };
+  return measureDrain(ctx, target, () => startSink(ctx.sink, config, { nodeArgs }));
 }
 
 /** A process that drains a topic into a table: the sink under benchmark, or a peer. */
@@ -145,6 +146,8 @@ export interface DrainTarget {
   expectRows: number;
   timeoutMs: number;
   prepare?: (db: DatabendConnection, table: string) => Promise<void>;
+  /** Other tables the run leaves behind, dropped with the table (exactly-once's offsets table). */
+  alsoDrop?: string[];
   /** Whether a non-zero exit on SIGTERM is an error (a peer's own shutdown is not ours to judge). */
   tolerateExitCode?: boolean;
 }
@@ -202,7 +205,7 @@ export async function measureDrain(ctx: BenchContext, target: DrainTarget, start
     const rows = Number((await queryStrings(db, `SELECT count(*) FROM "${target.table}"`))[0][0]);
     if (rows !== target.expectRows) throw new Error(`${target.table} holds ${rows} rows after ${target.what} drained ${target.topic}, expected ${target.expectRows}`);
     const loads = requestLog ? servedRequests(requestLog).slice(requestsBefore).filter((r) => writesInto(r.sql, target.table)).length : NaN;
-    await dropTable(db, target.table);
+    for (const table of [target.table, ...(target.alsoDrop ?? [])]) await dropTable(db, table);
     const steadyRecords = total - firstCount;
     const steadyMs = doneAt - firstAt;
     const drainMs = doneAt - t0;

@@ -6,12 +6,17 @@
 import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
 import { connectDatabend, DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/write/databend-writer';
-import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
+import { EXACTLY_ONCE_SESSION_SETTINGS, ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
+import { databendWriterOptions, exactlyOnceOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
 import { consumerTuning, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import type { Logger } from '../logging/logger';
+import { SinkEventPublisher } from '../events/sink-events';
+import { SinkObserver } from '../observability/sink-observer';
+import { StatusServer } from '../observability/status-server';
 import { SinkTask } from '../task/sink-task';
+import { sinkVersion } from '../version';
 
 /**
  * Of the shutdown grace period, what is kept for leaving the group and closing connections after
@@ -37,6 +42,42 @@ export function retryBudgetMs(config: Pick<SinkConfig, 'maxRetries' | 'retryBack
  * adapter fires it directly.
  */
 export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal): Promise<void> {
+  const events = new SinkEventPublisher(`${config.name}#${++instances}`);
+  const observed = await observe(config, events, log);
+  try {
+    await runObserved(config, log, stop, events);
+  } finally {
+    await observed?.close();
+  }
+}
+
+let instances = 0;
+
+/**
+ * The health and metrics listener when `metrics.port` (or `--metrics-port`) asks for one: it follows
+ * the sink's events from before it joins its group.
+ */
+async function observe(config: SinkConfig, events: SinkEventPublisher, log: Logger): Promise<{ close(): Promise<void> } | null> {
+  const { metricsPort, metricsHost } = config.operations;
+  if (metricsPort === 0) return null;
+  const observer = new SinkObserver({ instance: events.instance, connector: config.name, version: sinkVersion(), groupId: config.kafka.groupId });
+  let server: StatusServer;
+  try {
+    server = await StatusServer.start(observer, { port: metricsPort, host: metricsHost });
+  } catch (err) {
+    observer.close();
+    throw err;
+  }
+  log.info({ url: server.url, endpoints: ['/healthz', '/readyz', '/metrics', '/status'] }, `health and metrics on ${server.url}`);
+  return {
+    close: async () => {
+      await server.close();
+      observer.close();
+    },
+  };
+}
+
+async function runObserved(config: SinkConfig, log: Logger, stop: AbortSignal, events: SinkEventPublisher): Promise<void> {
   // A wrong registry URL or credentials is a config error, found before anything is consumed.
   await probeSchemaRegistries(config.keyConverter, config.valueConverter);
   const security = kafkaSecurity({ ...config.kafka.clientSettings });
@@ -52,10 +93,11 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     batchSize: config.batchSize,
     tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
     log,
+    events,
   });
   const sessions = await Promise.all(
     Array.from({ length: config.tasksMax }, () =>
-      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying')),
+      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying'), events, config.exactlyOnce ? EXACTLY_ONCE_SESSION_SETTINGS : {}),
     ),
   );
   const server = sessions[0].server;
@@ -70,7 +112,9 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
       ? 'Databend loads by stage attachment (server ≤ 1.2.781)'
       : 'Databend loads by upload, then INSERT … FROM @~ (server above 1.2.781)',
   );
-  const writer = new DatabendWriter(sessions, databendWriterOptions(config), log);
+  const databendWriter = new DatabendWriter(sessions, databendWriterOptions(config), log, events);
+  const exactlyOnce = exactlyOnceOptions(config);
+  const writer = exactlyOnce ? new ExactlyOnceWriter(databendWriter, exactlyOnce, log) : databendWriter;
   const dlq =
     config.errors.tolerance === 'all' && config.errors.dlqTopic
       ? new KafkajsDeadLetterQueue({
@@ -89,8 +133,9 @@ export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal
     logErrors: config.errors.logEnable,
     logMessages: config.errors.logIncludeMessages,
     retry: { maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs, budgetMs: retryBudgetMs(config) },
-    progressIntervalMs: 10_000,
+    progressIntervalMs: config.operations.progressIntervalMs,
     inFlightGraceMs: shutdownBudget(config.shutdownGraceMs).inFlightMs,
+    events,
   });
 
   const shutdown = () => {

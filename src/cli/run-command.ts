@@ -44,8 +44,13 @@ export interface RunOutput {
   stderr: (text: string) => void;
 }
 
+/** Options of `run` that override the config (`--metrics-port`). */
+export interface RunOverrides {
+  metricsPort?: number;
+}
+
 /** `databend-sink run --config <file>`: load, validate, run until `stop`; resolves with the exit code. */
-export async function runCommand(configPath: string, stop: AbortSignal, out: RunOutput): Promise<number> {
+export async function runCommand(configPath: string, stop: AbortSignal, out: RunOutput, overrides: RunOverrides = {}): Promise<number> {
   let log: Logger | undefined;
   try {
     const loaded = loadConfig(configPath);
@@ -53,6 +58,13 @@ export async function runCommand(configPath: string, stop: AbortSignal, out: Run
     if (!config) {
       out.stderr(summary(configPath, problems, warnings, notes));
       return EXIT_CODES.configInvalid;
+    }
+    if (overrides.metricsPort !== undefined) {
+      if (overrides.metricsPort > 65_535) {
+        out.stderr(`databend-sink: --metrics-port must be a port number (0–65535), not ${overrides.metricsPort}\n`);
+        return EXIT_CODES.configInvalid;
+      }
+      config.operations.metricsPort = overrides.metricsPort;
     }
     log = createLogger(config.name, undefined, out.log);
     // The same lines `validate` prints for this config.

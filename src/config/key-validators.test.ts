@@ -187,6 +187,18 @@ const CASES: Record<string, Case> = {
       ['1s', /must be an integer/],
     ],
   },
+  'exactly.once.enabled': {
+    good: ['true', 'FALSE'],
+    bad: [['on', /must be true or false/]],
+  },
+  'exactly.once.offsets.table': {
+    good: ['_databend_sink_offsets', 'ops.offsets', 'Sink Offsets'],
+    bad: [
+      ['a.b.c', /one "\." at most/],
+      ['.offsets', /no empty part/],
+    ],
+    context: { 'exactly.once.enabled': 'true' },
+  },
   'delete.enabled': {
     good: ['true', 'FALSE'],
     bad: [['yes', /must be true or false/]],
@@ -230,6 +242,9 @@ const CASES: Record<string, Case> = {
   'max.retries': { good: ['0', '10'], bad: [['-1', /must be at least 0/]] },
   'retry.backoff.ms': { good: ['0', '3000'], bad: [['-1', /must be at least 0/]] },
   'task.shutdown.graceful.timeout.ms': { good: ['0', '10000', '25000'], bad: [['-1', /must be between 0 and 2147483647/], ['soon', /must be an integer/]] },
+  'metrics.port': { good: ['0', '9464', '65535'], bad: [['65536', /must be between 0 and 65535/], ['-1', /must be between 0 and 65535/], ['http', /must be an integer/]] },
+  'metrics.host': { good: ['127.0.0.1', '0.0.0.0', '::1', 'localhost'], bad: [['  ', /must not be empty/]] },
+  'progress.interval.ms': { good: ['0', '10000', '60000'], bad: [['-1', /must be between 0 and 2147483647/], ['often', /must be an integer/]] },
   ...converterCases('key.converter'),
   ...converterCases('value.converter'),
   'errors.tolerance': { good: ['ALL', 'none'], bad: [['some', /must be one of none, all/]] },

@@ -1,6 +1,7 @@
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
 import { sizeFetches } from './kafkajs-runtime';
+import type { SinkEventPublisher } from '../events/sink-events';
 import type { Logger } from '../logging/logger';
 import { unreachableBrokers } from './broker-reachability';
 import { type ConsumerTuning, FetchSizing } from './kafka-client-settings';
@@ -85,6 +86,8 @@ export interface KafkajsSourceOptions {
   tuning: ConsumerTuning;
   /** Start-up progress, membership changes, shutdown. */
   log: Logger;
+  /** Where membership changes are published (`events/sink-events.ts`). */
+  events?: SinkEventPublisher;
 }
 
 export class KafkajsRecordSource implements RecordSource {
@@ -245,6 +248,7 @@ export class KafkajsRecordSource implements RecordSource {
       `consumer group membership lost (${err.message}); the batches in flight are given up without committing and the group is joined again`,
     );
     membership.abort(new BatchInterrupted(`${during} failed: ${err.message}; this member must rejoin the group`, { cause: err }));
+    this.options.events?.publish('group', { event: 'lost', groupId: this.options.groupId });
   }
 
   private joined(memberId: string, assignment: Record<string, number[]>, durationMs: number): void {
@@ -255,6 +259,7 @@ export class KafkajsRecordSource implements RecordSource {
       { groupId: this.options.groupId, memberId, partitions: assignment, joinMs: durationMs },
       `${first ? 'joined' : 'rejoined'} consumer group ${this.options.groupId}`,
     );
+    this.options.events?.publish('group', { event: 'joined', groupId: this.options.groupId, assignment });
   }
 
   /**

@@ -1,10 +1,12 @@
 import type { Converter } from '../ports/converter';
 import { SinkError } from '../errors';
+import { UNOBSERVED, type SinkEventPublisher } from '../events/sink-events';
 import type { DeadLetterQueue, ErrorStage } from '../ports/dead-letter-queue';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource } from '../ports/record-source';
 import type { Logger } from '../logging/logger';
-import type { RecordWriter } from '../ports/record-writer';
+import type { RecordWriter, TransactionalRecordWriter } from '../ports/record-writer';
 import type { SinkRecord } from '../record/sink-record';
+import { type Failure, writeChunkExactlyOnce } from './exactly-once-chunk';
 import { ProgressMeter } from './progress-meter';
 import { RetryPolicy, withRetries } from '../retry/retry';
 
@@ -14,15 +16,12 @@ export interface SinkTaskOptions {
   logErrors: boolean;
   logMessages: boolean;
   retry: RetryPolicy;
+  /** `progress.interval.ms`: one progress line per interval (0: none). */
   progressIntervalMs: number;
   /** How long batches in flight may still finish (and commit) once the sink stops; then they are given up. */
   inFlightGraceMs: number;
-}
-
-interface Failure {
-  raw: RawRecord;
-  error: SinkError;
-  stage: ErrorStage;
+  /** Where the task's events go (`events/sink-events.ts`); the progress line subscribes to them. */
+  events?: SinkEventPublisher;
 }
 
 /**
@@ -34,17 +33,20 @@ interface Failure {
 export class SinkTask {
   private fatal: SinkError | Error | null = null;
   private readonly progress: ProgressMeter;
+  private readonly events: SinkEventPublisher;
 
   constructor(
     private readonly source: RecordSource,
     private readonly keyConverter: Converter,
     private readonly valueConverter: Converter,
-    private readonly writer: RecordWriter,
+    /** A transactional writer (exactly.once.enabled) stores each chunk's offset with its rows. */
+    private readonly writer: RecordWriter | TransactionalRecordWriter,
     private readonly dlq: DeadLetterQueue | null,
     private readonly log: Logger,
     private readonly options: SinkTaskOptions,
   ) {
-    this.progress = new ProgressMeter(log, options.progressIntervalMs);
+    this.events = options.events ?? UNOBSERVED;
+    this.progress = new ProgressMeter(log, options.progressIntervalMs, this.events.instance);
   }
 
   /** Runs until stopped; rejects with the error that stopped the sink. */
@@ -71,7 +73,8 @@ export class SinkTask {
         context.signal.throwIfAborted();
         const chunk = batch.records.slice(start, start + this.options.batchSize);
         await this.process(chunk, context);
-        this.progress.lag(batch.topic, batch.partition, batch.highWatermark, chunk[chunk.length - 1].offset);
+        const lag = BigInt(batch.highWatermark) - BigInt(chunk[chunk.length - 1].offset) - 1n;
+        this.events.publish('lag', { topic: batch.topic, partition: batch.partition, lag: lag > 0n ? Number(lag) : 0 });
       }
     } catch (err) {
       // Not a failure of the sink: the source rejoins its group and the batch is consumed again.
@@ -84,6 +87,7 @@ export class SinkTask {
   }
 
   private async process(chunk: RawRecord[], context: BatchContext): Promise<void> {
+    const started = Date.now();
     const converted: SinkRecord[] = [];
     const failures: Failure[] = [];
     for (const raw of chunk) {
@@ -92,6 +96,8 @@ export class SinkTask {
       if ('failure' in result) failures.push(result.failure);
       else converted.push(result.record);
     }
+    const writer = this.writer;
+    if ('writeWithOffset' in writer) return this.processExactlyOnce(writer, chunk, converted, failures, context, started);
     // Under tolerance=none nothing at or after the first bad record may be committed.
     const firstBad = this.options.tolerance === 'none' && failures.length > 0 ? failures[0] : null;
     const toWrite = firstBad ? converted.filter((r) => BigInt(r.offset) < BigInt(firstBad.raw.offset)) : converted;
@@ -99,8 +105,8 @@ export class SinkTask {
     const rejected = await withRetries(
       'writing to Databend',
       this.options.retry,
-      () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
-      (attempt, error) => this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying'),
+      () => writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
+      (attempt, error) => this.writeRetried(attempt, error),
       context.signal,
     );
     if (rejected.length > 0) {
@@ -117,11 +123,31 @@ export class SinkTask {
       throw first.error;
     }
     for (const failure of failures) await this.report(failure, context.signal);
-    this.progress.recordWritten(toWrite.length - rejected.length, failures.length);
 
     const last = chunk[chunk.length - 1];
+    this.events.publish('batch', { topic: last.topic, partition: last.partition, consumed: chunk.length, written: toWrite.length - rejected.length, failed: failures.length, durationMs: Date.now() - started });
     if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n, context.signal);
     else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; offsets not committed, the new owner rewrites it');
+    await context.heartbeat();
+  }
+
+  /** `process` under exactly-once: the offset moves with the rows in Databend; Kafka's follows. */
+  private async processExactlyOnce(writer: TransactionalRecordWriter, chunk: RawRecord[], converted: SinkRecord[], failures: Failure[], context: BatchContext, started: number): Promise<void> {
+    const done = await withRetries(
+      'writing to Databend',
+      this.options.retry,
+      () => writeChunkExactlyOnce(writer, chunk, converted, failures, this.options.tolerance, (failure) => this.report(failure, context.signal)),
+      (attempt, error) => this.writeRetried(attempt, error),
+      context.signal,
+    );
+    const last = chunk[chunk.length - 1];
+    if (this.options.tolerance === 'none' && done.failures.length > 0) {
+      if (context.stillOwned()) await this.commitUpTo(last, done.next, context.signal);
+      throw done.failures[0].error;
+    }
+    this.events.publish('batch', { topic: last.topic, partition: last.partition, consumed: chunk.length, written: done.written, failed: done.failures.length, durationMs: Date.now() - started });
+    if (context.stillOwned()) await this.commitUpTo(last, done.next, context.signal);
+    else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; its rows and offset are in Databend, the Kafka offset is left to the new owner');
     await context.heartbeat();
   }
 
@@ -157,7 +183,10 @@ export class SinkTask {
           'reading the schema registry',
           this.options.retry,
           () => c.toConnectData(raw.topic, bytes),
-          (attempt, error) => this.log.warn({ attempt, code: error.code, err: error.message }, 'Schema Registry unavailable, retrying'),
+          (attempt, error) => {
+            this.retried('reading the schema registry', attempt, error);
+            this.log.warn({ attempt, code: error.code, err: error.message }, 'Schema Registry unavailable, retrying');
+          },
           signal,
         );
       const key = await convert(this.keyConverter, raw.key);
@@ -172,6 +201,7 @@ export class SinkTask {
 
   private async report(failure: Failure, signal: AbortSignal): Promise<void> {
     const { raw, error, stage } = failure;
+    this.events.publish('failure', { code: error.code, message: error.message, fatal: false, topic: raw.topic, partition: raw.partition, offset: raw.offset });
     if (this.options.logErrors || !this.dlq) {
       const entry: Record<string, unknown> = { topic: raw.topic, partition: raw.partition, offset: raw.offset, stage, code: error.code, err: error.message };
       if (this.options.logMessages) {
@@ -186,11 +216,13 @@ export class SinkTask {
         'writing to the dead-letter topic',
         this.options.retry,
         () => dlq.report(raw, error, stage),
-        (attempt, retryError) =>
+        (attempt, retryError) => {
+          this.retried('writing to the dead-letter topic', attempt, retryError);
           this.log.warn(
             { attempt, maxRetries: this.options.retry.maxRetries, code: retryError.code, err: retryError.message, topic: raw.topic, partition: raw.partition, offset: raw.offset },
             'dead-letter topic unavailable, retrying',
-          ),
+          );
+        },
         signal,
       );
     }
@@ -202,16 +234,31 @@ export class SinkTask {
       'committing offsets',
       this.options.retry,
       () => this.source.commit([{ topic: record.topic, partition: record.partition, offset }]),
-      (attempt, error) =>
-        this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message, topic: record.topic, partition: record.partition, offset }, 'offset commit failed, retrying'),
+      (attempt, error) => {
+        this.retried('committing offsets', attempt, error);
+        this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message, topic: record.topic, partition: record.partition, offset }, 'offset commit failed, retrying');
+      },
       signal,
     );
+    this.events.publish('commit', { topic: record.topic, partition: record.partition, offset });
+  }
+
+  private retried(what: string, attempt: number, error: SinkError): void {
+    this.events.publish('retry', { what, attempt, code: error.code });
+  }
+
+  private writeRetried(attempt: number, error: SinkError): void {
+    this.retried('writing to Databend', attempt, error);
+    this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying');
   }
 
   private fail(error: Error): void {
     if (this.fatal) return;
     this.fatal = error;
-    this.log.error({ code: error instanceof SinkError ? error.code : 'INTERNAL', err: error.message }, 'sink stopping');
+    const code = error instanceof SinkError ? error.code : 'INTERNAL';
+    const position = error instanceof SinkError && error.position ? { topic: error.position.topic, partition: error.position.partition, offset: error.position.offset } : {};
+    this.events.publish('failure', { code, message: error.message, fatal: true, ...position });
+    this.log.error({ code, err: error.message }, 'sink stopping');
     void this.source.stop(this.options.inFlightGraceMs);
   }
 }

@@ -5,6 +5,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaClient } from '../../clients/kafka';
 import { schemaRegistryClient } from '../../clients/schema-registry';
 import { kafkaSecurity } from '../../../src/kafka/kafka-client-settings';
+import { holdSharedServices } from '../../harness/environment-faults';
 import { runEnvironment } from '../../jest/run-environment';
 import type { KafkaEndpoint, KafkaUser, SchemaRegistryEndpoint, SecuredKafkaEndpoint } from '../environment';
 import { createKafkaRuntime, kafkaRuntime, type LocalKafkaEndpoint } from './kafka-runtime';
@@ -47,6 +48,9 @@ let registryEndpoint: SchemaRegistryEndpoint;
 let securedEndpoint: SecuredKafkaEndpoint | undefined;
 let kafka: RunningLocalService<LocalKafkaEndpoint> | undefined;
 let registry: RunningLocalService<SchemaRegistryEndpoint> | undefined;
+
+// On the run's own services (reused), a fault scenario must not stop them under these tests.
+if (reuse) holdSharedServices(runEnvironment());
 
 beforeAll(async () => {
   if (reuse) {

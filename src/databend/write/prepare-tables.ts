@@ -1,4 +1,5 @@
 import { SinkError } from '../../errors';
+import { UNOBSERVED, type SinkEventPublisher } from '../../events/sink-events';
 import type { Logger } from '../../logging/logger';
 import { createDatabaseSql, createTableSql, type ExistingColumn } from '../../dialect/ddl';
 import { tableColumnsSql } from '../../dialect/dml';
@@ -28,6 +29,7 @@ export class TableManager {
   constructor(
     private readonly config: PrepareTablesOptions,
     private readonly log: Logger,
+    private readonly events: SinkEventPublisher = UNOBSERVED,
   ) {}
 
   /** Throws SinkError: TABLE_MISSING (stop), SCHEMA_INCOMPATIBLE / EVOLUTION_DISABLED (the records of this shape fail). */
@@ -51,6 +53,7 @@ export class TableManager {
         for (const sql of plan.statements) await session.exec(sql);
       }
       this.log.info({ table: this.describe(table), added: plan.added, widened: plan.widened }, 'table evolved');
+      this.events.publish('table', { table: this.describe(table), event: 'evolved', added: plan.added, widened: plan.widened.map((w) => w.column) });
       await this.load(session, table);
     }
     let shapes = this.fitting.get(id);
@@ -80,6 +83,7 @@ export class TableManager {
     if (table.database !== null) await session.exec(createDatabaseSql(table.database, quoting));
     await session.exec(createTableSql(table, shape, quoting));
     this.log.info({ table: this.describe(table), columns: shape.columns.map((c) => c.name) }, 'table created');
+    this.events.publish('table', { table: this.describe(table), event: 'created', added: shape.columns.map((c) => c.name), widened: [] });
     const created = await this.load(session, table);
     if (created === null) throw new SinkError('INTERNAL', `table ${this.describe(table)} was created but cannot be read back`);
     return created;
