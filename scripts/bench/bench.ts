@@ -12,7 +12,7 @@ import type { DatabendConnectionConfig } from '../../src/databend/connection-opt
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
 import type { ConverterCpuRun } from './converter-cpu';
-import { drainWithSink, type BenchContext, type DrainRun } from './end-to-end';
+import { drainWithSink, fewestLoads, type BenchContext, type DrainRun } from './end-to-end';
 import { latencyRun, type LatencyRun } from './latency';
 import { type JsonShape, produceJsonTopic, type ProducedJsonTopic, produceTopic, type ProducedTopic } from './produce';
 import { jsonOrdersTableSql, PEERS, type Peer } from './peers';
@@ -361,7 +361,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       const loadsTarget = `${label}: loads per ${LOADS_PER.toLocaleString('en-US')} records`;
       report.targets.push(
         Number.isFinite(loads)
-          ? target(loadsTarget, loads, '<=', GOALS.loadsPer500k, 'absolute (the Databend front’s request log)', '')
+          ? target(loadsTarget, loads, '<=', GOALS.loadsPer500k, `absolute (the Databend front’s request log); limit: ≥ ${((fewestLoads(ours[0].partitionRecords, options.batchSize) * LOADS_PER) / ours[0].records).toFixed(1)} at ${options.batchSize.toLocaleString('en-US')} records of a partition per load`, '')
           : unavailableTarget(loadsTarget, '<=', GOALS.loadsPer500k, 'absolute', '', 'the services have no request log (only the local Databend front keeps one)'),
       );
       report.targets.push(target(`sink peak RSS (${label}, ${topic.count.toLocaleString('en-US')} backlog)`, rss, '<=', GOALS.rssMb, 'absolute (VmHWM / sampled RSS)', 'MB'));

@@ -85,6 +85,8 @@ export interface DrainRun {
   rows: number;
   /** Statements that wrote rows into the table (the Databend front's request log; NaN without one). */
   loads: number;
+  /** Records per partition of the topic drained. */
+  partitionRecords: number[];
 }
 
 /** Sum of committed offsets of a group on a topic (partitions start at offset 0). */
@@ -94,8 +96,18 @@ export async function committedCount(admin: Admin, groupId: string, topic: strin
 }
 
 export async function endCount(admin: Admin, topic: string): Promise<number> {
+  return (await partitionCounts(admin, topic)).reduce((sum, n) => sum + n, 0);
+}
+
+/** Records held by each partition of a topic. */
+export async function partitionCounts(admin: Admin, topic: string): Promise<number[]> {
   const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  return offsets.map((p) => Number(p.high) - Number(p.low));
+}
+
+/** The fewest loads a sink can make of a topic when a load holds at most `batchSize` records of one partition. */
+export function fewestLoads(perPartition: readonly number[], batchSize: number): number {
+  return perPartition.reduce((sum, n) => sum + Math.ceil(n / batchSize), 0);
 }
 
 export interface DrainSpec {
@@ -166,7 +178,8 @@ export async function measureDrain(ctx: BenchContext, target: DrainTarget, start
   try {
     await dropTable(db, target.table);
     if (target.prepare) await target.prepare(db, target.table);
-    const total = await endCount(admin, target.topic);
+    const partitionRecords = await partitionCounts(admin, target.topic);
+    const total = partitionRecords.reduce((sum, n) => sum + n, 0);
     const requestLog = ctx.endpoints.databend.requestLog;
     const requestsBefore = requestLog ? servedRequests(requestLog).length : 0;
     const t0 = Date.now();
@@ -222,6 +235,7 @@ export async function measureDrain(ctx: BenchContext, target: DrainTarget, start
       machineBusy,
       rows,
       loads,
+      partitionRecords,
     };
   } finally {
     await admin.disconnect();
