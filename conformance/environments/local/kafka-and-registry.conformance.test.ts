@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { kafkaClient } from '../../clients/kafka';
+import { kafkaClient, kafkaClientSecurity } from '../../clients/kafka';
 import { schemaRegistryClient } from '../../clients/schema-registry';
-import { kafkaSecurity } from '../../../src/kafka/kafka-client-settings';
 import { runEnvironment } from '../../jest/run-environment';
 import type { KafkaEndpoint, KafkaUser, SchemaRegistryEndpoint, SecuredKafkaEndpoint } from '../environment';
 import { createKafkaRuntime, kafkaRuntime, type LocalKafkaEndpoint } from './kafka-runtime';
@@ -260,7 +259,7 @@ function securedClient(endpoint: SecuredKafkaEndpoint, user: KafkaUser, override
     brokers: endpoint.bootstrapServers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
-    ...kafkaSecurity({
+    ...kafkaClientSecurity({
       'security.protocol': 'SASL_SSL',
       'sasl.mechanism': user.mechanism,
       'sasl.jaas.config': `${module} required username="${user.username}" password="${user.password}";`,
