@@ -15,7 +15,17 @@ export interface SinkCapabilities {
   converters: ('avro' | 'json-schema' | 'json-envelope' | 'json-schemaless' | 'string')[];
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
+  /**
+   * The Databend client library the sink loads through, where it matters: the protocol scenarios
+   * prove the load path databend-driver takes per server version. Optional; undeclared means none
+   * of the client-specific checks apply.
+   */
+  databendClient?: DatabendClient;
 }
+
+export type Converter = SinkCapabilities['converters'][number];
+export const DATABEND_CLIENTS = ['databend-driver', 'databend-jdbc', 'other'] as const;
+export type DatabendClient = (typeof DATABEND_CLIENTS)[number];
 
 /** Facts about the run rather than the sink's features: how it is launched, where services come from. */
 export interface RunFacts {
@@ -31,6 +41,18 @@ export interface RunFacts {
   databendLoadPath: DatabendLoadPath;
   /** The environment records the requests its Databend served (`DatabendEndpoint.requestLog`: the local front). */
   databendRequestLog: boolean;
+  /**
+   * The converters this run can give the sink, where the launch restricts them (the `connect`
+   * adapter: Kafka's own, and Avro only through Apicurio's converter against an Apicurio registry);
+   * undefined where the sink brings its own.
+   */
+  converters?: readonly Converter[];
+  /**
+   * The sink reaches Kafka with the Kafka settings of its own config (`bootstrap.servers`,
+   * `security.protocol`, `sasl.*`): true for a standalone sink; false in Kafka Connect, where the
+   * worker owns the Kafka clients and their errors.
+   */
+  kafkaClientInConfig: boolean;
 }
 
 /**
@@ -54,16 +76,27 @@ export type Requirement =
   | 'environment-faults'
   | 'environment-auth'
   | `databend-path:${DatabendLoadPath}`
-  | 'environment-request-log';
+  | 'environment-request-log'
+  | 'kafka-client-config'
+  | `client:${DatabendClient}`;
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
 export function isRunRequirement(r: Requirement): boolean {
-  return r === 'hard-kill' || r === 'archive' || r.startsWith('environment-') || r.startsWith('databend-path:');
+  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r.startsWith('environment-') || r.startsWith('databend-path:');
 }
 
-/** The requirements a sink and run do not meet; empty when the scenario applies. */
-export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Requirement[] {
-  const offered = new Set<string>([
+/** What a scenario needs and does not get: from the sink's declaration, and from this run. */
+export interface Unmet {
+  sink: Requirement[];
+  run: Requirement[];
+}
+
+/**
+ * The requirements a sink and run do not meet (both lists empty when the scenario applies). A
+ * converter the sink declares but the run cannot give it is the run's lack, not the sink's.
+ */
+export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Unmet {
+  const declared = new Set<string>([
     ...caps.insertModes.map((m) => `mode:${m}`),
     ...caps.pkModes.map((m) => `pk:${m}`),
     ...caps.converters.map((c) => `converter:${c}`),
@@ -78,11 +111,28 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.environmentAuth ? ['environment-auth'] : []),
     `databend-path:${facts.databendLoadPath}`,
     ...(facts.databendRequestLog ? ['environment-request-log'] : []),
+    ...(facts.kafkaClientInConfig ? ['kafka-client-config'] : []),
+    ...(caps.databendClient ? [`client:${caps.databendClient}`] : []),
   ]);
-  return requires.filter((r) => !offered.has(r));
+  const runConverters = facts.converters === undefined ? undefined : new Set<string>(facts.converters.map((c) => `converter:${c}`));
+  const unmet: Unmet = { sink: [], run: [] };
+  for (const r of requires) {
+    if (!declared.has(r)) (isRunRequirement(r) ? unmet.run : unmet.sink).push(r);
+    else if (r.startsWith('converter:') && runConverters && !runConverters.has(r)) unmet.run.push(r);
+  }
+  return unmet;
 }
 
-const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
+/** Why a scenario (or one of its checks) does not apply, in the report's words; undefined when it does. */
+export function notApplicableReason(unmet: Unmet, sinkDescription: string): string | undefined {
+  const reasons = [
+    ...(unmet.sink.length > 0 ? [`${sinkDescription} does not declare ${unmet.sink.join(', ')}`] : []),
+    ...(unmet.run.length > 0 ? [`this run does not offer ${unmet.run.join(', ')}`] : []),
+  ];
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+const LISTS: Record<Exclude<keyof SinkCapabilities, 'databendClient'>, readonly string[] | 'boolean'> = {
   insertModes: ['insert', 'upsert', 'update'],
   pkModes: ['record_value', 'record_key', 'kafka'],
   autoCreate: 'boolean',
@@ -92,6 +142,7 @@ const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
   deadLetterQueue: 'boolean',
   exactlyOnce: 'boolean',
 };
+const OPTIONAL: Record<string, readonly string[]> = { databendClient: DATABEND_CLIENTS };
 
 /** Reads and checks a capability file; every problem is named with the file and key. */
 export function loadCapabilities(file: string): SinkCapabilities {
@@ -109,7 +160,10 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
   const record = raw as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(record)) {
-    if (!(key in LISTS) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${Object.keys(LISTS).join(', ')})`);
+    if (!(key in LISTS) && !(key in OPTIONAL) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${[...Object.keys(LISTS), ...Object.keys(OPTIONAL)].join(', ')})`);
+  }
+  for (const [key, allowed] of Object.entries(OPTIONAL)) {
+    if (key in record && !allowed.includes(record[key] as string)) problems.push(`"${key}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (or left out)`);
   }
   for (const [key, allowed] of Object.entries(LISTS)) {
     const value = record[key];
