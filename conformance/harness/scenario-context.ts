@@ -260,7 +260,9 @@ export class ScenarioContext {
    * A connector config pointing at this run's services and this scenario's database, with a name
    * unique to the scenario (and so its own consumer group `connect-<name>`). Only keys of the Java
    * connector `DatabendSinkConnector` and of Kafka Connect: the database is named the way a JDBC
-   * URL names it and in `connection.database` too, so a sink reading either finds the same one.
+   * URL names it and in `connection.database` too, so a sink reading either finds the same one; the
+   * write mode and key mode are always stated (insert, no key), since sinks' defaults differ (the
+   * Java connector's `pk.mode` defaults to `record_value`, which makes every value field a key).
    */
   config(overrides: Record<string, string>, name = `${this.slug.replace(/_/g, '-')}-${this.suffix}-${++this.configCount}`): ConnectorConfig {
     const { kafka, schemaRegistry, databend } = this.endpoints;
@@ -284,6 +286,8 @@ export class ScenarioContext {
         ...kafka.clientSettings,
         ...registry,
         'auto.create': 'true',
+        'insert.mode': 'insert',
+        'pk.mode': 'none',
         ...overrides,
       },
     };

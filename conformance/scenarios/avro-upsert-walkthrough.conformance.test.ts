@@ -121,7 +121,8 @@ check('walk-through: the five-mistakes config is refused', [], (s) => {
     const refused = await s.start({ ...fixture, name: `${fixture.name}-${s.suffix}` });
     expect(await exitedByItself(refused)).not.toBe(0);
     const said = refused.failureOutput();
-    const keys = ['db.timezone', 'errors.deadletterqueue.topic.name', 'insert.mode', 'value.converter', ...(s.offers(['kafka-client-config']) ? ['bootstrap.servers'] : [])];
-    for (const key of keys) expect({ key, named: said.includes(key) }).toEqual({ key, named: true });
+    // The dead-letter topic among the sink's topics is a rule across two keys: naming either names it.
+    const keys = ['db.timezone', ['errors.deadletterqueue.topic.name', 'topics'], 'insert.mode', 'value.converter', ...(s.offers(['kafka-client-config']) ? ['bootstrap.servers'] : [])];
+    for (const key of keys) expect({ key, named: [key].flat().some((k) => said.includes(k)) }).toEqual({ key, named: true });
   });
 });

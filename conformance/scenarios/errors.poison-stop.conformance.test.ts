@@ -7,9 +7,9 @@ const EXIT_WAIT_MS = 60_000;
 /**
  * errors.tolerance=none: an Avro record cut short in the middle of partition 1 stops the sink
  * (sink.md §5): it fails by itself, naming topic, partition and offset in one line of what it says
- * about the failure (`errors.log.enable=true`, Kafka Connect's key for logging failed records, is
- * set); the records before it are in the table and none after it; the committed offset of that
- * partition does not pass the record.
+ * about the failure (Kafka Connect's keys for logging a failed record with its position,
+ * `errors.log.enable` and `errors.log.include.messages`, are set); the records before it are in
+ * the table and none after it; the committed offset of that partition does not pass the record.
  */
 scenario('errors.poison-stop', (s) => {
   s.it('a truncated Avro record stops the sink at its offset', async () => {
@@ -31,6 +31,7 @@ scenario('errors.poison-stop', (s) => {
       'insert.mode': 'insert',
       'errors.tolerance': 'none',
       'errors.log.enable': 'true',
+      'errors.log.include.messages': 'true',
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
       'value.converter': 'io.confluent.connect.avro.AvroConverter',
     });
