@@ -140,7 +140,7 @@ export async function packageConnectPlugin(specFile: string, options: ConnectPac
   }
 }
 
-function readSpec(specFile: string): ConnectPluginSpec {
+export function readSpec(specFile: string): ConnectPluginSpec {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(specFile, 'utf8'));

@@ -24,7 +24,7 @@ const RUNS_KEPT = 5;
  * declaration (`CONFORMANCE_SINK_CAPABILITIES`) and the worker runtime from Maven Central. Every
  * problem is named before anything starts.
  */
-export async function prepareConnectSink(env: NodeJS.ProcessEnv = process.env, progress = (m: string) => process.stderr.write(`[connect] ${m}\n`)): Promise<SinkSpec> {
+export async function prepareConnectSink(env: NodeJS.ProcessEnv = process.env, progress: (message: string) => void = (m) => process.stderr.write(`[connect] ${m}\n`)): Promise<SinkSpec> {
   const missing = ['CONFORMANCE_CONNECT_PLUGIN', 'CONFORMANCE_SINK_CAPABILITIES'].filter((v) => !env[v]);
   if (missing.length > 0) throw new Error(`CONFORMANCE_SINK=connect needs ${missing.join(' and ')} (see the README's vendor guide)`);
   const plugin = path.resolve(env.CONFORMANCE_CONNECT_PLUGIN as string);
@@ -72,7 +72,7 @@ export async function prepareConnectSink(env: NodeJS.ProcessEnv = process.env, p
  * A plugin that does not load, a connector class it does not have, or a worker that does not start
  * end the run here, in bounded time, naming the plugin, the class or the worker's log.
  */
-export async function probeConnectSink(spec: SinkSpec, endpoints: Endpoints, progress = (m: string) => process.stderr.write(`[connect] ${m}\n`)): Promise<SinkSpec> {
+export async function probeConnectSink(spec: SinkSpec, endpoints: Endpoints, progress: (message: string) => void = (m) => process.stderr.write(`[connect] ${m}\n`)): Promise<SinkSpec> {
   const connect = spec.connect as ConnectSpec;
   const replicationFactor = await clusterReplicationFactor(endpoints);
   const nativeRegistry = apicurioNativeUrl(endpoints.schemaRegistry.url);
