@@ -338,6 +338,15 @@ export class ScenarioContext {
     );
   }
 
+  /**
+   * A table's columns without their nullability: name and type, ordered by name. For scenarios
+   * whose subject is not the type mapping (evolution), which judge the nullability only of the
+   * columns their change concerns; the mapping's nullability rule is judged where tables are created.
+   */
+  async columnTypes(table: string): Promise<(string | null)[][]> {
+    return (await this.columns(table)).map(([name, type]) => [name, type]);
+  }
+
   async tableExists(table: string): Promise<boolean> {
     const rows = await this.query(`SELECT count(*)::String FROM system.tables WHERE database = '${this.database}' AND name = '${table.replace(/'/g, "''")}'`);
     return rows[0][0] !== '0';

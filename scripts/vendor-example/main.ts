@@ -5,7 +5,8 @@
  * docs/vendor-example.verdicts.json. A changed verdict fails the run (the suite or the plugin moved:
  * judge it, then `--accept` records it, keeping the judgements of the verdicts that stayed).
  * `npm run conformance:vendor-example -- --check <results.json> <id…>` only compares a results file
- * (what `npm test` does with its subset).
+ * (what `npm test` does with its subset); `-- --render` rewrites the table from the last run's
+ * results and the recorded judgements, without running anything.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,15 @@ import { packageConnectPlugin } from '../package-plugin/connect-plugin';
 import { compare, connectRunEnv, describeChanges, DOC, PEER, peerPresent, PLUGIN_SPEC, RECORDED, REPO_ROOT, runConformance, withVerdictTable } from './vendor-example';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { accept: { type: 'boolean' }, check: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ options: { accept: { type: 'boolean' }, check: { type: 'string' }, render: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const results = path.join(REPO_ROOT, 'reports', 'vendor-example-results.json');
+  const factsFile = path.join(REPO_ROOT, 'reports', 'vendor-example-run.json');
+  if (values.render) {
+    const { actual, recorded } = compare(results);
+    fs.writeFileSync(DOC, withVerdictTable(fs.readFileSync(DOC, 'utf8'), actual, recorded, JSON.parse(fs.readFileSync(factsFile, 'utf8')) as string[]));
+    process.stdout.write(`${path.relative(REPO_ROOT, DOC)}: verdict table rewritten from ${path.relative(REPO_ROOT, results)}\n`);
+    return 0;
+  }
   if (values.check) {
     const { changes, actual } = compare(values.check, positionals);
     for (const id of positionals) process.stdout.write(`  ${id}: ${actual[id] ?? 'not implemented'}\n`);
@@ -30,7 +39,6 @@ async function main(): Promise<number> {
     return 2;
   }
   const plugin = await packageConnectPlugin(PLUGIN_SPEC, { force: true });
-  const results = path.join(REPO_ROOT, 'reports', 'vendor-example-results.json');
   const report = path.join(REPO_ROOT, 'reports', 'vendor-example-report.md');
   const started = new Date();
   runConformance(connectRunEnv(plugin.zip, report), results, positionals);
@@ -45,6 +53,7 @@ async function main(): Promise<number> {
     `Run ${started.toISOString()} by \`npm run conformance:vendor-example\`: \`${path.basename(plugin.zip)}\` (sha512 \`${plugin.sha512.slice(0, 16)}…\`) in the \`connect\` adapter.`,
     `Full report of the run (with every failure's assertion, compared SQL and the worker's log tail): \`reports/vendor-example-report.md\`.`,
   ];
+  fs.writeFileSync(factsFile, JSON.stringify(facts));
   fs.writeFileSync(DOC, withVerdictTable(fs.readFileSync(DOC, 'utf8'), actual, recorded, facts));
   if (values.accept) {
     const next = Object.fromEntries(
