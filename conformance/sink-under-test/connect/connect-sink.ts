@@ -229,6 +229,8 @@ class RunningConnector implements RunningSink {
     await this.worker.kill();
     this.note('worker SIGKILLed');
     this.finish(137);
+    // A failed sink may still be cleaning up (deleting its connector): nothing outlives the kill.
+    await this.done.catch(() => undefined);
     await this.worker.removeInternalTopics();
   }
 
