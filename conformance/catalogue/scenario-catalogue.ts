@@ -1,7 +1,7 @@
 import type { Requirement } from '../sink-under-test/capabilities';
 
 /**
- * Every scenario the suite knows, as conformance.md lists them. The report shows each id with its
+ * Every scenario the suite knows (docs/catalogue.md is generated from this list). The report shows each id with its
  * result, so a scenario that was never written shows up as "not implemented" rather than vanishing.
  */
 export interface ScenarioEntry {
@@ -113,7 +113,7 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   },
   {
     id: 'protocol.legacy',
-    priority: 1,
+    priority: 0,
     expectation: "an old Databend server (≤ 1.2.781: loads by stage attachment): the same writes exact, proven by the server's record of the requests",
     requires: ['client:databend-driver', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:legacy', 'environment-request-log'],
   },
@@ -181,8 +181,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   {
     id: 'delivery.exactly-once',
     priority: 1,
-    expectation: 'insert mode with exactly-once enabled, crash + restart + zombie writer → exactly N rows',
-    requires: ['exactly-once', 'hard-kill'],
+    expectation: 'insert mode with exactly-once enabled, crash + restart + zombie writer (frozen mid-batch while another member takes its partitions over, then resumed) → exactly N rows',
+    requires: ['exactly-once', 'auto-create', 'converter:json-schemaless', 'mode:insert', 'hard-kill'],
   },
   {
     id: 'security.auth',
@@ -190,7 +190,56 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     expectation: 'SASL/PLAIN to Kafka, basic auth to Schema Registry, password to Databend; wrong secret → clear auth error',
     requires: ['environment-auth'],
   },
-  { id: 'load.sustained', priority: 1, expectation: '1,000,000 records → all written; peak RSS under the documented bound', requires: ['converter:avro', 'mode:insert', 'hard-kill'] },
+  {
+    id: 'create.protobuf',
+    priority: 1,
+    expectation:
+      "Protobuf as Confluent's serializer writes it (message indexes [1]) with every scalar width, enum, optional, nested, repeated, map, oneof and well-known types → exact columns and values; undecodable records → DLQ with topic/partition/offset",
+    requires: ['auto-create', 'converter:protobuf', 'mode:insert', 'dlq'],
+  },
+  {
+    id: 'evolve.protobuf',
+    priority: 1,
+    expectation: 'Protobuf field added, message nested, field removed (records through the registry client) → columns added or kept, values exact',
+    requires: ['auto-create', 'converter:protobuf', 'mode:insert', 'evolve:add', 'evolve:drop'],
+  },
+  {
+    id: 'kafka.compression',
+    priority: 1,
+    expectation:
+      "topics written by Kafka's own Java producer with gzip, snappy, lz4 and zstd → all rows exact; dead-letter records written with each codec (producer.override.compression.type) are read back by Kafka's own consumer",
+    requires: ['kafka-tools', 'converter:json-schemaless', 'mode:insert', 'dlq'],
+  },
+  {
+    id: 'group.rejoin',
+    priority: 1,
+    expectation: 'a write slower than session.timeout.ms, and a rebalance in the middle of it → the sink keeps or regains its membership, nothing lost, no exit',
+    requires: ['environment-faults', 'converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
+  },
+  {
+    id: 'shutdown.prompt',
+    priority: 1,
+    expectation: 'SIGTERM during a Databend outage → exit 0 within task.shutdown.graceful.timeout.ms, nothing committed past what is durable, nothing lost after a restart',
+    requires: ['environment-faults', 'converter:json-schemaless', 'mode:upsert', 'pk:record_value'],
+  },
+  {
+    id: 'registry.misconfigured',
+    priority: 1,
+    expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (exit 2) naming the key, secrets hidden, nothing consumed',
+    requires: ['converter:avro', 'mode:insert'],
+  },
+  {
+    id: 'ops.observability',
+    priority: 1,
+    expectation: 'metrics.port set: /healthz, /readyz, /metrics (Prometheus) and /status answer during a real run; counters equal what was produced, lag reaches 0, offsets as committed',
+    requires: ['auto-create', 'converter:json-schemaless', 'mode:insert', 'observability'],
+  },
+  {
+    id: 'load.sustained',
+    priority: 1,
+    expectation: '1,000,000 Avro records as a backlog → all written exactly once, values exact, committed to the end; peak RSS of the sink process under the documented bound (300 MB), reported',
+    requires: ['auto-create', 'converter:avro', 'mode:insert', 'hard-kill'],
+  },
 ];
 
 export function catalogueEntry(id: string): ScenarioEntry {

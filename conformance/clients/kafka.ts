@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import './kafka-codecs';
 import type { KafkaEndpoint } from '../environments/environment';
 
 /**

@@ -6,7 +6,7 @@ import { selectEnvironment } from './select-environment';
 
 async function main(): Promise<void> {
   const env = await (await selectEnvironment()).start();
-  const { kafka, kafkaSecured, schemaRegistry, databend } = env.endpoints;
+  const { kafka, kafkaSecured, schemaRegistry, schemaRegistrySecured, databend } = env.endpoints;
   process.stdout.write(
     [
       `environment:      ${env.name}`,
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
           ]
         : []),
       `schema registry:  ${schemaRegistry.url}  (${env.versions['schema-registry']})`,
+      ...(schemaRegistrySecured ? [`  with basic auth: ${schemaRegistrySecured.url}  (basic.auth.user.info=${schemaRegistrySecured.basicAuthUserInfo})`] : []),
       `databend dsn:     ${databend.dsn}  (${env.versions.databend})`,
       ...env.timings.map((t) => `  ${t.service}: ${t.cold ? `cold install ${(t.installMs / 1000).toFixed(1)} s, ` : ''}start ${(t.startMs / 1000).toFixed(1)} s`),
       'Ctrl-C stops everything.',

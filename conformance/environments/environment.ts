@@ -10,6 +10,17 @@ export interface KafkaEndpoint {
   bootstrapServers: string[];
   /** Kafka-style client settings (security.protocol, sasl.*) for external clusters; empty locally. */
   clientSettings: Record<string, string>;
+  /** Kafka's own command-line tools for this cluster, where the environment has them (local). */
+  tools?: KafkaTools;
+}
+
+/**
+ * Kafka's own Java tools (kafka.tools.ConsoleProducer, ConsoleConsumer, …), so that scenarios can
+ * write and read topics exactly as Kafka's Java clients do: `jvm` is the command line (java, its
+ * options, the classpath of the Kafka install) to which a tool's main class and arguments are appended.
+ */
+export interface KafkaTools {
+  jvm: string[];
 }
 
 export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
@@ -61,6 +72,13 @@ export interface Endpoints {
   /** Present where the environment runs an authenticated Kafka listener of its own (local). */
   kafkaSecured?: SecuredKafkaEndpoint;
   schemaRegistry: SchemaRegistryEndpoint;
+  /**
+   * Present where the environment runs a registry that enforces basic auth (local: an authenticating
+   * proxy in front of the same registry, since Apicurio's own authentication needs an identity
+   * server). `basicAuthUserInfo` holds its `user:password`. Scenarios use it only to prove a sink's
+   * registry credentials; everything else goes through `schemaRegistry`.
+   */
+  schemaRegistrySecured?: SchemaRegistryEndpoint;
   databend: DatabendEndpoint;
 }
 

@@ -65,3 +65,19 @@ export function acquireLease(run: RunEnvironment, mode: LeaseMode): Promise<Envi
     req.on('error', reject);
   });
 }
+
+/** How long a test file may wait for its lease: a fault scenario ahead of it runs for minutes. */
+export const LEASE_WAIT_MS = 10 * 60_000;
+
+/**
+ * For a test file that uses the run's services without `scenario()`: holds a shared lease from
+ * before its first test to after its last, so a fault scenario never stops a service under it
+ * (it once paused Databend under the demo's clean-up). Call it before the file's own `beforeAll`.
+ */
+export function holdSharedServices(run: RunEnvironment): void {
+  let lease: EnvironmentLease | undefined;
+  beforeAll(async () => {
+    lease = await acquireLease(run, 'shared');
+  }, LEASE_WAIT_MS);
+  afterAll(() => lease?.release());
+}

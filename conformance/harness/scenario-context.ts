@@ -10,6 +10,7 @@ import { NOT_APPLICABLE } from '../report/scenario-results';
 import { notApplicableReason, unmetRequirements, type Requirement, type RunFacts } from '../sink-under-test/capabilities';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../sink-under-test/sink-under-test';
+import { recordMeasurement } from '../report/measurements';
 import { eventually } from '../support/eventually';
 import { EnvironmentFaults } from './environment-faults';
 
@@ -143,6 +144,11 @@ export class ScenarioContext {
     const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
     explained.stack = [explained.message, ...frames].join('\n');
     return explained;
+  }
+
+  /** A number the report shows under Measurements (with its bound, where it has one). */
+  measure(name: string, value: number, unit: string, bound?: string): void {
+    recordMeasurement({ scenario: this.id, name, value, unit, ...(bound ? { bound } : {}) });
   }
 
   // --- Kafka -----------------------------------------------------------------------------------
@@ -291,6 +297,13 @@ export class ScenarioContext {
         ...overrides,
       },
     };
+  }
+
+  /** The config keys that turn exactly-once on for the sink under test, as its capability file names them. */
+  exactlyOnceConfig(): Record<string, string> {
+    const keys = this.sink.capabilities.exactlyOnceConfig;
+    if (!this.sink.capabilities.exactlyOnce || keys === undefined) throw new Error(`${this.sink.description} does not declare exactly-once: the scenario should not have run`);
+    return keys;
   }
 
   /** The consumer group a config's sink joins. */

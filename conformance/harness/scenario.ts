@@ -5,12 +5,10 @@ import { notApplicableReason, unmetRequirements, type Requirement, type RunFacts
 import { sinkSpec, sinkUnderTest, type SinkSpec } from '../sink-under-test/select-sink';
 import type { SinkUnderTest } from '../sink-under-test/sink-under-test';
 import { NOT_APPLICABLE } from '../report/scenario-results';
-import { acquireLease, type EnvironmentLease } from './environment-faults';
+import { acquireLease, LEASE_WAIT_MS, type EnvironmentLease } from './environment-faults';
 import { ScenarioContext } from './scenario-context';
 
 const SCENARIO_TEST_TIMEOUT_MS = 180_000;
-/** How long a scenario may wait for its turn on the services (others finishing, or a fault scenario running alone). */
-const LEASE_WAIT_MS = 10 * 60_000;
 
 /**
  * Declares one catalogue scenario. The jest `describe` is named exactly by the scenario id, so the
@@ -36,9 +34,10 @@ export function runFacts(spec: SinkSpec, sink: SinkUnderTest, run: RunEnvironmen
     hardKill: sink.isProcess,
     archive: spec.archive !== undefined,
     environmentFaults: run.supportsFaults,
-    environmentAuth: run.endpoints.kafkaSecured !== undefined,
+    environmentAuth: run.endpoints.kafkaSecured !== undefined && run.endpoints.schemaRegistrySecured !== undefined,
     databendLoadPath: databendLoadPath(run.versions.databend),
     databendRequestLog: run.endpoints.databend.requestLog !== undefined,
+    kafkaTools: run.endpoints.kafka.tools !== undefined,
     converters: spec.connect?.converters,
     kafkaClientInConfig: spec.kind !== 'connect',
   };

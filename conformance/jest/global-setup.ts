@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from '../environments/environment';
 import { selectEnvironment } from '../environments/select-environment';
+import { clearMeasurements } from '../report/measurements';
 import { prepareArchiveSink } from '../sink-under-test/archive-sink';
 import { prepareConnectSink, probeConnectSink } from '../sink-under-test/connect/connect-plugin';
 import { plainSinkSpec, selectedSinkKind, SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
@@ -12,6 +13,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  clearMeasurements();
   // The sink is chosen first: a wrong CONFORMANCE_SINK should fail before services start.
   let sink = await prepareSink();
   const environment = await selectEnvironment();

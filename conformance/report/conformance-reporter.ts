@@ -4,6 +4,7 @@ import type { AggregatedResult } from '@jest/test-result';
 import { RUN_ENVIRONMENT_VARIABLE, type RunEnvironment } from '../jest/run-environment';
 import { SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
 import { markdownReport, runSummary, withRunSummary } from './markdown-report';
+import { readMeasurements } from './measurements';
 import { scenarioResults, type TestOutcome } from './scenario-results';
 
 const REPORTS = path.resolve(__dirname, '..', '..', 'reports');
@@ -43,7 +44,7 @@ export default class ConformanceReporter {
     // Runs of another sink (the vendor example, npm test's connect subset) name their own report.
     const REPORT = process.env.CONFORMANCE_REPORT_FILE ? path.resolve(process.env.CONFORMANCE_REPORT_FILE) : legacy ? LEGACY_REPORT : MAIN_REPORT;
     fs.mkdirSync(path.dirname(REPORT), { recursive: true });
-    const input = { outcomes, environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() };
+    const input = { outcomes, measurements: readMeasurements(), environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() };
     fs.writeFileSync(REPORT, markdownReport(input));
     if (legacy && REPORT === LEGACY_REPORT && fs.existsSync(MAIN_REPORT)) {
       fs.writeFileSync(MAIN_REPORT, withRunSummary(fs.readFileSync(MAIN_REPORT, 'utf8'), runSummary(input, path.basename(LEGACY_REPORT))));

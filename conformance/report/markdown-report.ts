@@ -1,10 +1,13 @@
 import { databendLoadPath, LOAD_PATH_DESCRIPTION } from '../clients/databend-load-path';
 import type { RunEnvironment } from '../jest/run-environment';
+import type { Measurement } from './measurements';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import { additionalChecks, scenarioResults, type TestOutcome } from './scenario-results';
 
 export interface ReportInput {
   outcomes: TestOutcome[];
+  /** What scenarios measured (`ScenarioContext.measure`). */
+  measurements?: Measurement[];
   environment?: RunEnvironment;
   sink?: SinkSpec;
   startedAt: Date;
@@ -41,6 +44,10 @@ export function markdownReport(input: ReportInput): string {
   for (const r of results) {
     const partly = r.notApplicableChecks.length > 0 ? ` (${r.notApplicableChecks.length} check${r.notApplicableChecks.length > 1 ? 's' : ''} n/a)` : '';
     lines.push(`| \`${r.entry.id}\` | ${r.entry.priority} | ${ICON[r.status]}${partly} | ${r.status === 'passed' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)} s` : ''} | ${cell(r.entry.expectation)} |`);
+  }
+  if (input.measurements && input.measurements.length > 0) {
+    lines.push('', '## Measurements', '', '| scenario | what | value | bound |', '|---|---|---|---|');
+    for (const m of input.measurements) lines.push(`| \`${m.scenario}\` | ${cell(m.name)} | ${m.value.toLocaleString('en-US')} ${cell(m.unit)} | ${cell(m.bound ?? '')} |`);
   }
   const extra = additionalChecks(input.outcomes);
   if (extra.length > 0) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { databendConnection, queryStrings } from '../clients/databend';
 import { kafkaClient } from '../clients/kafka';
 import { schemaRegistryClient } from '../clients/schema-registry';
+import { holdSharedServices } from '../harness/environment-faults';
 import { runEnvironment } from '../jest/run-environment';
 
 /**
@@ -10,7 +11,9 @@ import { runEnvironment } from '../jest/run-environment';
  * Schema Registry, and rows through a Databend stage load.
  */
 describe('environment smoke', () => {
-  const { endpoints } = runEnvironment();
+  const run = runEnvironment();
+  const { endpoints } = run;
+  holdSharedServices(run);
   const suffix = randomUUID().slice(0, 8);
 
   it('registers an Avro schema, produces a record and consumes it back decoded', async () => {

@@ -18,8 +18,11 @@ import { exitedByItself } from '../support/stopped-sink';
  * And a wrong Databend password (`connection.password`; Databend answers 401, AuthenticateFailure):
  * the sink stops by itself naming the refused login, never the password.
  *
- * Records are produced through the plain listener; only the sink authenticates. Not covered, since
- * no environment offers it: Schema Registry basic auth (Apicurio runs without authentication).
+ * And a Schema Registry that enforces basic auth (`Endpoints.schemaRegistrySecured`): Avro records
+ * land with `*.basic.auth.credentials.source=USER_INFO` and the right `*.basic.auth.user.info`; a
+ * wrong password stops the sink before it consumes anything, naming the key, never the password.
+ *
+ * Records are produced through the plain listener and the plain registry; only the sink authenticates.
  */
 scenario('security.auth', (s) => {
   const secured = s.endpoints.kafkaSecured;
@@ -83,6 +86,48 @@ scenario('security.auth', (s) => {
     expect(running.failureOutput().split('\n').filter((line) => /credential|authenticat|password|login|unauthori[sz]ed/i.test(line))).not.toEqual([]);
     // The right password is not checked: locally it is the word "databend", which the log names anyway.
     expect(logs).not.toContain(wrong);
+    expect(await s.tableExists(topic)).toBe(false);
+    expect(await s.committedOffsets(s.groupId(config), topic)).toEqual({ 0: '-1' });
+  });
+
+  const registry = s.endpoints.schemaRegistrySecured;
+  if (!registry?.basicAuthUserInfo) throw new Error('security.auth runs only where the environment offers schemaRegistrySecured (requirement environment-auth)');
+  const [registryUser, registryPassword] = registry.basicAuthUserInfo.split(':');
+  const AVRO = { type: 'record', name: 'Payment', fields: [{ name: 'id', type: 'long' }, { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } }] };
+  const registryConfig = (topic: string, userInfo: string) =>
+    s.config({
+      topics: topic,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+      'value.converter.schema.registry.url': registry.url,
+      'value.converter.basic.auth.credentials.source': 'USER_INFO',
+      'value.converter.basic.auth.user.info': userInfo,
+    });
+  const produceAvro = async (topic: string, count: number) => {
+    const schemaId = await s.registerAvro(`${topic}-value`, AVRO);
+    await s.produce(topic, await Promise.all(Array.from({ length: count }, async (_, i) => ({ key: String(i), value: await s.encode(schemaId, { id: i, amount: Buffer.from([0, i]) }) }))));
+  };
+
+  s.it('Avro through a Schema Registry that enforces basic auth (USER_INFO): every record written, values exact', async () => {
+    const topic = await s.createTopic('registry_ok');
+    await produceAvro(topic, 50);
+    const config = registryConfig(topic, `${registryUser}:${registryPassword}`);
+    const running = await s.start(config);
+    await s.eventuallyRows(`SELECT count(*)::String, sum(amount)::String FROM ${topic}`, (rows) => expect(rows).toEqual([['50', '12.25']]));
+    expect(running.logs()).not.toContain(registryPassword);
+  });
+
+  s.it('a wrong Schema Registry password: refused before consuming anything, naming the key, never the password', async () => {
+    const topic = await s.createTopic('registry_bad');
+    await produceAvro(topic, 3);
+    const wrong = `wrong-${s.suffix}-registry`;
+    const config = registryConfig(topic, `${registryUser}:${wrong}`);
+    const running = await s.start(config);
+    expect(await exitedByItself(running)).not.toBe(0);
+    const logs = running.logs();
+    expect(logs).toContain('value.converter.basic.auth.user.info');
+    expect(logs).not.toContain(wrong);
+    expect(logs).not.toContain(registryPassword);
     expect(await s.tableExists(topic)).toBe(false);
     expect(await s.committedOffsets(s.groupId(config), topic)).toEqual({ 0: '-1' });
   });

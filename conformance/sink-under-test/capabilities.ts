@@ -12,7 +12,7 @@ export interface SinkCapabilities {
   autoCreate: boolean;
   deletes: boolean;
   evolution: ('add' | 'drop' | 'widen')[];
-  converters: ('avro' | 'json-schema' | 'json-envelope' | 'json-schemaless' | 'string')[];
+  converters: ('avro' | 'json-schema' | 'protobuf' | 'json-envelope' | 'json-schemaless' | 'string')[];
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
   /**
@@ -21,6 +21,17 @@ export interface SinkCapabilities {
    * of the client-specific checks apply.
    */
   databendClient?: DatabendClient;
+  /**
+   * Optional (false when absent): given `metrics.port=<port>` (and `metrics.host`), the sink answers
+   * GET /healthz, /readyz, /metrics (Prometheus text) and /status (JSON) on that port while it runs
+   * (`ops.observability` names the metrics and fields it reads).
+   */
+  observability?: boolean;
+  /**
+   * The config keys that turn exactly-once on, which the suite adds where a scenario asks for it
+   * (`ScenarioContext.exactlyOnceConfig`); required with `exactlyOnce: true` (`{}` when always on).
+   */
+  exactlyOnceConfig?: Record<string, string>;
 }
 
 export type Converter = SinkCapabilities['converters'][number];
@@ -53,6 +64,8 @@ export interface RunFacts {
    * worker owns the Kafka clients and their errors.
    */
   kafkaClientInConfig: boolean;
+  /** The environment offers Kafka's own Java command-line tools (`KafkaEndpoint.tools`). */
+  kafkaTools: boolean;
 }
 
 /**
@@ -71,6 +84,7 @@ export type Requirement =
   | 'deletes'
   | 'dlq'
   | 'exactly-once'
+  | 'observability'
   | 'hard-kill'
   | 'archive'
   | 'environment-faults'
@@ -78,11 +92,12 @@ export type Requirement =
   | `databend-path:${DatabendLoadPath}`
   | 'environment-request-log'
   | 'kafka-client-config'
+  | 'kafka-tools'
   | `client:${DatabendClient}`;
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
 export function isRunRequirement(r: Requirement): boolean {
-  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r.startsWith('environment-') || r.startsWith('databend-path:');
+  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r === 'kafka-tools' || r.startsWith('environment-') || r.startsWith('databend-path:');
 }
 
 /** What a scenario needs and does not get: from the sink's declaration, and from this run. */
@@ -105,6 +120,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(caps.deletes ? ['deletes'] : []),
     ...(caps.deadLetterQueue ? ['dlq'] : []),
     ...(caps.exactlyOnce ? ['exactly-once'] : []),
+    ...(caps.observability ? ['observability'] : []),
     ...(facts.hardKill ? ['hard-kill'] : []),
     ...(facts.archive ? ['archive'] : []),
     ...(facts.environmentFaults ? ['environment-faults'] : []),
@@ -112,6 +128,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     `databend-path:${facts.databendLoadPath}`,
     ...(facts.databendRequestLog ? ['environment-request-log'] : []),
     ...(facts.kafkaClientInConfig ? ['kafka-client-config'] : []),
+    ...(facts.kafkaTools ? ['kafka-tools'] : []),
     ...(caps.databendClient ? [`client:${caps.databendClient}`] : []),
   ]);
   const runConverters = facts.converters === undefined ? undefined : new Set<string>(facts.converters.map((c) => `converter:${c}`));
@@ -132,17 +149,21 @@ export function notApplicableReason(unmet: Unmet, sinkDescription: string): stri
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
-const LISTS: Record<Exclude<keyof SinkCapabilities, 'databendClient'>, readonly string[] | 'boolean'> = {
+const LISTS: Record<Exclude<keyof SinkCapabilities, 'databendClient' | 'exactlyOnceConfig'>, readonly string[] | 'boolean'> = {
   insertModes: ['insert', 'upsert', 'update'],
   pkModes: ['record_value', 'record_key', 'kafka'],
   autoCreate: 'boolean',
   deletes: 'boolean',
   evolution: ['add', 'drop', 'widen'],
-  converters: ['avro', 'json-schema', 'json-envelope', 'json-schemaless', 'string'],
+  converters: ['avro', 'json-schema', 'protobuf', 'json-envelope', 'json-schemaless', 'string'],
   deadLetterQueue: 'boolean',
   exactlyOnce: 'boolean',
+  observability: 'boolean',
 };
-const OPTIONAL: Record<string, readonly string[]> = { databendClient: DATABEND_CLIENTS };
+/** Keys of LISTS a capability file may leave out (false): added after vendors wrote theirs. */
+const OPTIONAL_LISTS: ReadonlySet<string> = new Set(['observability']);
+/** Optional keys with a value of their own kind. */
+const OPTIONAL: Record<string, readonly string[] | 'config'> = { databendClient: DATABEND_CLIENTS, exactlyOnceConfig: 'config' };
 
 /** Reads and checks a capability file; every problem is named with the file and key. */
 export function loadCapabilities(file: string): SinkCapabilities {
@@ -163,10 +184,17 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
     if (!(key in LISTS) && !(key in OPTIONAL) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${[...Object.keys(LISTS), ...Object.keys(OPTIONAL)].join(', ')})`);
   }
   for (const [key, allowed] of Object.entries(OPTIONAL)) {
-    if (key in record && !allowed.includes(record[key] as string)) problems.push(`"${key}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (or left out)`);
+    if (allowed !== 'config' && key in record && !allowed.includes(record[key] as string)) problems.push(`"${key}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (or left out)`);
+  }
+  const eoConfig = record.exactlyOnceConfig;
+  if (eoConfig !== undefined && (typeof eoConfig !== 'object' || eoConfig === null || Array.isArray(eoConfig) || Object.values(eoConfig).some((v) => typeof v !== 'string'))) {
+    problems.push('"exactlyOnceConfig" must be an object of config keys to string values');
+  } else if (record.exactlyOnce === true && eoConfig === undefined) {
+    problems.push('"exactlyOnceConfig" must name the config keys that turn exactly-once on ({} if it is always on), since "exactlyOnce" is true');
   }
   for (const [key, allowed] of Object.entries(LISTS)) {
     const value = record[key];
+    if (value === undefined && OPTIONAL_LISTS.has(key)) continue;
     if (allowed === 'boolean') {
       if (typeof value !== 'boolean') problems.push(`"${key}" must be true or false`);
     } else if (!Array.isArray(value) || value.some((v) => !allowed.includes(v as string))) {

@@ -12,7 +12,7 @@ const full: SinkCapabilities = {
   deadLetterQueue: true,
   exactlyOnce: false,
 };
-const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true };
+const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, kafkaTools: false };
 
 describe('unmetRequirements', () => {
   it('is empty when the sink and the run offer everything', () => {
@@ -25,7 +25,7 @@ describe('unmetRequirements', () => {
   });
 
   it('names what the run lacks: an in-process sink cannot be killed, external services cannot be paused', () => {
-    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true };
+    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, kafkaTools: false };
     expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual({
       sink: ['exactly-once'],
       run: ['hard-kill', 'archive', 'environment-faults', 'environment-auth'],
@@ -67,6 +67,14 @@ describe('parseCapabilities', () => {
     expect(parseCapabilities(full, 'x.json').databendClient).toBeUndefined();
     expect(parseCapabilities({ ...full, databendClient: 'databend-jdbc' }, 'x.json').databendClient).toBe('databend-jdbc');
     expect(() => parseCapabilities({ ...full, databendClient: 'odbc' }, 'x.json')).toThrow(/"databendClient" must be one of "databend-driver", "databend-jdbc", "other" \(or left out\)/);
+  });
+
+  it('with exactlyOnce: true, needs the config keys that turn it on, as an object of strings', () => {
+    const base = { ...full, exactlyOnce: true };
+    expect(() => parseCapabilities(base, 'eo.json')).toThrow(/"exactlyOnceConfig" must name the config keys that turn exactly-once on/);
+    expect(() => parseCapabilities({ ...base, exactlyOnceConfig: { 'exactly.once.enabled': true } }, 'eo.json')).toThrow(/"exactlyOnceConfig" must be an object of config keys to string values/);
+    expect(parseCapabilities({ ...base, exactlyOnceConfig: {} }, 'eo.json').exactlyOnceConfig).toEqual({});
+    expect(loadCapabilities(OWN_CAPABILITIES)).toMatchObject({ exactlyOnce: true, exactlyOnceConfig: { 'exactly.once.enabled': 'true' } });
   });
 
   it('rejects what is not an object', () => {

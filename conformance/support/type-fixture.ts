@@ -4,10 +4,10 @@ import type { ScenarioContext } from '../harness/scenario-context';
 import { caughtUp } from './caught-up';
 import { registerAvroFixture } from './registered-avro-fixture';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'avro');
+const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
 
 /**
- * A type fixture, `fixtures/avro/<name>/`: the Avro value schema (`value.avsc`) and `cases.json`:
+ * A type fixture, `fixtures/<format>/<name>/`: the value schema (Avro: `value.avsc`) and `cases.json`:
  * - `columns`: every column the sink must create, `name → [data_type, is_nullable]` exactly as
  *   Databend's `system.columns` reports them;
  * - `records`: `{ what, value, expected }` — `value` in the fixture conventions of
@@ -30,8 +30,8 @@ interface FixtureRecord {
 
 type Row = Record<string, string | null>;
 
-export function loadTypeFixture(name: string): TypeFixture {
-  const cases = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'name'>;
+export function loadTypeFixture(name: string, format: 'avro' | 'protobuf' = 'avro'): TypeFixture {
+  const cases = JSON.parse(fs.readFileSync(path.join(FIXTURES, format, name, 'cases.json'), 'utf8')) as Omit<TypeFixture, 'name'>;
   for (const record of cases.records) {
     const unknown = Object.keys(record.expected).filter((column) => !(column in cases.columns));
     if (unknown.length > 0) throw new Error(`${name}/cases.json "${record.what}": expected values for undeclared columns ${unknown.join(', ')}`);
@@ -41,12 +41,13 @@ export function loadTypeFixture(name: string): TypeFixture {
 
 /**
  * Declares a scenario's tests for a type fixture: one for the created columns, one per record for
- * its exact values. The records land once, on the first test that needs them.
+ * its exact values (an Avro fixture by name, or one loaded). The records land once, on the first
+ * test that needs them: with the Avro fixture's schema by default, or as `landWith` produces them.
  */
-export function typeFixtureTests(s: ScenarioContext, name: string): void {
-  const fixture = loadTypeFixture(name);
+export function typeFixtureTests(s: ScenarioContext, nameOrFixture: string | TypeFixture, landWith?: (fixture: TypeFixture) => Promise<LandedFixture>): void {
+  const fixture = typeof nameOrFixture === 'string' ? loadTypeFixture(nameOrFixture) : nameOrFixture;
   let landed: Promise<LandedFixture> | undefined;
-  const land = (): Promise<LandedFixture> => (landed ??= landTypeFixture(s, fixture));
+  const land = (): Promise<LandedFixture> => (landed ??= landWith ? landWith(fixture) : landTypeFixture(s, fixture));
   s.it('creates every column with its mapped type and nullability', async () => {
     expect((await land()).columns).toEqual(fixture.columns);
   });
@@ -80,10 +81,17 @@ export interface LandedFixture {
 export async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture, overrides: Record<string, string> = {}, topicPart = 'values'): Promise<LandedFixture & { topic: string }> {
   const topic = await s.createTopic(topicPart);
   const encode = await registerAvroFixture(s, `${topic}-value`, fixture.name, 'value');
-  await s.produce(
-    topic,
-    fixture.records.map((r) => ({ key: String(r.value.id), value: encode(r.value) })),
-  );
+  const messages = fixture.records.map((r) => ({ key: String(r.value.id), value: encode(r.value) }));
+  return { topic, ...(await landMessages(s, topic, messages, { 'value.converter': 'io.confluent.connect.avro.AvroConverter', ...overrides })) };
+}
+
+/**
+ * Produces `messages` (keyed by the record's `id` text) to `topic`, runs the sink on it as
+ * `landTypeFixture` does (the value converter and anything else from `overrides`) and reads the
+ * table back.
+ */
+export async function landMessages(s: ScenarioContext, topic: string, messages: { key: string; value: Buffer }[], overrides: Record<string, string>): Promise<LandedFixture> {
+  await s.produce(topic, messages);
   const config = s.config({
     topics: topic,
     'auto.create': 'true',
@@ -91,17 +99,15 @@ export async function landTypeFixture(s: ScenarioContext, fixture: TypeFixture, 
     'errors.tolerance': 'all',
     'errors.log.enable': 'true',
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'io.confluent.connect.avro.AvroConverter',
     ...overrides,
   });
   await caughtUp(s, await s.start(config), config, topic);
   const columns = await s.columns(topic);
-  if (columns.length === 0) throw new Error(`no table ${topic} in ${s.database}: the sink committed all ${fixture.records.length} records and wrote none (its log tail says why)`);
+  if (columns.length === 0) throw new Error(`no table ${topic} in ${s.database}: the sink committed all ${messages.length} records and wrote none (its log tail says why)`);
   const names = columns.map(([name]) => name as string);
   const renderings = columns.map(([name, type]) => renderColumn(name as string, type as string));
   const rows = (await s.query(`SELECT ${renderings.map((r) => r.sql).join(', ')} FROM "${topic}"`)).map((row) => row.map((raw, i) => renderings[i].text(raw)));
   return {
-    topic,
     columns: Object.fromEntries(columns.map(([name, type, nullable]) => [name, [type, nullable]])),
     rows: new Map(rows.map((row) => [String(row[names.indexOf('id')]), Object.fromEntries(names.map((n, i) => [n, row[i]]))])),
   };

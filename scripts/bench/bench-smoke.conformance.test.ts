@@ -5,7 +5,7 @@
  * machine running other tests — and the targets are the full benchmark's business (docs/benchmarks.md).
  */
 import * as path from 'node:path';
-import { acquireLease, type EnvironmentLease } from '../../conformance/harness/environment-faults';
+import { holdSharedServices } from '../../conformance/harness/environment-faults';
 import { runEnvironment } from '../../conformance/jest/run-environment';
 import { sinkSpec } from '../../conformance/sink-under-test/select-sink';
 import { runBench } from './bench';
@@ -23,12 +23,7 @@ const sink: SinkCommand | null = spec.kind === 'archive' && spec.archive
 
 describe('benchmark smoke (npm run bench -- --size smoke)', () => {
   const run = runEnvironment();
-  let lease: EnvironmentLease | undefined;
-  // Services shared with the other scenarios: none may be stopped by a fault scenario meanwhile.
-  beforeAll(async () => {
-    if (sink) lease = await acquireLease(run, 'shared');
-  }, 600_000);
-  afterAll(() => lease?.release());
+  if (sink) holdSharedServices(run);
 
   (sink ? it : it.skip)(
     `runs every scenario against the run's services${sink ? '' : ' — not applicable: the sink under test is not this project’s'}`,
@@ -38,7 +33,7 @@ describe('benchmark smoke (npm run bench -- --size smoke)', () => {
       const report = await runBench(options, { name: run.name, endpoints: run.endpoints, versions: run.versions }, (m) => log.push(m), sink as SinkCommand);
       writeReport(report, path.join(REPO_ROOT, options.out));
       if (report.errors.length > 0) throw new Error(`${formatReport(report)}\n\n${log.join('\n')}`);
-      expect(Object.keys(report.runs).sort()).toEqual(['append', 'consume-only', 'convert-load', 'converter', 'direct-load', 'direct-upsert', 'evolution', 'latency', 'upsert']);
+      expect(Object.keys(report.runs).sort()).toEqual(['append', 'append-exactly-once', 'consume-only', 'convert-load', 'converter', 'direct-load', 'direct-upsert', 'evolution', 'latency', 'upsert']);
       expect(report.metrics.every((m) => m.summary.runs.length === options.runs && Number.isFinite(m.summary.median))).toBe(true);
       // Every target of every scenario is evaluated (met or not).
       expect(report.targets).toHaveLength(8);

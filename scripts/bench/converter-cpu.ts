@@ -7,11 +7,13 @@
  *   the part raw avsc compares with;
  * - sink decode + rows: the same and its batch planner (row encoding to CSV field texts) — the
  *   target metric;
- * - + CSV bytes: the same plus `encodeCsvBytes`, the CSV the writer loads.
+ * - + CSV bytes: the same plus `encodeCsvBytes`, the CSV the writer loads;
+ * - Protobuf: the same orders through raw protobufjs and the sink's ProtobufConverter (`protobuf-cpu.ts`).
  * Every pass follows a warm-up pass over the same records.
  */
 import * as avro from 'avsc';
 import { ORDER_V1 } from './data-generator';
+import { protobufCpu, protobufOrders, type ProtobufCpuRun } from './protobuf-cpu';
 import { MessageStream, SinkPipeline, type RawMessage } from './sink-pipeline';
 
 export interface ConverterCpuArgs {
@@ -22,7 +24,7 @@ export interface ConverterCpuArgs {
   runs: number;
 }
 
-export interface ConverterCpuRun {
+export interface ConverterCpuRun extends ProtobufCpuRun {
   rawAvscPerCpuSecond: number;
   decodePerCpuSecond: number;
   decodeAndRowsPerCpuSecond: number;
@@ -68,6 +70,7 @@ export async function converterCpu(args: ConverterCpuArgs): Promise<ConverterCpu
     await sinkPass(pipeline, messages, args.batchSize, stage);
     return cpuSeconds(t);
   };
+  const protobuf = await protobufCpu(protobufOrders(args.keyCardinality, args.seed, args.count), args.runs);
   const runs: ConverterCpuRun[] = [];
   for (let run = 0; run < args.runs; run++) {
     const t = process.cpuUsage();
@@ -76,7 +79,13 @@ export async function converterCpu(args: ConverterCpuArgs): Promise<ConverterCpu
     const decode = await timed('decode');
     const rows = await timed('rows');
     const withCsv = await timed('csv');
-    runs.push({ rawAvscPerCpuSecond: args.count / raw, decodePerCpuSecond: args.count / decode, decodeAndRowsPerCpuSecond: args.count / rows, withCsvPerCpuSecond: args.count / withCsv });
+    runs.push({
+      rawAvscPerCpuSecond: args.count / raw,
+      decodePerCpuSecond: args.count / decode,
+      decodeAndRowsPerCpuSecond: args.count / rows,
+      withCsvPerCpuSecond: args.count / withCsv,
+      ...protobuf[run],
+    });
   }
   return runs;
 }

@@ -9,9 +9,16 @@ const fs = require('node:fs');
 
 const [buildDir, dataFile, passesText] = process.argv.slice(2);
 const passes = Number(passesText);
-const { createConverter } = require(path.join(buildDir, 'src/converters/converter.js'));
+/** The first module of `candidates` the tree has: the probe measures trees from before and after a file moved. */
+function requireFirst(candidates) {
+  const found = candidates.map((c) => path.join(buildDir, c)).find((p) => fs.existsSync(p));
+  if (!found) throw new Error(`${buildDir} has none of ${candidates.join(', ')}`);
+  return require(found);
+}
+const { createConverter } = requireFirst(['src/converters/converter-factory.js', 'src/converters/converter.js']);
 const { BatchPlanner } = require(path.join(buildDir, 'src/planner/batch-plan.js'));
-const rowEncoding = require(path.join(buildDir, 'src/planner/row-encoding.js'));
+// The encode stage: dialect/encode-rows.js (earlier trees: planner/row-encoding.js).
+const rowEncoding = requireFirst(['src/dialect/encode-rows.js', 'src/planner/row-encoding.js']);
 const data = JSON.parse(fs.readFileSync(dataFile, 'utf8'));
 const messages = data.messages.map(([key, value]) => ({ key: Buffer.from(key), value: Buffer.from(value, 'base64') }));
 const registry = { getSchema: async (id) => ({ id, format: 'AVRO', schema: data.schema, references: [] }) };

@@ -1,13 +1,16 @@
 /**
- * The sink's own in-process stages, driven without Kafka: the converters (StringConverter key,
- * AvroConverter value with the schemas served from memory), the batch planner (row encoding) and
- * the CSV the writer loads. The converter-CPU scenario times them; the direct-load ceiling
- * uses them (untimed) to produce exactly the CSV the sink would load.
+ * The sink's own in-process stages, driven without Kafka, from the modules the sink runs: the
+ * converters from the converter factory (StringConverter key, AvroConverter value with the schemas
+ * served from memory), the plan stage of the write pipeline (planner/batch-plan.ts, which encodes
+ * the rows) and its encode stage (dialect/encode-rows.ts: the CSV the writer loads). The
+ * converter-CPU scenario times them; the direct-load ceiling uses them (untimed) to produce exactly
+ * the CSV the sink would load, and loads it with the upsert stage's `upsertCsv`.
  */
-import { createConverter, type Converter } from '../../src/converters/converter';
+import { createConverter } from '../../src/converters/converter-factory';
+import type { Converter } from '../../src/ports/converter';
 import type { RegisteredSchema, SchemaSource } from '../../src/converters/schema-registry-client';
 import { BatchPlanner, type WriteOperation } from '../../src/planner/batch-plan';
-import { encodeCsvBytes } from '../../src/planner/row-encoding';
+import { encodeCsvBytes } from '../../src/dialect/encode-rows';
 import type { SinkRecord } from '../../src/record/sink-record';
 import { ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
 

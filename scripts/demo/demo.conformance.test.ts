@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runDemo } from './demo';
+import { holdSharedServices } from '../../conformance/harness/environment-faults';
 import { runEnvironment } from '../../conformance/jest/run-environment';
 import { sinkSpec, sinkUnderTest } from '../../conformance/sink-under-test/select-sink';
 import { V1_ROWS, V2_ROWS } from '../../conformance/support/confluent-cloud-walkthrough';
@@ -12,7 +13,9 @@ import { databendConnection } from '../../conformance/clients/databend';
  * test is ours (the archive, or src/).
  */
 describe('demo: the Confluent Cloud walk-through (npm run demo)', () => {
-  const { endpoints } = runEnvironment();
+  const run = runEnvironment();
+  const { endpoints } = run;
+  holdSharedServices(run);
   const suffix = randomUUID().slice(0, 8);
   const database = `demo_${suffix}`;
   jest.setTimeout(180_000);

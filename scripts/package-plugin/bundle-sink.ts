@@ -7,10 +7,13 @@ import { listFiles, readBytes } from './files';
 export const BUNDLE_FILE = 'lib/databend-sink.js';
 
 /**
- * Copied into lib/node_modules instead of bundled: databend-driver loads its native binary from
- * a package beside its own files. Only the linux-x64-gnu binary ships (the target of the archive).
+ * Left out of the bundle and required at run time: databend-driver loads its native binary from
+ * a package beside its own files (only the linux-x64-gnu binary ships, the target of the archive),
+ * and @bokuweb/zstd-wasm (the zstd writer of the dead-letter queue) reads its .wasm file beside its own code.
  */
-const RUNTIME_PACKAGES = ['databend-driver', '@databend-driver/lib-linux-x64-gnu'] as const;
+const EXTERNAL_PACKAGES = ['databend-driver', '@bokuweb/zstd-wasm'] as const;
+/** Copied into lib/node_modules: the external packages and what they load. */
+const RUNTIME_PACKAGES = [...EXTERNAL_PACKAGES, '@databend-driver/lib-linux-x64-gnu'] as const;
 
 export interface BundledSink {
   /** lib/ files, keyed by their path in the component folder. */
@@ -33,7 +36,7 @@ export async function bundleSink(root: string, version: string): Promise<Bundled
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: [RUNTIME_PACKAGES[0]],
+    external: [...EXTERNAL_PACKAGES],
     define: { BUNDLED_SINK_VERSION: JSON.stringify(version) },
     // Third-party licences go to doc/NOTICE in full; comments repeating them in the bundle add nothing.
     legalComments: 'none',

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { CONFIG_KEYS } from '../../src/config/config-definitions';
 import { configDefinitions, configJsonSchema, configMarkdown } from '../../src/config/config-projections';
 import { extractArchive, verifyArchive } from '../../src/plugin-archive';
@@ -147,12 +148,22 @@ describe('packagePlugin', () => {
       .map((f) => path.dirname(f))
       .sort();
     expect(sbom.components.filter((c) => where(c) !== 'lib/databend-sink.js').map((c) => where(c).replace('lib/node_modules/', '')).sort()).toEqual(copied);
-    expect(copied).toEqual(['@databend-driver/lib-linux-x64-gnu', 'databend-driver']);
+    expect(copied).toEqual(['@bokuweb/zstd-wasm', '@databend-driver/lib-linux-x64-gnu', 'databend-driver']);
     for (const c of sbom.components) {
       expect(c.purl).toMatch(/^pkg:npm\/(%40[^/]+\/)?[^/@]+@\d/);
       expect(c.licenses).toHaveLength(1);
       expect(c.hashes).toEqual([{ alg: 'SHA-512', content: expect.stringMatching(/^[0-9a-f]{128}$/) }]);
     }
+  });
+
+  it('writes an SBOM that CycloneDX 1.5 JSON schema (strict) validates', async () => {
+    // The library ships the schemas (SPDX license ids included) and validates with ajv, offline.
+    const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot5);
+    expect(await validator.validate(fs.readFileSync(built.sbom, 'utf8'))).toBeNull();
+    // The validator does reject what the schema forbids.
+    const broken = JSON.parse(fs.readFileSync(built.sbom, 'utf8')) as { components: { type: string }[] };
+    broken.components[0].type = 'npm-package';
+    expect(await validator.validate(JSON.stringify(broken))).not.toBeNull();
   });
 
   it('writes upload metadata with the connector class, type SINK and every credential-carrying key as sensitive', () => {

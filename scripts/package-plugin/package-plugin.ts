@@ -1,6 +1,6 @@
 /**
  * `npm run package-plugin`: the sink as a Confluent-Hub-layout component archive in dist/, with its
- * checksum, CycloneDX SBOM and upload metadata beside it (shared/spec/packaging.md).
+ * checksum, CycloneDX SBOM and upload metadata beside it (docs/packaging.md).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -17,6 +17,10 @@ describe('regression: the CLI ignored options it did not know (issue 13, point 7
     expect(cli('describe', '--bogus')).toEqual({ code: 2, stdout: '', stderr: 'databend-sink: describe: unknown option --bogus; describe takes --config, --json\nRun databend-sink --help for the usage.\n' });
   });
 
+  it('run --metrics-port takes a port number only', () => {
+    expect(cli('run', '--config', 'x.json', '--metrics-port', 'http')).toMatchObject({ code: 2, stderr: expect.stringContaining('run: --metrics-port must be a port number (0–65535), not "http"') });
+  });
+
   it('suggests the closest option and command', () => {
     expect(cli('validate', '--confg', 'x.json').stderr).toMatch(/^databend-sink: validate: unknown option --confg; did you mean --config\?\n/);
     expect(cli('vaildate').stderr).toMatch(/^databend-sink: unknown command "vaildate"; did you mean validate\?\n/);

@@ -11,7 +11,9 @@ import { verifyArchiveCommand } from './verify-archive-command';
 const USAGE = `databend-sink — stream Kafka topics into Databend
 
 Usage:
-  databend-sink run --config <file>        run the sink (JSON, {"name","config"} JSON, or .properties)
+  databend-sink run --config <file> [--metrics-port <port>]
+                                           run the sink (JSON, {"name","config"} JSON, or .properties);
+                                           --metrics-port serves /healthz, /readyz, /metrics, /status
   databend-sink validate --config <file> [--json]
                                            check a config: a summary, or Kafka Connect's validate JSON
   databend-sink describe [--config <file>] [--json]
@@ -38,7 +40,7 @@ function print(result: CommandResult): number {
 
 /** Options each command takes (node:util parseArgs, strict: an unknown option is an error). */
 const COMMANDS = {
-  run: { options: { config: { type: 'string' } }, positionals: 0 },
+  run: { options: { config: { type: 'string' }, 'metrics-port': { type: 'string' } }, positionals: 0 },
   validate: { options: { config: { type: 'string' }, json: { type: 'boolean' } }, positionals: 0 },
   describe: { options: { config: { type: 'string' }, json: { type: 'boolean' } }, positionals: 0 },
   'verify-archive': { options: {}, positionals: 1 },
@@ -51,7 +53,7 @@ function usageError(message: string): number {
   return EXIT_CODES.configInvalid;
 }
 
-type Parsed = { values: { config?: string; json?: boolean }; positionals: string[] };
+type Parsed = { values: { config?: string; json?: boolean; 'metrics-port'?: string }; positionals: string[] };
 
 function parseCommandArgs(command: Command, args: string[]): Parsed | string {
   const spec = COMMANDS[command];
@@ -103,10 +105,12 @@ async function main(args: string[]): Promise<number> {
       return print(validateCommand(values.config, { json }));
     case 'run': {
       if (values.config === undefined) return usageError('run needs --config <file>');
+      const metricsPort = values['metrics-port'];
+      if (metricsPort !== undefined && !/^\d{1,5}$/.test(metricsPort)) return usageError(`run: --metrics-port must be a port number (0–65535), not ${JSON.stringify(metricsPort)}`);
       const stop = new AbortController();
       process.once('SIGTERM', () => stop.abort('SIGTERM'));
       process.once('SIGINT', () => stop.abort('SIGINT'));
-      return runCommand(values.config, stop.signal, { log: pino.destination(1), stderr: (text) => process.stderr.write(text) });
+      return runCommand(values.config, stop.signal, { log: pino.destination(1), stderr: (text) => process.stderr.write(text) }, metricsPort === undefined ? {} : { metricsPort: Number(metricsPort) });
     }
   }
 }

@@ -1,90 +1,29 @@
-import { createConverter } from '../converters/converter';
-import { connectDatabend } from '../databend/databend-connection';
-import { DatabendWriter } from '../databend/databend-writer';
 import type { DestinationStream } from 'pino';
+import { runSink } from '../app/run-sink';
 import { loadConfig } from '../config/load-config';
-import type { SinkConfig } from '../config/sink-config';
 import { validateConfig } from '../config/validate-config';
 import { SinkError } from '../errors';
-import { KafkajsDeadLetterQueue } from '../kafka/dead-letter-queue';
-import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
-import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import { createLogger, type Logger } from '../logging/logger';
-import { SinkTask } from '../task/sink-task';
 import { sinkVersion } from '../version';
 import { duplicateWarnings, problemLine, summary } from './validate-command';
 
 /**
- * Runs the sink until `stop` fires (then: finish the current batch, commit, leave the group,
- * resolve) or until an error stops it (reject). The CLI fires `stop` on SIGTERM/SIGINT; the
- * conformance suite's in-process adapter fires it directly.
+ * Resolves when the grace period after `stop` ran out while the sink was still stopping (Kafka or
+ * Databend not answering while the group is left or connections close): the process then exits
+ * anyway, with nothing committed that is not durable. Never settles when `stop` does not fire.
  */
-export async function runSink(config: SinkConfig, log: Logger, stop: AbortSignal): Promise<void> {
-  const security = kafkaSecurity({ ...config.kafka.clientSettings });
-  const source = new KafkajsRecordSource({
-    clientId: config.name,
-    brokers: config.kafka.bootstrapServers,
-    security,
-    groupId: config.kafka.groupId,
-    topics: config.topics,
-    topicsRegex: config.topicsRegex,
-    concurrency: config.tasksMax,
-    maxWaitMs: config.lingerMs,
-    fetch: fetchSizes(config.batchSize, config.tasksMax),
-    tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
+function graceExpired(stop: AbortSignal, graceMs: number, log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const start = () => {
+      const timer = setTimeout(() => {
+        log.warn({ gracePeriodMs: graceMs }, 'shutdown grace period over before the sink stopped: exiting without waiting further (nothing uncommitted is lost; it is consumed again after a restart)');
+        resolve();
+      }, graceMs);
+      timer.unref();
+    };
+    if (stop.aborted) start();
+    else stop.addEventListener('abort', start, { once: true });
   });
-  const sessions = await Promise.all(
-    Array.from({ length: config.tasksMax }, () =>
-      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying')),
-    ),
-  );
-  const server = sessions[0].server;
-  log.info(
-    {
-      databend: `${config.connection.host}:${config.connection.port}`,
-      version: server.version,
-      loadPath: server.loadPath,
-      upsert: server.loadPath === 'attachment' ? 'REPLACE … VALUES with the rows as a stage attachment' : 'rows loaded into a scratch table, then REPLACE … SELECT',
-    },
-    server.loadPath === 'attachment'
-      ? 'Databend loads by stage attachment (server ≤ 1.2.781)'
-      : 'Databend loads by upload, then INSERT … FROM @~ (server above 1.2.781)',
-  );
-  const writer = new DatabendWriter(sessions, config, log);
-  const dlq =
-    config.errors.tolerance === 'all' && config.errors.dlqTopic
-      ? new KafkajsDeadLetterQueue({
-          brokers: config.kafka.bootstrapServers,
-          security,
-          topic: config.errors.dlqTopic,
-          connectorName: config.name,
-          taskId: 0,
-          contextHeaders: config.errors.dlqContextHeaders,
-        })
-      : null;
-  const task = new SinkTask(source, createConverter(config.keyConverter, true), createConverter(config.valueConverter, false), writer, dlq, log, {
-    batchSize: config.batchSize,
-    tolerance: config.errors.tolerance,
-    logErrors: config.errors.logEnable,
-    logMessages: config.errors.logIncludeMessages,
-    retry: { maxRetries: config.maxRetries, backoffMs: config.retryBackoffMs },
-    progressIntervalMs: 10_000,
-  });
-
-  const shutdown = () => {
-    log.info({ reason: String(stop.reason) }, 'stopping: finishing the current batch, committing, leaving the group');
-    void task.stop();
-  };
-  if (stop.aborted) shutdown();
-  else stop.addEventListener('abort', shutdown, { once: true });
-  log.info({ topics: config.topics ?? String(config.topicsRegex), groupId: config.kafka.groupId, insertMode: config.insertMode }, 'sink started');
-  try {
-    await task.run();
-  } finally {
-    await dlq?.close().catch(() => undefined);
-    await Promise.all(sessions.map((s) => s.close()));
-  }
-  log.info('sink stopped');
 }
 
 /** Exit codes of `databend-sink run`, documented in the README. */
@@ -105,8 +44,13 @@ export interface RunOutput {
   stderr: (text: string) => void;
 }
 
+/** Options of `run` that override the config (`--metrics-port`). */
+export interface RunOverrides {
+  metricsPort?: number;
+}
+
 /** `databend-sink run --config <file>`: load, validate, run until `stop`; resolves with the exit code. */
-export async function runCommand(configPath: string, stop: AbortSignal, out: RunOutput): Promise<number> {
+export async function runCommand(configPath: string, stop: AbortSignal, out: RunOutput, overrides: RunOverrides = {}): Promise<number> {
   let log: Logger | undefined;
   try {
     const loaded = loadConfig(configPath);
@@ -115,12 +59,19 @@ export async function runCommand(configPath: string, stop: AbortSignal, out: Run
       out.stderr(summary(configPath, problems, warnings, notes));
       return EXIT_CODES.configInvalid;
     }
+    if (overrides.metricsPort !== undefined) {
+      if (overrides.metricsPort > 65_535) {
+        out.stderr(`databend-sink: --metrics-port must be a port number (0–65535), not ${overrides.metricsPort}\n`);
+        return EXIT_CODES.configInvalid;
+      }
+      config.operations.metricsPort = overrides.metricsPort;
+    }
     log = createLogger(config.name, undefined, out.log);
     // The same lines `validate` prints for this config.
     for (const w of [...warnings, ...duplicateWarnings(loaded.duplicateKeys)]) log.warn({ key: w.key }, problemLine(w));
     for (const n of notes) log.info({ key: n.key }, problemLine(n));
     log.info({ version: sinkVersion() }, 'databend-sink starting');
-    await runSink(config, log, stop);
+    await Promise.race([runSink(config, log, stop), graceExpired(stop, config.shutdownGraceMs, log)]);
     return EXIT_CODES.ok;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

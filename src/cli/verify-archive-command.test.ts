@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { javaComponent, validManifest, writeRawZip } from '../plugin-archive/archive-test-support';
+import { javaComponent, validManifest, writeRawZip } from '../../test-support/archive';
 import { verifyArchiveCommand } from './verify-archive-command';
 
 const FOLDER = 'acme_data-kafka-connect-example-1.2.0';

@@ -53,7 +53,7 @@ export interface ConfigKeyDefinition {
   readonly visibleWhen?: (get: ConfigLookup) => boolean;
 }
 
-export const CONFIG_GROUPS = ['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud'] as const;
+export const CONFIG_GROUPS = ['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud', 'Operations'] as const;
 export type ConfigGroup = (typeof CONFIG_GROUPS)[number];
 
 /** What Kafka Connect shows instead of a sensitive value. */
@@ -66,6 +66,7 @@ export const CONNECTOR_CLASS = CONNECTOR_CLASSES[0];
 export const CONVERTER_CLASSES = {
   'io.confluent.connect.avro.AvroConverter': 'avro',
   'io.confluent.connect.json.JsonSchemaConverter': 'json-schema',
+  'io.confluent.connect.protobuf.ProtobufConverter': 'protobuf',
   'org.apache.kafka.connect.json.JsonConverter': 'json',
   'org.apache.kafka.connect.storage.StringConverter': 'string',
   'org.apache.kafka.connect.converters.ByteArrayConverter': 'bytearray',
@@ -73,7 +74,11 @@ export const CONVERTER_CLASSES = {
 export type ConverterClass = keyof typeof CONVERTER_CLASSES;
 export const SUPPORTED_CONVERTERS = Object.keys(CONVERTER_CLASSES) as ConverterClass[];
 /** Converters that read a schema registry. */
-export const REGISTRY_CONVERTERS: readonly string[] = ['io.confluent.connect.avro.AvroConverter', 'io.confluent.connect.json.JsonSchemaConverter'];
+export const REGISTRY_CONVERTERS: readonly string[] = [
+  'io.confluent.connect.avro.AvroConverter',
+  'io.confluent.connect.json.JsonSchemaConverter',
+  'io.confluent.connect.protobuf.ProtobufConverter',
+];
 export const CONVERTER_PREFIXES = ['key.converter', 'value.converter'] as const;
 export type ConverterPrefix = (typeof CONVERTER_PREFIXES)[number];
 
@@ -137,6 +142,13 @@ function userInfoCheck(value: ParsedValue): string | undefined {
   return s.indexOf(':') > 0 ? undefined : 'must be "<user>:<password>"';
 }
 
+/** `exactly.once.offsets.table` as a table (database null: connection.database); null when it is not a name. */
+export function parseOffsetsTable(value: string): { database: string | null; table: string } | null {
+  const parts = value.trim().split('.');
+  if (parts.length > 2 || parts.some((p) => p === '' || hasControlCharacter(p))) return null;
+  return parts.length === 2 ? { database: parts[0], table: parts[1] } : { database: null, table: parts[0] };
+}
+
 // ---- the declaration ----------------------------------------------------------------------------
 
 type KeySpec = Omit<ConfigKeyDefinition, 'orderInGroup' | 'required' | 'importance' | 'width' | 'sensitive' | 'dependents' | 'defaultValue'> &
@@ -186,7 +198,7 @@ function converterKeys(prefix: ConverterPrefix): KeySpec[] {
       importance: 'HIGH',
       displayName: `${prefix === 'key.converter' ? 'Key' : 'Value'} schema registry URL`,
       documentation:
-        `Schema Registry URL(s), comma-separated, for AvroConverter and JsonSchemaConverter (required with them). ` +
+        `Schema Registry URL(s), comma-separated, for AvroConverter, JsonSchemaConverter and ProtobufConverter (required with them). ` +
         `Credentials may be written into the URL (https://user:password@host) when ${prefix}.basic.auth.credentials.source=URL; they are taken out of the URL and never shown.`,
       validator: { kind: 'custom', allowed: 'comma-separated http(s) URLs', check: (v) => checkRegistryUrls(String(v)) },
       visibleWhen: isRegistry,
@@ -334,6 +346,19 @@ const SPECS: KeySpec[] = [
     documentation: 'Single message transforms are not supported: this key must be empty. (Ignoring a configured transform would silently write different data.)',
     validator: { kind: 'custom', allowed: 'empty', check: (v) => ((v as string[]).length > 0 ? 'single message transforms are not supported; remove transforms (must be empty)' : undefined) },
   },
+  {
+    name: 'task.shutdown.graceful.timeout.ms',
+    type: 'LONG',
+    defaultValue: '10000',
+    importance: 'MEDIUM',
+    group: 'Common',
+    displayName: 'Shutdown grace period (ms)',
+    documentation:
+      'Longest time from SIGTERM/SIGINT to exit, in milliseconds. Fetching stops at once; a batch in flight may finish and commit until 2 s before the end (half the period when it is under 4 s), otherwise it is given up without committing (it is consumed again after a restart, at-least-once); then the group is left and the process exits 0. ' +
+      'Keep it below the SIGKILL deadline of whatever stops the sink (Kubernetes: terminationGracePeriodSeconds, 30 s by default). (The Kafka Connect worker key of the same meaning; its default there is 5000.)',
+    validator: { kind: 'range', min: 0, max: 2_147_483_647 },
+    width: 'SHORT',
+  },
 
   // ---- Connection ----
   {
@@ -470,7 +495,7 @@ const SPECS: KeySpec[] = [
     group: 'Connection',
     displayName: 'Databend request timeout (ms)',
     documentation:
-      'Longest wait for Databend to answer one call (connect, statement, query, stage load), in milliseconds. A call that takes longer is a retriable error (retried per max.retries / retry.backoff.ms), so a Databend that stopped answering does not hold the sink forever. A timed-out write may still complete on the server: in insert mode its retry can then write the rows twice (at-least-once). At most 2147483647 (about 24.8 days, the longest timer Node.js keeps). (Not a Java connector key.)',
+      'Longest wait for Databend to answer one call (connect, statement, query, stage load), in milliseconds. A call that takes longer is a retriable error (retried per max.retries / retry.backoff.ms), so a Databend that stopped answering does not hold the sink forever. A timed-out write may still complete on the server: in insert mode its retry can then write the rows twice (at-least-once), unless exactly.once.enabled=true. At most 2147483647 (about 24.8 days, the longest timer Node.js keeps). (Not a Java connector key.)',
     validator: { kind: 'range', min: 1, max: 2_147_483_647 },
     width: 'SHORT',
   },
@@ -510,6 +535,36 @@ const SPECS: KeySpec[] = [
     documentation: 'Longest time a partial batch waits for more records before it is written anyway, in milliseconds; 0 writes whatever each poll returned. (Not a Java connector key.)',
     validator: { kind: 'range', min: 0 },
     width: 'SHORT',
+  },
+  {
+    name: 'exactly.once.enabled',
+    type: 'BOOLEAN',
+    defaultValue: 'false',
+    importance: 'MEDIUM',
+    group: 'Writes',
+    displayName: 'Exactly-once appends',
+    documentation:
+      'insert.mode=insert only: every record becomes exactly one row, also after a crash, a retried write or a partition moving to another process. Each partition batch is written in one Databend transaction together with the partition\'s next offset, kept in exactly.once.offsets.table; records below the stored offset are skipped, and a process that lost its partition cannot commit (Databend refuses the second of two transactions moving one offset). ' +
+      'Costs three statements per batch (BEGIN, offset UPDATE, COMMIT; the offset is read after a start or a conflict) and rolled-back work on conflicts (docs/errors-and-delivery.md, docs/benchmarks.md). upsert and update need it not: replaying them converges to the same rows. Dead-letter records stay at-least-once. Not with delete.enabled. (Not a Java connector key.)',
+    dependents: ['exactly.once.offsets.table'],
+    width: 'SHORT',
+  },
+  {
+    name: 'exactly.once.offsets.table',
+    type: 'STRING',
+    defaultValue: '_databend_sink_offsets',
+    importance: 'LOW',
+    group: 'Writes',
+    displayName: 'Exactly-once offsets table',
+    documentation:
+      'Where exactly.once.enabled keeps the partition offsets: a table name in connection.database, or <database>.<table>; created if missing (columns group_id, topic, kafka_partition, next_offset, updated_at; one row per group.id, topic and partition). ' +
+      'Sinks with different group.id share it safely. Delete a group\'s rows to make it write its partitions again from Kafka\'s committed offsets. (Not a Java connector key.)',
+    validator: {
+      kind: 'custom',
+      allowed: 'a table name, or <database>.<table>',
+      check: (v) => (parseOffsetsTable(String(v)) === null ? 'must be a table name or <database>.<table>: one "." at most, no empty part, no control characters' : undefined),
+    },
+    visibleWhen: eq('exactly.once.enabled', 'true'),
   },
   {
     name: 'delete.enabled',
@@ -678,6 +733,42 @@ const SPECS: KeySpec[] = [
     width: 'SHORT',
   },
 
+  // ---- Operations ----
+  {
+    name: 'metrics.port',
+    type: 'INT',
+    defaultValue: '0',
+    importance: 'LOW',
+    group: 'Operations',
+    displayName: 'Health and metrics port',
+    documentation:
+      'Port of the HTTP listener that answers /healthz (the process is alive), /readyz (joined the consumer group and Databend answers), /metrics (Prometheus text format) and /status (assignment, committed offsets, lag, last error, as JSON). 0: no listener. The CLI option --metrics-port overrides it. (Not a Java connector key; Kafka Connect offers its REST API and JMX instead.)',
+    validator: { kind: 'range', min: 0, max: 65_535 },
+    width: 'SHORT',
+  },
+  {
+    name: 'metrics.host',
+    type: 'STRING',
+    defaultValue: '127.0.0.1',
+    importance: 'LOW',
+    group: 'Operations',
+    displayName: 'Health and metrics address',
+    documentation: 'Address the health and metrics listener binds to: loopback unless told otherwise (0.0.0.0 for a scraper on another host or pod; the endpoints show no secrets, but offsets and table names). (Not a Java connector key.)',
+    validator: { kind: 'custom', allowed: 'a host name or IP address', check: (v) => (String(v).trim() === '' ? 'must not be empty' : undefined) },
+    width: 'MEDIUM',
+  },
+  {
+    name: 'progress.interval.ms',
+    type: 'LONG',
+    defaultValue: '10000',
+    importance: 'LOW',
+    group: 'Operations',
+    displayName: 'Progress line interval (ms)',
+    documentation: 'One progress line (records per second, written, failed, lag) per interval, in milliseconds; 0: none. (Not a Java connector key.)',
+    validator: { kind: 'range', min: 0, max: 2_147_483_647 },
+    width: 'SHORT',
+  },
+
   // ---- Converters ----
   ...converterKeys('key.converter'),
   ...converterKeys('value.converter'),
@@ -715,6 +806,19 @@ const SPECS: KeySpec[] = [
     group: 'Error Handling',
     displayName: 'Dead letter queue context headers',
     documentation: 'Add Kafka Connect\'s __connect.errors.* headers (topic, partition, offset, error class and message) to records sent to the dead letter queue.',
+    visibleWhen: eq('errors.tolerance', 'all'),
+    width: 'SHORT',
+  },
+  {
+    name: 'producer.override.compression.type',
+    type: 'STRING',
+    defaultValue: 'none',
+    importance: 'LOW',
+    group: 'Error Handling',
+    displayName: 'Dead letter queue compression',
+    documentation:
+      'Compression of the record batches written to the dead letter queue, as Kafka Connect\'s producer override sets it for a sink\'s dead letter queue: none, gzip, snappy, lz4 or zstd. Case-insensitive. (Consumed topics may use any of these codecs whatever this says.)',
+    validator: { kind: 'enum', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] },
     visibleWhen: eq('errors.tolerance', 'all'),
     width: 'SHORT',
   },
@@ -1063,8 +1167,9 @@ export const CROSS_KEY_RULES: readonly string[] = [
   '`insert.mode` `upsert` or `update` needs key columns: `pk.mode` `kafka`, `record_key`, or `record_value` with `pk.fields`.',
   '`pk.mode=kafka`: `pk.fields` is empty or names exactly three columns. `pk.mode=record_key` with `key.converter` StringConverter or ByteArrayConverter: `pk.fields` names at most one column. `pk.mode=none`: `pk.fields` is ignored (warning).',
   '`delete.enabled=true` needs `pk.mode=record_key`.',
+  '`exactly.once.enabled=true` needs `insert.mode=insert` (upsert and update converge when replayed and need no offsets in Databend) and `delete.enabled=false`.',
   '`errors.deadletterqueue.topic.name` is not one of `topics` and does not match `topics.regex`; it is used only with `errors.tolerance=all` (a warning otherwise).',
-  'AvroConverter and JsonSchemaConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
+  'AvroConverter, JsonSchemaConverter and ProtobufConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
   '`security.protocol` `SASL_PLAINTEXT`/`SASL_SSL` needs `sasl.mechanism` and a `sasl.jaas.config` with username and password; `SSL`/`SASL_SSL` read the `ssl.*` PEM files, which must exist. `sasl.*` without SASL and `ssl.*` without TLS are ignored (warning).',
   '`connection.url` TLS: `ssl` and `sslmode` (in the URL or as `connection.ssl`/`connection.sslmode`) must agree. Its other query parameters, like other `connection.*` keys, must be databend-driver options.',
   '`connection.username` and `connection.user` are one setting (both set must agree); so are `connection.query_timeout` (seconds) and `databend.request.timeout.ms`.',

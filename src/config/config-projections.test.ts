@@ -76,11 +76,11 @@ describe('validateResponse', () => {
     const r = validateResponse(BASE);
     expect(r.name).toBe('com.databend.kafka.connect.DatabendSinkConnector');
     expect(r.error_count).toBe(0);
-    expect(r.groups).toEqual(['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud']);
+    expect(r.groups).toEqual(['Common', 'Connection', 'Writes', 'Data Mapping', 'DDL Support', 'Retries', 'Converters', 'Error Handling', 'Kafka Client', 'Confluent Cloud', 'Operations']);
     expect(r.configs).toHaveLength(CONFIG_KEYS.length);
     expect(r.configs.find((c) => c.value.name === 'batch.size')!.value).toEqual({ name: 'batch.size', value: '10000', recommended_values: [], errors: [], visible: true });
     expect(r.configs.find((c) => c.value.name === 'insert.mode')!.value.recommended_values).toEqual(['insert', 'upsert', 'update']);
-    expect(r.configs.find((c) => c.value.name === 'value.converter')!.value.recommended_values).toHaveLength(5);
+    expect(r.configs.find((c) => c.value.name === 'value.converter')!.value.recommended_values).toHaveLength(6);
   });
 
   it('lists each problem under its key and counts them', () => {

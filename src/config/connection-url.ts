@@ -3,6 +3,8 @@
  * a databend-driver `databend://…` DSN) → its parts, and the connection.* keys → the DSN that
  * databend-driver gets. Error messages never repeat the URL: it may carry a password.
  */
+import type { DatabendDsn } from '../databend/connection-options';
+
 export class ConnectionUrlError extends Error {
   constructor(message: string) {
     super(message);
@@ -86,18 +88,6 @@ export interface DatabendDsnInput {
   database?: string;
   /** Other connection.* keys, prefix removed: DSN query parameters, overriding the URL's. */
   extras: Record<string, string>;
-}
-
-export interface DatabendDsn {
-  dsn: string;
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  ssl: boolean;
-  /** Query parameters other than sslmode, as put into the DSN. */
-  params: Record<string, string>;
 }
 
 export const DEFAULT_USER = 'root';

@@ -39,6 +39,45 @@ describe('topics / topics.regex', () => {
   });
 });
 
+describe('exactly.once.enabled', () => {
+  it('is off by default', () => {
+    expect(check({}).config!.exactlyOnce).toBeNull();
+  });
+
+  it('insert: the offsets table in connection.database by default, or <database>.<table>', () => {
+    expect(check({ 'exactly.once.enabled': 'true' }).config!.exactlyOnce).toEqual({ offsetsTable: { database: null, table: '_databend_sink_offsets' } });
+    expect(check({ 'exactly.once.enabled': 'true', 'exactly.once.offsets.table': 'ops.sink_offsets' }).config!.exactlyOnce).toEqual({ offsetsTable: { database: 'ops', table: 'sink_offsets' } });
+  });
+
+  it.each(['a.b.c', '.t', 'db.', ''])('refuses the offsets table %j, naming the key', (table) => {
+    const { problems } = check({ 'exactly.once.enabled': 'true', 'exactly.once.offsets.table': table });
+    expect(problems).toEqual([{ key: 'exactly.once.offsets.table', value: table, message: 'must be a table name or <database>.<table>: one "." at most, no empty part, no control characters' }]);
+  });
+
+  it.each(['upsert', 'update'])('is refused with insert.mode=%s, which is idempotent already', (mode) => {
+    const { problems } = check({ 'exactly.once.enabled': 'true', 'insert.mode': mode, 'pk.mode': 'record_value', 'pk.fields': 'id' });
+    expect(problems).toEqual([
+      {
+        key: 'exactly.once.enabled',
+        value: 'true',
+        message: `applies to insert.mode=insert only; insert.mode=${mode} is idempotent already: a batch written again after a crash converges to the same rows (effectively exactly-once), so it keeps no offsets in Databend. Remove exactly.once.enabled`,
+      },
+    ]);
+  });
+
+  it('is refused with delete.enabled=true', () => {
+    const { problems } = check({ 'exactly.once.enabled': 'true', 'delete.enabled': 'true', 'pk.mode': 'record_key' });
+    expect(keysOf(problems)).toEqual(['exactly.once.enabled']);
+    expect(problems[0].message).toMatch(/does not support delete\.enabled=true/);
+  });
+
+  it('goes with a dead-letter topic, errors.tolerance=all and tasks.max > 1', () => {
+    const { problems, config } = check({ 'exactly.once.enabled': 'true', 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'tasks.max': '4' });
+    expect(problems).toEqual([]);
+    expect(config!.exactlyOnce).not.toBeNull();
+  });
+});
+
 describe('insert.mode needs keys', () => {
   it.each(['upsert', 'update', 'UPSERT'])('%s with pk.mode=none is a problem on pk.mode', (mode) => {
     const { problems } = check({ 'insert.mode': mode });
@@ -130,9 +169,15 @@ describe('dead letter queue', () => {
       tolerance: 'all',
       dlqTopic: 'dlq',
       dlqContextHeaders: false,
+      dlqCompression: 'none',
       logEnable: false,
       logIncludeMessages: false,
     });
+  });
+
+  it('producer.override.compression.type sets the dead letter queue compression, case-insensitively', () => {
+    expect(check({ 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'producer.override.compression.type': 'ZSTD' }).config!.errors.dlqCompression).toBe('zstd');
+    expect(check({ 'producer.override.compression.type': 'brotli' }).problems.map((p) => p.key)).toEqual(['producer.override.compression.type']);
   });
 
   it('warns about errors.log.include.messages without errors.log.enable', () => {
@@ -152,6 +197,19 @@ describe('converters and the schema registry', () => {
       },
     ]);
     expect(keysOf(check({ 'key.converter': 'io.confluent.connect.json.JsonSchemaConverter' }).problems)).toEqual(['key.converter.schema.registry.url']);
+  });
+
+  it('takes ProtobufConverter on either side with the registry keys Avro uses', () => {
+    const PROTOBUF = 'io.confluent.connect.protobuf.ProtobufConverter';
+    expect(keysOf(check({ 'key.converter': PROTOBUF, 'value.converter': PROTOBUF }).problems)).toEqual(['key.converter.schema.registry.url', 'value.converter.schema.registry.url']);
+    const { config, problems } = check({
+      'value.converter': PROTOBUF,
+      'value.converter.schema.registry.url': 'https://sr',
+      'value.converter.basic.auth.credentials.source': 'USER_INFO',
+      'value.converter.basic.auth.user.info': 'k:s',
+    });
+    expect(problems).toEqual([]);
+    expect(config!.valueConverter).toMatchObject({ kind: 'protobuf', className: PROTOBUF, schemaRegistryUrl: 'https://sr', basicAuthUserInfo: 'k:s' });
   });
 
   it('USER_INFO needs user info, from either name', () => {
@@ -350,7 +408,7 @@ describe('a config with five mistakes', () => {
       'insert.mode': 'merge',
       'batch.size': '0',
       'db.timezone': 'Mars/Olympus',
-      'value.converter': 'io.confluent.connect.protobuf.ProtobufConverter',
+      'value.converter': 'io.apicurio.registry.utils.converter.AvroConverter',
       'delete.enabled': 'true',
     });
     expect(config).toBeUndefined();
@@ -379,6 +437,7 @@ describe('typed config', () => {
       quoteIdentifiers: 'always',
       maxRetries: 10,
       retryBackoffMs: 3000,
+      shutdownGraceMs: 10000,
       connection: { host: 'localhost', port: 8000, user: 'root', password: '', database: 'default', ssl: false, attempts: 3, backoffMs: 10000 },
       kafka: { bootstrapServers: ['localhost:9092'], groupId: 'connect-sink', clientSettings: {}, consumerOverrides: {} },
     });

@@ -26,7 +26,7 @@ const converterCases = (prefix: string): Record<string, Case> => {
     [prefix]: {
       good: [...SUPPORTED_CONVERTERS],
       bad: [
-        ['io.confluent.connect.protobuf.ProtobufConverter', /is not a supported converter; use one of io\.confluent\.connect\.avro\.AvroConverter, io\.confluent\.connect\.json\.JsonSchemaConverter, org\.apache\.kafka\.connect\.json\.JsonConverter, org\.apache\.kafka\.connect\.storage\.StringConverter, org\.apache\.kafka\.connect\.converters\.ByteArrayConverter$/],
+        ['io.apicurio.registry.utils.converter.AvroConverter', /is not a supported converter; use one of io\.confluent\.connect\.avro\.AvroConverter, io\.confluent\.connect\.json\.JsonSchemaConverter, io\.confluent\.connect\.protobuf\.ProtobufConverter, org\.apache\.kafka\.connect\.json\.JsonConverter, org\.apache\.kafka\.connect\.storage\.StringConverter, org\.apache\.kafka\.connect\.converters\.ByteArrayConverter$/],
         ['JsonConverter', /is not a supported converter/],
         ['not a class', /must be a class name/],
       ],
@@ -187,6 +187,18 @@ const CASES: Record<string, Case> = {
       ['1s', /must be an integer/],
     ],
   },
+  'exactly.once.enabled': {
+    good: ['true', 'FALSE'],
+    bad: [['on', /must be true or false/]],
+  },
+  'exactly.once.offsets.table': {
+    good: ['_databend_sink_offsets', 'ops.offsets', 'Sink Offsets'],
+    bad: [
+      ['a.b.c', /one "\." at most/],
+      ['.offsets', /no empty part/],
+    ],
+    context: { 'exactly.once.enabled': 'true' },
+  },
   'delete.enabled': {
     good: ['true', 'FALSE'],
     bad: [['yes', /must be true or false/]],
@@ -229,6 +241,10 @@ const CASES: Record<string, Case> = {
   'auto.evolve': { good: ['True', 'false'], bad: [['1', /must be true or false/]] },
   'max.retries': { good: ['0', '10'], bad: [['-1', /must be at least 0/]] },
   'retry.backoff.ms': { good: ['0', '3000'], bad: [['-1', /must be at least 0/]] },
+  'task.shutdown.graceful.timeout.ms': { good: ['0', '10000', '25000'], bad: [['-1', /must be between 0 and 2147483647/], ['soon', /must be an integer/]] },
+  'metrics.port': { good: ['0', '9464', '65535'], bad: [['65536', /must be between 0 and 65535/], ['-1', /must be between 0 and 65535/], ['http', /must be an integer/]] },
+  'metrics.host': { good: ['127.0.0.1', '0.0.0.0', '::1', 'localhost'], bad: [['  ', /must not be empty/]] },
+  'progress.interval.ms': { good: ['0', '10000', '60000'], bad: [['-1', /must be between 0 and 2147483647/], ['often', /must be an integer/]] },
   ...converterCases('key.converter'),
   ...converterCases('value.converter'),
   'errors.tolerance': { good: ['ALL', 'none'], bad: [['some', /must be one of none, all/]] },
@@ -238,6 +254,11 @@ const CASES: Record<string, Case> = {
     context: { 'errors.tolerance': 'all' },
   },
   'errors.deadletterqueue.context.headers.enable': { good: ['true'], bad: [['on', /must be true or false/]] },
+  'producer.override.compression.type': {
+    good: ['none', 'gzip', 'SNAPPY', 'lz4', 'zstd'],
+    bad: [['brotli', /must be one of none, gzip, snappy, lz4, zstd/]],
+    context: { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq' },
+  },
   'errors.log.enable': { good: ['true'], bad: [['on', /must be true or false/]] },
   'errors.log.include.messages': { good: ['true'], bad: [['on', /must be true or false/]], context: { 'errors.log.enable': 'true' } },
   'bootstrap.servers': {

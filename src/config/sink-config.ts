@@ -1,32 +1,14 @@
 /**
- * The validated, typed connector config that the rest of the sink consumes. Produced only by
+ * The validated, typed connector config that the rest of the sink consumes. It composes the option
+ * types each component owns (planner, converters, databend, kafka); no component imports it. Produced only by
  * `validateConfig` (validate-config.ts) from the raw string map; nothing else reads raw keys.
  */
-import type { DatabendDsn } from './connection-url';
-
-export type InsertMode = 'insert' | 'upsert' | 'update';
-export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
-export type ConverterKind = 'avro' | 'json-schema' | 'json' | 'string' | 'bytearray';
-
-export interface ConverterConfig {
-  kind: ConverterKind;
-  /** The class name as configured, for messages. */
-  className: string;
-  /** JsonConverter: `schemas.enable` (default true, as in Kafka Connect). */
-  schemasEnable: boolean;
-  /** Avro / JSON Schema: the registry. */
-  schemaRegistryUrl?: string;
-  /** `user:password` from `basic.auth.user.info` / `schema.registry.basic.auth.user.info` (source USER_INFO). */
-  basicAuthUserInfo?: string;
-}
-
-/** The DSN parts (built from connection.* keys by connection-url.ts) plus the connect retry policy. */
-export interface DatabendConnectionConfig extends DatabendDsn {
-  attempts: number;
-  backoffMs: number;
-  /** `databend.request.timeout.ms`: longest wait for one Databend call; absent: DEFAULT_REQUEST_TIMEOUT_MS. */
-  requestTimeoutMs?: number;
-}
+import type { ConverterConfig } from '../converters/converter-config';
+import type { DatabendConnectionConfig } from '../databend/connection-options';
+import type { DatabendWriterOptions } from '../databend/write/databend-writer';
+import type { ExactlyOnceOptions } from '../databend/write/exactly-once-writer';
+import type { CompressionType } from '../kafka/kafkajs-dead-letter-queue';
+import type { InsertMode, PkMode } from '../planner/planner-options';
 
 export interface SinkConfig {
   name: string;
@@ -39,6 +21,8 @@ export interface SinkConfig {
   /** How long a partial batch waits for more records before it is written. */
   lingerMs: number;
   deleteEnabled: boolean;
+  /** `exactly.once.enabled=true` (insert mode): where the partition offsets are kept; null: at-least-once. */
+  exactlyOnce: Pick<ExactlyOnceOptions, 'offsetsTable'> | null;
   tableNameFormat: string;
   pkMode: PkMode;
   pkFields: string[];
@@ -49,12 +33,18 @@ export interface SinkConfig {
   quoteIdentifiers: 'always' | 'never';
   maxRetries: number;
   retryBackoffMs: number;
+  /** `task.shutdown.graceful.timeout.ms`: longest time from SIGTERM/SIGINT to exit. */
+  shutdownGraceMs: number;
+  /** The health and metrics listener (`metrics.port`, 0: none; `metrics.host`) and the progress line. */
+  operations: { metricsPort: number; metricsHost: string; progressIntervalMs: number };
   keyConverter: ConverterConfig;
   valueConverter: ConverterConfig;
   errors: {
     tolerance: 'none' | 'all';
     dlqTopic: string | null;
     dlqContextHeaders: boolean;
+    /** `producer.override.compression.type` of the dead-letter queue's producer. */
+    dlqCompression: CompressionType;
     logEnable: boolean;
     logIncludeMessages: boolean;
   };
@@ -66,4 +56,27 @@ export interface SinkConfig {
     /** `consumer.override.*` with the prefix removed. */
     consumerOverrides: Record<string, string>;
   };
+}
+
+/** The writer's options out of the connector config. */
+export function databendWriterOptions(config: SinkConfig): DatabendWriterOptions {
+  return {
+    insertMode: config.insertMode,
+    deleteEnabled: config.deleteEnabled,
+    pkMode: config.pkMode,
+    pkFields: config.pkFields,
+    fieldsWhitelist: config.fieldsWhitelist,
+    tableNameFormat: config.tableNameFormat,
+    timezone: config.dbTimezone,
+    autoCreate: config.autoCreate,
+    autoEvolve: config.autoEvolve,
+    quoteIdentifiers: config.quoteIdentifiers,
+    database: config.connection.database,
+  };
+}
+
+/** The exactly-once writer's options out of the connector config (null: at-least-once). */
+export function exactlyOnceOptions(config: SinkConfig): ExactlyOnceOptions | null {
+  if (!config.exactlyOnce) return null;
+  return { offsetsTable: config.exactlyOnce.offsetsTable, groupId: config.kafka.groupId, database: config.connection.database, quoting: config.quoteIdentifiers };
 }

@@ -13,6 +13,7 @@ import {
   INT_MAX,
   INT_MIN,
   KAFKA_PK_COLUMNS,
+  parseOffsetsTable,
   REGISTRY_CONVERTERS,
   configKey,
   displayValue,
@@ -28,7 +29,9 @@ import { apiKeySettings, BOOTSTRAP_SERVERS_MISSING, platformKeys, registryFilled
 import { buildDatabendDsn, ConnectionUrlError, parseDatabendUrl, type ParsedDatabendUrl } from './connection-url';
 import { didYouMean } from './key-suggestions';
 import { tableNameFor } from '../planner/table-name';
-import type { ConverterConfig, InsertMode, PkMode, SinkConfig } from './sink-config';
+import type { ConverterConfig } from '../converters/converter-config';
+import type { InsertMode, PkMode } from '../planner/planner-options';
+import type { SinkConfig } from './sink-config';
 
 export interface ConfigProblem {
   key: string;
@@ -255,6 +258,18 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     problem('delete.enabled', `delete.enabled=true needs pk.mode=record_key (tombstones delete by key); pk.mode is ${pkMode}`);
   }
 
+  // Exactly-once appends.
+  const exactlyOnce = ok('exactly.once.enabled') && bool('exactly.once.enabled');
+  if (exactlyOnce && ok('insert.mode') && insertMode !== 'insert') {
+    problem(
+      'exactly.once.enabled',
+      `applies to insert.mode=insert only; insert.mode=${insertMode} is idempotent already: a batch written again after a crash converges to the same rows (effectively exactly-once), so it keeps no offsets in Databend. Remove exactly.once.enabled`,
+    );
+  }
+  if (exactlyOnce && ok('delete.enabled') && bool('delete.enabled')) {
+    problem('exactly.once.enabled', 'does not support delete.enabled=true yet (deletes of tombstoned keys are not written in the offset transaction); set delete.enabled=false or remove exactly.once.enabled');
+  }
+
   // Dead letter queue.
   const dlq = str('errors.deadletterqueue.topic.name') ?? '';
   if (dlq !== '' && ok('errors.deadletterqueue.topic.name')) {
@@ -313,7 +328,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     if (isSet(sub('schemas.enable')) && className !== 'org.apache.kafka.connect.json.JsonConverter') warning(sub('schemas.enable'), `is read only by JsonConverter; ignored with ${className}`);
     const registryKeys = ['schema.registry.url', 'basic.auth.credentials.source', 'basic.auth.user.info', 'schema.registry.basic.auth.user.info'].map(sub);
     if (!registry) {
-      for (const k of registryKeys) if (isSet(k)) warning(k, `is read only by AvroConverter and JsonSchemaConverter; ignored with ${className}`);
+      for (const k of registryKeys) if (isSet(k)) warning(k, `is read only by AvroConverter, JsonSchemaConverter and ProtobufConverter; ignored with ${className}`);
       converters[prefix] = config;
       continue;
     }
@@ -411,6 +426,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     batchSize: num('batch.size'),
     lingerMs: num('linger.ms'),
     deleteEnabled: bool('delete.enabled'),
+    exactlyOnce: exactlyOnce ? { offsetsTable: parseOffsetsTable(str('exactly.once.offsets.table') as string) as NonNullable<ReturnType<typeof parseOffsetsTable>> } : null,
     tableNameFormat,
     pkMode,
     pkFields: pkMode === 'none' ? [] : pkFields,
@@ -421,12 +437,15 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     quoteIdentifiers: str('quote.sql.identifiers') as 'always' | 'never',
     maxRetries: num('max.retries'),
     retryBackoffMs: num('retry.backoff.ms'),
+    shutdownGraceMs: num('task.shutdown.graceful.timeout.ms'),
+    operations: { metricsPort: num('metrics.port'), metricsHost: (str('metrics.host') as string).trim(), progressIntervalMs: num('progress.interval.ms') },
     keyConverter: converters['key.converter']!,
     valueConverter: converters['value.converter']!,
     errors: {
       tolerance: str('errors.tolerance') as 'none' | 'all',
       dlqTopic: dlq === '' ? null : dlq,
       dlqContextHeaders: bool('errors.deadletterqueue.context.headers.enable'),
+      dlqCompression: str('producer.override.compression.type') as SinkConfig['errors']['dlqCompression'],
       logEnable: bool('errors.log.enable'),
       logIncludeMessages: bool('errors.log.include.messages'),
     },

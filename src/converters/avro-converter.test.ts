@@ -1,9 +1,9 @@
 import type { Decimal, MapValue, SchemaAndValue } from '../record/schema';
 import { AvroConverter } from './avro-converter';
-import { encodeAvro } from './avro-test-support';
-import { fieldSchema, rejection, structFields } from './converter-test-support';
+import { encodeAvro } from '../../test-support/avro';
+import { fieldSchema, rejection, structFields } from '../../test-support/converter';
 import { unscaledToBytes } from './decimal';
-import { FakeSchemaSource } from './fake-schema-source';
+import { FakeSchemaSource } from '../../test-support/fake-schema-source';
 import { encodeWireFormat } from './wire-format';
 
 const INT64_MIN = -(2n ** 63n);

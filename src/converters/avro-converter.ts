@@ -8,8 +8,9 @@ import type { SchemaAndValue } from '../record/schema';
 import { SinkError } from '../errors';
 import { parseAvroSchema, readAvro, StrictTap } from './avro-types';
 import { translateAvro, type AvroTranslation } from './avro-translation';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
+import { SchemaIdCache } from './schema-id-cache';
 import type { RegisteredSchema, SchemaSource } from './schema-registry-client';
 import { readSchemaId, WIRE_HEADER_LENGTH } from './wire-format';
 
@@ -59,40 +60,24 @@ class AvroSchemaDecoder {
 }
 
 export class AvroConverter implements Converter {
-  private readonly ready = new Map<number, AvroSchemaDecoder>();
-  private readonly loading = new Map<number, Promise<AvroSchemaDecoder>>();
+  private readonly decoders: SchemaIdCache<AvroSchemaDecoder>;
   /** Decoding is synchronous, so one cursor serves every record. */
   private readonly tap = new StrictTap(EMPTY);
 
-  constructor(private readonly registry: SchemaSource) {}
+  constructor(registry: SchemaSource) {
+    this.decoders = new SchemaIdCache(registry, (registered) => new AvroSchemaDecoder(registered));
+  }
 
   async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
     if (bytes === null) return null;
     const id = readSchemaId(bytes, 'Avro');
-    const decoder = this.ready.get(id) ?? (await this.load(id));
+    const decoder = this.decoders.get(id) ?? (await this.decoders.load(id));
     return decoder.decode(bytes, this.tap);
   }
 
   tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined {
     if (bytes === null) return null;
-    const decoder = this.ready.get(readSchemaId(bytes, 'Avro'));
+    const decoder = this.decoders.get(readSchemaId(bytes, 'Avro'));
     return decoder === undefined ? undefined : decoder.decode(bytes, this.tap);
-  }
-
-  private load(id: number): Promise<AvroSchemaDecoder> {
-    let pending = this.loading.get(id);
-    if (!pending) {
-      pending = this.registry.getSchema(id).then((registered) => {
-        const decoder = new AvroSchemaDecoder(registered);
-        this.ready.set(id, decoder);
-        return decoder;
-      });
-      this.loading.set(id, pending);
-      pending.then(
-        () => this.loading.delete(id),
-        () => this.loading.delete(id),
-      );
-    }
-    return pending;
   }
 }

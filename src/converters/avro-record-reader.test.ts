@@ -4,11 +4,11 @@
  */
 import { Tap } from 'avsc/lib/utils';
 import { AvroConverter } from './avro-converter';
-import { encodeAvro, writerType } from './avro-test-support';
+import { encodeAvro, writerType } from '../../test-support/avro';
 import { parseAvroSchema, StrictTap } from './avro-types';
 import { translateAvro } from './avro-translation';
 import { unscaledToBytes } from './decimal';
-import { FakeSchemaSource } from './fake-schema-source';
+import { FakeSchemaSource } from '../../test-support/fake-schema-source';
 
 const INNER = { type: 'record', name: 'Inner', fields: [{ name: 'n', type: 'long' }, { name: 'tags', type: { type: 'array', items: 'string' } }] };
 const SCHEMA = {

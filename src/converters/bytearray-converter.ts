@@ -1,6 +1,6 @@
 /** org.apache.kafka.connect.converters.ByteArrayConverter: the bytes as BYTES, untouched. */
 import type { Schema, SchemaAndValue } from '../record/schema';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 
 const BYTES_SCHEMA: Schema = Object.freeze({ type: 'BYTES', optional: false }) as Schema;
 

@@ -1,6 +1,6 @@
 import type { SchemaAndValue } from '../record/schema';
 import { ConnectJsonConverter } from './connect-json-converter';
-import { rejection, structFields } from './converter-test-support';
+import { rejection, structFields } from '../../test-support/converter';
 import { INFERRED_NULL_SCHEMA } from './json-inference';
 
 const INT64_MAX = 2n ** 63n - 1n;

@@ -10,7 +10,7 @@
  */
 import type { Schema, SchemaAndValue } from '../record/schema';
 import { connectSchemaFromJson } from './connect-json-schema';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { JsonSchemaInference } from './json-inference';
 import { decodeJsonText, isJsonObject, lastParse, parseJsonText, scanObjectMembers, type JsonValue, type ParsedJson } from './json-text';

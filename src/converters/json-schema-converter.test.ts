@@ -1,6 +1,6 @@
 import type { SchemaAndValue } from '../record/schema';
-import { fieldSchema, rejection, structFields } from './converter-test-support';
-import { FakeSchemaSource } from './fake-schema-source';
+import { fieldSchema, rejection, structFields } from '../../test-support/converter';
+import { FakeSchemaSource } from '../../test-support/fake-schema-source';
 import { JsonSchemaConverter } from './json-schema-converter';
 import { encodeWireFormat } from './wire-format';
 

@@ -7,11 +7,12 @@
  */
 import type { Schema, SchemaAndValue } from '../record/schema';
 import { SinkError } from '../errors';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { decodeJsonText, parseJsonText, type JsonValue } from './json-text';
 import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';
 import { translateJsonSchema } from './json-schema-translation';
+import { SchemaIdCache } from './schema-id-cache';
 import type { RegisteredSchema, SchemaSource } from './schema-registry-client';
 import { readSchemaId, WIRE_HEADER_LENGTH } from './wire-format';
 
@@ -36,43 +37,27 @@ function compile(registered: RegisteredSchema): CompiledSchema {
 }
 
 export class JsonSchemaConverter implements Converter {
-  private readonly ready = new Map<number, CompiledSchema>();
-  private readonly loading = new Map<number, Promise<CompiledSchema>>();
+  private readonly compiled: SchemaIdCache<CompiledSchema>;
 
-  constructor(private readonly registry: SchemaSource) {}
+  constructor(registry: SchemaSource) {
+    this.compiled = new SchemaIdCache(registry, compile);
+  }
 
   async toConnectData(topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
     if (bytes === null) return null;
     const id = readSchemaId(bytes, 'JSON Schema');
-    if (!this.ready.has(id)) await this.load(id);
+    if (this.compiled.get(id) === undefined) await this.compiled.load(id);
     return this.tryConvert(topic, bytes) as SchemaAndValue | null;
   }
 
   tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null | undefined {
     if (bytes === null) return null;
-    const compiled = this.ready.get(readSchemaId(bytes, 'JSON Schema'));
+    const compiled = this.compiled.get(readSchemaId(bytes, 'JSON Schema'));
     if (compiled === undefined) return undefined;
     const text = decodeJsonText(bytes, WIRE_HEADER_LENGTH, 'JSON data');
     const json = parseJsonText(text, 'JSON data').value;
     // A JSON null is no value, whatever the schema says (as null bytes would be).
     const value = json === null ? null : compiled.convert(json);
     return value === null ? null : { schema: compiled.schema, value };
-  }
-
-  private load(id: number): Promise<CompiledSchema> {
-    let pending = this.loading.get(id);
-    if (!pending) {
-      pending = this.registry.getSchema(id).then((registered) => {
-        const compiled = compile(registered);
-        this.ready.set(id, compiled);
-        return compiled;
-      });
-      this.loading.set(id, pending);
-      pending.then(
-        () => this.loading.delete(id),
-        () => this.loading.delete(id),
-      );
-    }
-    return pending;
   }
 }

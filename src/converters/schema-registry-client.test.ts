@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rejection } from './converter-test-support';
+import { rejection } from '../../test-support/converter';
 import { parseRegistryUrl, SchemaRegistryClient } from './schema-registry-client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -79,7 +79,7 @@ describe('SchemaRegistryClient', () => {
 
   it('reports 5xx as retriable SCHEMA_REGISTRY_UNAVAILABLE and recovers afterwards', async () => {
     registry.handler = (_req, res) => json(res, 503, { error_code: 50301, message: 'overloaded' });
-    const client = new SchemaRegistryClient({ url, retries: 0 });
+    const client = new SchemaRegistryClient({ url });
     const err = await rejection(client.getSchema(3));
     expect(err.code).toBe('SCHEMA_REGISTRY_UNAVAILABLE');
     expect(err.isRetriable).toBe(true);
@@ -88,29 +88,43 @@ describe('SchemaRegistryClient', () => {
     await expect(client.getSchema(3)).resolves.toMatchObject({ schema: '"long"' });
   });
 
-  it('reports a refused connection as SCHEMA_REGISTRY_UNAVAILABLE', async () => {
+  it('reports a refused connection as SCHEMA_REGISTRY_UNAVAILABLE saying so, not as an HTTP status', async () => {
     await registry.stop();
-    const client = new SchemaRegistryClient({ url, retries: 0 });
+    const client = new SchemaRegistryClient({ url });
     const err = await rejection(client.getSchema(1));
     expect(err.code).toBe('SCHEMA_REGISTRY_UNAVAILABLE');
-    expect(err.message).toMatch(/ECONNREFUSED/);
+    expect(err.message).toContain('connection refused (ECONNREFUSED)');
+    expect(err.message).not.toMatch(/status|HTTP 400/);
+  });
+
+  it('reports a plain 404 (a wrong base path) as a config error naming the URL key, never as schema not found', async () => {
+    registry.handler = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html>Not Found</html>');
+    };
+    const err = await rejection(new SchemaRegistryClient({ url: `${url}/wrong`, configPrefix: 'value.converter' }).getSchema(1));
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain('value.converter.schema.registry.url');
+    registry.handler = (_req, res) => json(res, 404, { detail: 'Could not find resource', status: 404 });
+    expect((await rejection(new SchemaRegistryClient({ url }).getSchema(1))).code).toBe('CONFIG_INVALID');
   });
 
   it('times out a registry that does not answer', async () => {
     registry.handler = () => undefined; // never answers
-    const client = new SchemaRegistryClient({ url, retries: 0, timeoutMs: 100 });
+    const client = new SchemaRegistryClient({ url, timeoutMs: 100 });
     const err = await rejection(client.getSchema(1));
     expect(err.code).toBe('SCHEMA_REGISTRY_UNAVAILABLE');
-    expect(err.message).toMatch(/[Tt]imeout/);
+    expect(err.message).toContain('no answer within 100 ms');
   });
 
-  it('sends basic auth from user info and never puts the secret in errors', async () => {
+  it('sends basic auth from user info; a 401 is a config error naming the credential keys, never with the secret', async () => {
     registry.handler = (_req, res) => json(res, 401, { error_code: 401, message: 'Unauthorized' });
-    const client = new SchemaRegistryClient({ url, basicAuthUserInfo: 'KEY:s3cr:et' });
+    const client = new SchemaRegistryClient({ url, basicAuthUserInfo: 'KEY:s3cr:et', configPrefix: 'key.converter' });
     const err = await rejection(client.getSchema(5));
     expect(registry.requests[0].authorization).toBe(`Basic ${Buffer.from('KEY:s3cr:et').toString('base64')}`);
-    expect(err.code).toBe('SCHEMA_REGISTRY_UNAVAILABLE');
-    expect(err.message).toMatch(/credentials rejected/);
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.isRetriable).toBe(false);
+    expect(err.message).toMatch(/HTTP 401: the credentials were rejected: check key.converter.basic.auth.user.info/);
     expect(err.message).not.toContain('s3cr');
     expect(JSON.stringify(err)).not.toContain('s3cr');
   });
@@ -141,6 +155,63 @@ describe('SchemaRegistryClient', () => {
     const err = await rejection(new SchemaRegistryClient({ url }).getSchema(20));
     expect(err.code).toBe('SCHEMA_NOT_FOUND');
     expect(err.message).toContain('Gone');
+  });
+});
+
+describe('SchemaRegistryClient.probe (at start)', () => {
+  let registry: LocalRegistry;
+  let url: string;
+
+  beforeEach(async () => {
+    registry = new LocalRegistry();
+    url = await registry.start();
+  });
+
+  afterEach(() => registry.stop());
+
+  it('passes when GET /subjects answers a JSON list', async () => {
+    registry.handler = (_req, res) => json(res, 200, ['orders-value']);
+    await expect(new SchemaRegistryClient({ url }).probe()).resolves.toBeUndefined();
+    expect(registry.requests.map((r) => r.url)).toEqual(['/subjects']);
+  });
+
+  it('refuses a URL that is not the registry API (404, or 200 that is not a JSON list), naming the URL key', async () => {
+    registry.handler = (_req, res) => json(res, 404, { detail: 'RESTEASY003210: Could not find resource' });
+    const notFound = await rejection(new SchemaRegistryClient({ url: `${url}/apis/wrong`, configPrefix: 'value.converter' }).probe());
+    expect(notFound.code).toBe('CONFIG_INVALID');
+    expect(notFound.message).toMatch(/does not answer as a Confluent-compatible Schema Registry \(GET \/subjects: HTTP 404\): check value.converter.schema.registry.url/);
+    registry.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login</html>');
+    };
+    expect((await rejection(new SchemaRegistryClient({ url }).probe())).message).toMatch(/HTTP 200, not a JSON list/);
+  });
+
+  it('refuses missing credentials and rejected ones, naming the keys of both converters that share the registry', async () => {
+    registry.handler = (_req, res) => json(res, 401, { error_code: 401, message: 'Unauthorized' });
+    const missing = new SchemaRegistryClient({ url, configPrefix: 'key.converter' });
+    missing.sharedWith('value.converter');
+    expect((await rejection(missing.probe())).message).toContain(
+      'the registry needs credentials: set key.converter.basic.auth.credentials.source / value.converter.basic.auth.credentials.source=USER_INFO',
+    );
+    const wrong = await rejection(new SchemaRegistryClient({ url, basicAuthUserInfo: 'user:wrong-secret' }).probe());
+    expect(wrong.code).toBe('CONFIG_INVALID');
+    expect(wrong.message).toContain('credentials were rejected');
+    expect(wrong.message).not.toContain('wrong-secret');
+  });
+
+  it('refuses a registry that does not accept connections after a few attempts, saying so and naming the URL key', async () => {
+    await registry.stop();
+    const err = await rejection(new SchemaRegistryClient({ url }).probe());
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toMatch(/is not reachable \(connection refused \(ECONNREFUSED\), 3 attempts\): check value.converter.schema.registry.url/);
+  });
+
+  it('reports a server error as unavailable (retried), not as a config error', async () => {
+    registry.handler = (_req, res) => json(res, 503, { error_code: 50301, message: 'overloaded' });
+    const err = await rejection(new SchemaRegistryClient({ url }).probe());
+    expect(err.code).toBe('SCHEMA_REGISTRY_UNAVAILABLE');
+    expect(err.message).toContain('HTTP 503: overloaded');
   });
 });
 

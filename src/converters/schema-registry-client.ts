@@ -1,13 +1,20 @@
 /**
  * Schema lookups by id against a Confluent-compatible schema registry (Confluent, Apicurio's
- * ccompat API, Redpanda, Karapace).
+ * ccompat API, Redpanda, Karapace), over Node's own HTTP client, caching the registry's raw
+ * answer: the converters translate each schema once, with their own rules, into the record model.
  *
- * Built on `@kafkajs/confluent-schema-registry`'s HTTP client (its retries, basic auth and
- * Confluent content type) but caching the registry's *raw* answer: the library's own cache holds
- * schemas already parsed for its encode/decode (lossy long defaults, its own avsc options), while
- * the converters translate each schema once, with their own rules, into the record model.
+ * Every failure is told apart, because each calls for something else:
+ * - the registry's own "not found" (HTTP 404 with error code 40401/40402/40403): SCHEMA_NOT_FOUND,
+ *   a record error (the record names a schema the registry does not have);
+ * - any other 404, or an answer that is not JSON: the URL does not point at a Schema Registry API
+ *   (a wrong base path), a config error naming `<prefix>.schema.registry.url` — never read as
+ *   "schema not found", which under errors.tolerance=all would skip every record;
+ * - 401/403: credentials missing or rejected, a config error naming the credential keys;
+ * - no connection, no answer in time, 5xx: SCHEMA_REGISTRY_UNAVAILABLE, retried by the sink, with
+ *   the network reason (connection refused, host not found, timeout), never a made-up status.
  */
-import createRegistryApi, { type SchemaRegistryAPIClient, type SchemaRegistryAPIClientArgs } from '@kafkajs/confluent-schema-registry/dist/api';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { registryUnavailable, schemaNotFound } from './converter-errors';
 import { SinkError } from '../errors';
 
@@ -33,7 +40,7 @@ export interface RegisteredSchema {
 
 /** What the converters need from a registry; tests substitute an in-process fake. */
 export interface SchemaSource {
-  /** Throws SinkError SCHEMA_NOT_FOUND (unknown id) or SCHEMA_REGISTRY_UNAVAILABLE (retriable). */
+  /** Throws SinkError SCHEMA_NOT_FOUND (unknown id), SCHEMA_REGISTRY_UNAVAILABLE (retriable) or CONFIG_INVALID (wrong URL or credentials). */
   getSchema(id: number): Promise<RegisteredSchema>;
 }
 
@@ -44,12 +51,30 @@ export interface SchemaRegistryClientOptions {
   basicAuthUserInfo?: string;
   /** Per-request timeout. */
   timeoutMs?: number;
-  /** Retries of the library's HTTP client for 5xx answers (the sink retries on top of that). */
-  retries?: number;
+  /** The converter whose keys configure this registry (`key.converter`, `value.converter`), named in config errors. */
+  configPrefix?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_REASON_LENGTH = 200;
+/** The registry's "not found" error codes: subject, version, schema. */
+const NOT_FOUND_CODES: ReadonlySet<number> = new Set([40401, 40402, 40403]);
+const ACCEPT = 'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json';
+/** Start-up probe: attempts against a registry that does not accept connections, and the wait between them. */
+const PROBE_ATTEMPTS = 3;
+const PROBE_BACKOFF_MS = 1_000;
+const PROBE_TIMEOUT_MS = 10_000;
+
+const NETWORK_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connect timeout',
+  EPROTO: 'TLS handshake failed',
+};
 
 interface RegistryAnswer {
   schema?: unknown;
@@ -57,29 +82,34 @@ interface RegistryAnswer {
   references?: unknown;
 }
 
-interface HttpFailure {
-  status?: unknown;
-  message?: unknown;
+/** One HTTP exchange: the status and the body parsed as JSON (undefined when it is not JSON). */
+interface Exchange {
+  status: number;
+  body: unknown;
 }
+
+/** No HTTP answer at all: refused, unresolvable, timed out. */
+class NoAnswer extends Error {}
 
 export class SchemaRegistryClient implements SchemaSource {
   /** Where the registry is, without credentials: safe for messages. */
   readonly safeUrl: string;
-  private readonly api: SchemaRegistryAPIClient;
+  private readonly authorization: string | undefined;
   private readonly byId = new Map<number, Promise<RegisteredSchema>>();
-  private readonly secrets: string[];
+  private readonly timeoutMs: number;
+  private readonly prefixes: string[];
 
   constructor(options: SchemaRegistryClientOptions) {
     const { host, auth } = parseRegistryUrl(options.url, options.basicAuthUserInfo);
     this.safeUrl = host;
-    this.secrets = auth ? [auth.password, `${auth.username}:${auth.password}`].filter((s) => s.length > 0) : [];
-    const args: SchemaRegistryAPIClientArgs = {
-      host,
-      auth,
-      middlewares: [timeoutMiddleware(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)],
-    };
-    if (options.retries !== undefined) args.retry = { retries: options.retries };
-    this.api = createRegistryApi(args);
+    this.authorization = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.prefixes = [options.configPrefix ?? 'value.converter'];
+  }
+
+  /** Another converter (`key.converter` / `value.converter`) uses the same registry: its keys are named too. */
+  sharedWith(configPrefix: string): void {
+    if (!this.prefixes.includes(configPrefix)) this.prefixes.push(configPrefix);
   }
 
   /** Fetched once per id: concurrent and later lookups share the first request; failures are not cached. */
@@ -93,8 +123,38 @@ export class SchemaRegistryClient implements SchemaSource {
     return pending;
   }
 
+  /**
+   * Checks at start that the URL is a Confluent-compatible Schema Registry that accepts the
+   * credentials (`GET /subjects` answers a JSON list). Resolves when it is; throws CONFIG_INVALID
+   * naming the key to fix when it is not (not reachable after a few attempts, not the registry API,
+   * credentials missing or rejected), SCHEMA_REGISTRY_UNAVAILABLE on a server error.
+   */
+  async probe(): Promise<void> {
+    let exchange: Exchange | undefined;
+    for (let attempt = 1; exchange === undefined; attempt++) {
+      try {
+        exchange = await this.get('/subjects', Math.min(this.timeoutMs, PROBE_TIMEOUT_MS));
+      } catch (err) {
+        if (!(err instanceof NoAnswer)) throw err;
+        if (attempt >= PROBE_ATTEMPTS) {
+          throw new SinkError('CONFIG_INVALID', `schema registry ${this.safeUrl} is not reachable (${err.message}, ${PROBE_ATTEMPTS} attempts): check ${this.keys('schema.registry.url')}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, PROBE_BACKOFF_MS));
+      }
+    }
+    const { status, body } = exchange;
+    if (status === 401 || status === 403) throw this.credentialsRejected(status);
+    if (status >= 500) throw registryUnavailable(`schema registry ${this.safeUrl} answered GET /subjects with HTTP ${status}${this.detail(body)}`);
+    if (status !== 200 || !Array.isArray(body)) {
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `${this.safeUrl} does not answer as a Confluent-compatible Schema Registry (GET /subjects: HTTP ${status}${status === 200 ? ', not a JSON list' : ''}): check ${this.keys('schema.registry.url')} (the base URL of the registry API, e.g. Apicurio's …/apis/ccompat/v7)`,
+      );
+    }
+  }
+
   private async fetch(id: number): Promise<RegisteredSchema> {
-    const answer = await this.call(() => this.api.Schema.find({ id }), `schema id ${id}`, () => schemaNotFound(id));
+    const answer = await this.call(`/schemas/ids/${id}`, `schema id ${id}`, () => schemaNotFound(id));
     const { format, schema } = readAnswer(answer, `schema id ${id}`);
     const references = await this.resolveReferences(answer.references, new Map());
     return { id, format, schema, references };
@@ -107,7 +167,7 @@ export class SchemaRegistryClient implements SchemaSource {
       if (seen.has(key)) continue;
       const what = `subject ${ref.subject} version ${ref.version}`;
       const answer = await this.call(
-        () => this.api.Subject.version({ subject: ref.subject, version: ref.version }),
+        `/subjects/${encodeURIComponent(ref.subject)}/versions/${encodeURIComponent(String(ref.version))}`,
         `referenced ${what}`,
         () => new SinkError('SCHEMA_NOT_FOUND', `referenced schema ${ref.name} (${what}) not found in the schema registry`),
       );
@@ -119,31 +179,83 @@ export class SchemaRegistryClient implements SchemaSource {
     return out;
   }
 
-  private async call(request: () => Promise<{ data(): unknown }>, what: string, notFound: () => SinkError): Promise<RegistryAnswer> {
-    let response: { data(): unknown };
+  private async call(path: string, what: string, notFound: () => SinkError): Promise<RegistryAnswer> {
+    let exchange: Exchange;
     try {
-      response = await request();
+      exchange = await this.get(path, this.timeoutMs);
     } catch (err) {
-      const failure = (err ?? {}) as HttpFailure;
-      if (failure.status === 404) throw notFound();
-      throw registryUnavailable(`schema registry ${this.safeUrl} failed while fetching ${what}: ${this.reason(failure)}`);
+      if (err instanceof NoAnswer) throw registryUnavailable(`schema registry ${this.safeUrl} failed while fetching ${what}: ${err.message}`);
+      throw err;
     }
-    const data = response.data();
-    if (typeof data !== 'object' || data === null) {
-      throw registryUnavailable(`schema registry ${this.safeUrl} answered ${what} with something that is not a JSON object`);
+    const { status, body } = exchange;
+    if (status === 200) {
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as RegistryAnswer;
+      throw new SinkError('CONFIG_INVALID', `${this.safeUrl} answered ${what} with something that is not a Schema Registry answer (not a JSON object): check ${this.keys('schema.registry.url')}`);
     }
-    return data as RegistryAnswer;
+    if (status === 404 && NOT_FOUND_CODES.has(errorCode(body) ?? 0)) throw notFound();
+    if (status === 404) {
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `${this.safeUrl} answered ${what} with HTTP 404 without a Schema Registry error code: it is not the base URL of a Confluent-compatible Schema Registry API; check ${this.keys('schema.registry.url')}`,
+      );
+    }
+    if (status === 401 || status === 403) throw this.credentialsRejected(status);
+    throw registryUnavailable(`schema registry ${this.safeUrl} failed while fetching ${what}: HTTP ${status}${this.detail(body)}`);
   }
 
-  private reason(failure: HttpFailure): string {
-    const status = typeof failure.status === 'number' ? failure.status : undefined;
-    // The library prefixes its client id ("<client> - <message>"); a network failure arrives as status 400.
-    let detail = typeof failure.message === 'string' ? failure.message.replace(/^[^ ]* - /, '') : 'unknown error';
-    for (const secret of this.secrets) detail = detail.split(secret).join('***');
-    if (detail.length > MAX_REASON_LENGTH) detail = `${detail.slice(0, MAX_REASON_LENGTH)}…`;
-    if (status === 401 || status === 403) return `HTTP ${status}, credentials rejected`;
-    return status !== undefined && status !== 400 ? `HTTP ${status}: ${detail}` : detail;
+  /** GET relative to the registry URL; throws NoAnswer when no HTTP answer came. */
+  private get(path: string, timeoutMs: number): Promise<Exchange> {
+    const url = new URL(`${this.safeUrl}${path}`);
+    const headers: Record<string, string> = { accept: ACCEPT };
+    if (this.authorization) headers.authorization = this.authorization;
+    return new Promise((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? https : http).get(url, { headers, timeout: timeoutMs }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (err) => reject(new NoAnswer(networkReason(err))));
+        response.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, body });
+        });
+      });
+      request.on('timeout', () => request.destroy(new NoAnswer(`no answer within ${timeoutMs} ms`)));
+      request.on('error', (err) => reject(err instanceof NoAnswer ? err : new NoAnswer(networkReason(err))));
+    });
   }
+
+  private credentialsRejected(status: number): SinkError {
+    const fix = this.authorization
+      ? `the credentials were rejected: check ${this.keys('basic.auth.user.info')} (or the user info in ${this.keys('schema.registry.url')}, per ${this.keys('basic.auth.credentials.source')})`
+      : `the registry needs credentials: set ${this.keys('basic.auth.credentials.source')}=USER_INFO and ${this.keys('basic.auth.user.info')}`;
+    return new SinkError('CONFIG_INVALID', `schema registry ${this.safeUrl} answered HTTP ${status}: ${fix}`);
+  }
+
+  /** `: <the registry's message>`, cut short; never more than the registry said. */
+  private detail(body: unknown): string {
+    const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+    if (typeof message !== 'string' || message === '') return '';
+    return `: ${message.length > MAX_REASON_LENGTH ? `${message.slice(0, MAX_REASON_LENGTH)}…` : message}`;
+  }
+
+  /** `value.converter.<suffix>`, or both converters' keys when they share this registry. */
+  private keys(suffix: string): string {
+    return this.prefixes.map((p) => `${p}.${suffix}`).join(' / ');
+  }
+}
+
+function errorCode(body: unknown): number | undefined {
+  const code = typeof body === 'object' && body !== null ? (body as { error_code?: unknown }).error_code : undefined;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Why no answer came: `connection refused (ECONNREFUSED)`, `host name not found (ENOTFOUND)`, or the error's own message. */
+function networkReason(err: NodeJS.ErrnoException): string {
+  return err.code ? `${NETWORK_REASONS[err.code] ?? err.message} (${err.code})` : err.message;
 }
 
 function readAnswer(answer: RegistryAnswer, what: string): { format: SchemaFormat; schema: string } {
@@ -181,15 +293,4 @@ export function parseRegistryUrl(urls: string, userInfo?: string): { host: strin
   if (info === undefined || info === '') return { host };
   const colon = info.indexOf(':');
   return { host, auth: colon < 0 ? { username: info, password: '' } : { username: info.slice(0, colon), password: info.slice(colon + 1) } };
-}
-
-type MiddlewareList = NonNullable<SchemaRegistryAPIClientArgs['middlewares']>;
-
-function timeoutMiddleware(timeoutMs: number): MiddlewareList[number] {
-  return () => ({
-    async prepareRequest(next) {
-      const request = await next();
-      return request.timeout() ? request : request.enhance({ timeout: timeoutMs });
-    },
-  });
 }

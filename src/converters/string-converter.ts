@@ -1,6 +1,6 @@
 /** org.apache.kafka.connect.storage.StringConverter: the bytes as a STRING, strict UTF-8. */
 import type { Schema, SchemaAndValue } from '../record/schema';
-import type { Converter } from './converter';
+import type { Converter } from '../ports/converter';
 import { decodeUtf8 } from './strict-utf8';
 
 const STRING_SCHEMA: Schema = Object.freeze({ type: 'STRING', optional: false }) as Schema;

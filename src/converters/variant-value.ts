@@ -71,6 +71,7 @@ export function logicalToVariant(logical: LogicalType, value: Value): VariantVal
     case 'uuid':
     case 'enum':
     case 'variant':
+    case 'unsigned':
       return value as VariantValue;
   }
 }

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs/promises';
-import type { DatabendConnectionConfig } from '../config/sink-config';
+import type { DatabendConnectionConfig } from './connection-options';
 import { SinkError } from '../errors';
+import { UNOBSERVED, type SinkEventPublisher } from '../events/sink-events';
+import { jitteredBackoff } from '../retry/retry';
 import { writeBatchFile } from './batch-files';
+import { sqlStringLiteral } from '../dialect/identifiers';
 
 // databend-driver logs to stdout unless told otherwise, and reads RUST_LOG when it is loaded.
 process.env.RUST_LOG = 'off';
@@ -123,6 +126,12 @@ export interface DatabendSession {
    * `REPLACE INTO … ON (…) VALUES`; returns rows written.
    */
   loadCsv(sql: string, csv: string | Buffer): Promise<number>;
+  /**
+   * Leaves the server session (and a transaction open in it) behind without another statement in
+   * it: the next call logs in afresh. For a transaction whose statement timed out: it may still run
+   * on the server, and a ROLLBACK sent meanwhile would let it commit on its own when it ends.
+   */
+  abandon(): void;
   close(): Promise<void>;
 }
 
@@ -131,73 +140,132 @@ export type DriverCalls = Pick<DriverConnection, 'exec' | 'queryAll' | 'loadFile
 
 /** Every call bounded by `timeoutMs` (`withRequestTimeout`). Exported for tests. */
 export class DriverSession implements DatabendSession {
+  /** Whether the last call got an answer (null before the first): published when it changes. */
+  private reachable: boolean | null = null;
+  private abandoned = false;
+
   constructor(
-    private readonly conn: DriverCalls,
+    private conn: DriverCalls,
     private readonly timeoutMs: number,
     readonly server: DatabendServer,
+    /** A new server session, set up as this one was (`abandon`). */
+    private readonly reopen: () => Promise<DriverCalls> = () => Promise.reject(new Error('this session cannot log in again')),
+    private readonly events: SinkEventPublisher = UNOBSERVED,
   ) {}
 
-  async exec(sql: string): Promise<number> {
-    try {
-      return await withRequestTimeout(this.conn.exec(sql), this.timeoutMs, 'statement failed');
-    } catch (err) {
-      throw err instanceof SinkError ? err : classifyDriverError(err, 'statement failed');
-    }
+  abandon(): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    // Logging out ends the server session; a statement still running in it finishes in its transaction, which nobody commits.
+    void this.conn.close().catch(() => undefined);
   }
 
-  async query(sql: string): Promise<(string | null)[][]> {
-    try {
-      const rows = await withRequestTimeout(this.conn.queryAll(sql), this.timeoutMs, 'query failed');
-      return rows.map((row) => row.values().map((v: unknown) => (v === null || v === undefined ? null : String(v))));
-    } catch (err) {
-      throw err instanceof SinkError ? err : classifyDriverError(err, 'query failed');
+  /** The connection, logged in again after `abandon`. */
+  private async connection(): Promise<DriverCalls> {
+    if (this.abandoned) {
+      this.conn = await withRequestTimeout(this.reopen(), this.timeoutMs, 'logging in to Databend again');
+      this.abandoned = false;
     }
+    return this.conn;
+  }
+
+  exec(sql: string): Promise<number> {
+    return this.call('statement failed', async () => (await this.connection()).exec(sql));
+  }
+
+  query(sql: string): Promise<(string | null)[][]> {
+    return this.call('query failed', async () => {
+      const rows = await (await this.connection()).queryAll(sql);
+      return rows.map((row) => row.values().map((v: unknown) => (v === null || v === undefined ? null : String(v))));
+    });
   }
 
   // The driver's streamLoad(rows) cannot tell an empty string or the text \N from NULL (it leaves
   // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
   // The file is removed once the driver is done with it (after a timeout too, not while it reads).
   async loadCsv(sql: string, csv: string | Buffer): Promise<number> {
+    const conn = await this.connection().catch((err: unknown) => {
+      throw err instanceof SinkError ? err : classifyDriverError(err, 'stage load failed');
+    });
     const file = await writeBatchFile(csv);
-    const load = this.conn.loadFile(sql, file);
+    const load = conn.loadFile(sql, file);
     void load.then(
       () => fs.rm(file, { force: true }),
       () => fs.rm(file, { force: true }),
     ).catch(() => undefined);
+    return this.call('stage load failed', async () => Number((await load).writeRows));
+  }
+
+  /**
+   * One driver call, bounded by the request timeout, its failure classified; whether Databend
+   * answered (a refusal is an answer) is published when that changes.
+   */
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      const stats = await withRequestTimeout(load, this.timeoutMs, 'stage load failed');
-      return Number(stats.writeRows);
+      const result = await withRequestTimeout(run(), this.timeoutMs, what);
+      this.answered(true);
+      return result;
     } catch (err) {
-      throw err instanceof SinkError ? err : classifyDriverError(err, 'stage load failed');
+      const classified = err instanceof SinkError ? err : classifyDriverError(err, what);
+      this.answered(!(classified instanceof SinkError && classified.code === 'DATABEND_UNAVAILABLE'), classified.message);
+      throw classified;
     }
   }
 
+  private answered(reachable: boolean, error?: string): void {
+    if (this.reachable === reachable) return;
+    this.reachable = reachable;
+    this.events.publish('databend', reachable ? { reachable } : { reachable, error });
+  }
+
   async close(): Promise<void> {
+    if (this.abandoned) return;
     await withRequestTimeout(this.conn.close(), this.timeoutMs, 'closing the connection').catch(() => undefined);
   }
 }
 
-/** Connects with `connection.attempts` tries, `connection.backoff.ms` apart. */
-export async function connectDatabend(config: DatabendConnectionConfig, onRetry: (attempt: number, error: Error) => void = () => undefined): Promise<DatabendSession> {
+/**
+ * The DSN as the driver gets it: one HTTP request per call (`retry_count` counts requests in
+ * databend-driver 0.33, bendsql core/src/client.rs; its default is 3, with waits of up to 10 s).
+ * The sink owns the retries (retry/retry.ts); appended last, it wins over a connection.* extra.
+ */
+export function driverDsn(dsn: string): string {
+  return `${dsn}${dsn.includes('?') ? '&' : '?'}retry_count=1`;
+}
+
+/**
+ * Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). Every
+ * login (the first, and each after `abandon`) sets the session's time zone to UTC and `settings`.
+ */
+export async function connectDatabend(
+  config: DatabendConnectionConfig,
+  onRetry: (attempt: number, error: Error) => void = () => undefined,
+  events: SinkEventPublisher = UNOBSERVED,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<DatabendSession> {
   const { Client } = loadDriver();
   let last: Error = new Error('no attempt made');
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
     try {
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const conn = await withRequestTimeout(new Client(config.dsn).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
+      const login = async () => {
+        const conn = await new Client(driverDsn(config.dsn)).getConn();
+        // Values are rendered in UTC by the sink; the session must not shift them.
+        await conn.exec("SET timezone = 'UTC'");
+        for (const [name, value] of Object.entries(settings)) await conn.exec(`SET ${name} = ${sqlStringLiteral(value)}`);
+        return conn;
+      };
+      const conn = await withRequestTimeout(login(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
       const probe = new DriverSession(conn, timeoutMs, { version: 'unknown', loadPath: 'statement' });
       const version = (await probe.query('SELECT version()'))[0]?.[0] ?? '';
-      const session = new DriverSession(conn, timeoutMs, describeServer(version));
-      // Values are rendered in UTC by the sink; the session must not shift them.
-      await session.exec("SET timezone = 'UTC'");
-      return session;
+      return new DriverSession(conn, timeoutMs, describeServer(version), login, events);
     } catch (err) {
       const classified = err instanceof SinkError || err instanceof DatabendQueryError ? err : classifyDriverError(err, `connecting to Databend at ${config.host}:${config.port}`);
       if (!(classified instanceof SinkError) || !classified.isRetriable) throw classified;
       last = classified;
       if (attempt < config.attempts) {
         onRetry(attempt, classified);
-        await new Promise((r) => setTimeout(r, config.backoffMs));
+        await new Promise((r) => setTimeout(r, jitteredBackoff(config.backoffMs)));
       }
     }
   }

@@ -1,4 +1,6 @@
 import { fetchSizes, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
+import { validateConfig } from '../config/validate-config';
+import { consumerTuning } from './kafka-client-settings';
 
 const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
@@ -80,4 +82,69 @@ describe('fetchSizes', () => {
     expect(fetchSizes(10_000, 2)).toEqual({ maxBytesPerPartition: 1_280_000, maxBytes: 2_560_000 });
     expect(fetchSizes(1, 4)).toEqual({ maxBytesPerPartition: 1024 * 1024, maxBytes: 4 * 1024 * 1024 });
   });
+});
+
+describe('regression: consumer.override.* keys were ignored', () => {
+/**
+ * Regression: consumer.override.* keys that are not Kafka client keys were documented as passed to
+ * the consumer but silently dropped, so e.g. consumer.override.session.timeout.ms had no effect and
+ * a restarted sink waited kafkajs's default 30 s for its crashed predecessor to leave the group.
+ */
+const BASE = {
+  name: 'overrides',
+  'connection.url': 'jdbc:databend://localhost:8000',
+  'bootstrap.servers': 'localhost:9092',
+  topics: 't',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+};
+
+test('group timings reach the kafkajs consumer options', () => {
+  expect(consumerTuning({ 'session.timeout.ms': '6000', 'heartbeat.interval.ms': '1000', 'max.poll.interval.ms': '300000' })).toEqual({
+    tuning: { sessionTimeout: 6000, heartbeatInterval: 1000, rebalanceTimeout: 300000 },
+    unsupported: [],
+    invalid: [],
+  });
+});
+
+test('a bad value is a config problem naming the key; a key kafkajs cannot honour is a warning', () => {
+  const { problems, warnings } = validateConfig({ ...BASE, 'consumer.override.session.timeout.ms': 'soon', 'consumer.override.isolation.level': 'read_committed' });
+  expect(problems.map((p) => p.key)).toEqual(['consumer.override.session.timeout.ms']);
+  expect(warnings.map((w) => `${w.key}: ${w.message}`)).toContainEqual(expect.stringMatching(/^consumer\.override\.isolation\.level: has no effect/));
+});
+
+test('valid overrides are kept for the consumer', () => {
+  const { config, problems } = validateConfig({ ...BASE, 'consumer.override.session.timeout.ms': '6000' });
+  expect(problems).toEqual([]);
+  expect(consumerTuning(config!.kafka.consumerOverrides).tuning).toEqual({ sessionTimeout: 6000 });
+});
+});
+
+describe('regression: JAAS values in single quotes were refused', () => {
+/**
+ * Regression: Confluent Cloud's client snippet quotes the API key and secret with single quotes
+ * (`username='KEY' password='SECRET';`), which Java's JAAS parser accepts. The quotes were kept as
+ * part of the values, so the broker refused the login (found by security.auth against a real broker).
+ */
+const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';
+
+test('single-quoted username and password are read without their quotes', () => {
+  expect(parseJaasConfig(`${PLAIN} required username='ABCDEFGH12345678' password='cflt/s3cr+t=';`)).toEqual({
+    loginModule: PLAIN,
+    username: 'ABCDEFGH12345678',
+    password: 'cflt/s3cr+t=',
+  });
+});
+
+test('a single-quoted value may hold double quotes, semicolons and escaped single quotes', () => {
+  expect(parseJaasConfig(`${PLAIN} required username='u' password='a"b;c\\'d';`)).toMatchObject({ username: 'u', password: `a"b;c'd` });
+});
+
+test('SASL_SSL with a single-quoted JAAS line gives kafkajs the bare credentials', () => {
+  const security = kafkaSecurity({
+    'security.protocol': 'SASL_SSL',
+    'sasl.mechanism': 'PLAIN',
+    'sasl.jaas.config': `${PLAIN} required username='KEY' password='SECRET';`,
+  });
+  expect(security.sasl).toEqual({ mechanism: 'plain', username: 'KEY', password: 'SECRET' });
+});
 });

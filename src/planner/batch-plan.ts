@@ -1,6 +1,6 @@
 /**
  * A batch of records → the ordered operations whose net effect equals applying the records one by
- * one in offset order (sink.md §3). Pure: encodes rows and key literals, decides nothing about I/O.
+ * one in offset order (docs/write-modes.md). Pure: encodes rows and key literals, decides nothing about I/O.
  *
  * Operations (per table, tables in order of first appearance; within a table deletes come first):
  * - `{kind: 'delete', table, keyColumns, keys}`: `DELETE FROM t WHERE (k1, k2) IN ((…), …)`; `keys` are
@@ -32,14 +32,16 @@
  * as if they were absent.
  */
 import { SinkError } from '../errors';
-import type { InsertMode, PkMode } from '../config/sink-config';
+import type { InsertMode, PkMode } from './planner-options';
 import type { Schema, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { type EncodedRow, type Row, type RowEncoder, type RowForm, compileRowEncoder, encoderContext } from './row-encoding';
-import { type TableRef, compileTableNameFormat } from './table-name';
+import type { Row } from '../dialect/encode-rows';
+import { type EncodedRow, type RowEncoder, type RowForm, compileRowEncoder, encoderContext } from './row-encoding';
+import type { TableRef } from '../dialect/identifiers';
+import { compileTableNameFormat } from './table-name';
 import { type ColumnSpec, type TableShape, tableShape } from './table-shape';
-import { formatColumnType } from './type-mapping';
-import { type EncoderContext, type Encoder, sqlEncoder } from './value-encoders';
+import { formatColumnType } from '../dialect/type-mapping';
+import { type EncoderContext, type Encoder, sqlEncoder } from '../dialect/value-encoders';
 
 export interface BatchPlanOptions {
   insertMode: InsertMode;

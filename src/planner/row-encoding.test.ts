@@ -1,9 +1,11 @@
 import type { SinkError } from '../errors';
 import type { Schema, SchemaType, Value } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { compileRowEncoder, defaultLiteral, encodeCsv, encoderContext, sqlLiteral } from './row-encoding';
+import { encodeCsv } from '../dialect/encode-rows';
+import { defaultLiteral, sqlLiteral } from '../dialect/sql-literal';
+import { compileRowEncoder, encoderContext } from './row-encoding';
 import { tableShape } from './table-shape';
-import { UTC_CONTEXT } from './value-encoders';
+import { UTC_CONTEXT } from '../dialect/value-encoders';
 
 // The CSV texts asserted here were loaded with COPY INTO … FILE_FORMAT=(TYPE=CSV) into a table made by
 // createTableSql on the embedded engine (databend 1.2.895) — with the session in Asia/Tokyo — and read
@@ -39,7 +41,7 @@ function errorOf(f: () => unknown): SinkError {
 const ts = (local = false) => s('INT64', { logical: { kind: 'timestamp', unit: 'micros', local } });
 const dec = (precision: number, scale: number) => s('BYTES', { logical: { kind: 'decimal', precision, scale } });
 
-describe('CSV field texts per type (sink.md §2)', () => {
+describe('CSV field texts per type (docs/type-mapping.md)', () => {
   it.each<[string, Schema, Value, string | null]>([
     ['INT8 min', s('INT8'), -128, '-128'],
     ['INT16 max', s('INT16'), 32767, '32767'],

@@ -1,16 +1,8 @@
 /**
- * Record → one row of CSV field texts for a stage load, compiled once per table shape
- * (an array of per-column getters + encoders; no schema walk per row), and the CSV text itself.
- *
- * CSV conventions, verified with `COPY INTO … FILE_FORMAT=(TYPE=CSV)` (default options) on the engine:
- * - `\N` unquoted is NULL; `"\N"` quoted is the two-character string; `""` is the empty string
- *   (while an unquoted empty field is NULL); quotes inside are doubled; newlines inside quotes are kept;
- *   backslash is NOT an escape at the CSV level (`\\N` is three characters).
- * So every non-null field is quoted and null is written `\N`.
- *
- * Note for the writer: databend-driver's `streamLoad(sql, string[][])` cannot express this — it has no
- * null and its CSV writer leaves `\N` and `` unquoted (→ NULL). Write `encodeCsv` output and load it
- * (`loadFile`), or otherwise keep these conventions.
+ * Record → one row of field texts, compiled once per table shape (an array of per-column getters +
+ * the dialect's value encoders; no schema walk per row). The planner encodes each value here, once:
+ * the collapse of upserts and the table fit work on these texts, and dialect/encode-rows.ts turns
+ * them into the CSV bytes or the `VALUES` list without touching a value again.
  *
  * A row holding a value the CSV cannot (an empty BINARY, see `csvCannotHold`) is encoded as SQL
  * literals instead (form `sql`), for `INSERT/REPLACE … VALUES ${encodeSqlValues(rows)}`.
@@ -18,14 +10,13 @@
 import { SinkError } from '../errors';
 import type { SinkRecord } from '../record/sink-record';
 import type { Value } from '../record/schema';
+import type { Row } from '../dialect/encode-rows';
 import type { ColumnSpec, TableShape } from './table-shape';
-import { wallClockConverter } from './time-zone';
-import { type Encoder, type EncoderContext, csvCannotHold, csvFieldEncoder, sqlEncoder } from './value-encoders';
+import { wallClockConverter } from '../dialect/time-zone';
+import { type Encoder, type EncoderContext, csvCannotHold, csvFieldEncoder, sqlEncoder } from '../dialect/value-encoders';
 
-export { sqlLiteral, defaultLiteral } from './sql-literal';
+export { sqlLiteral, defaultLiteral } from '../dialect/sql-literal';
 
-/** Field texts in `shape.columns` order; null is NULL. */
-export type Row = (string | null)[];
 /** `csv`: CSV field texts for the stage load (`encodeCsv`); `sql`: SQL literals (`encodeSqlValues`). */
 export type RowForm = 'csv' | 'sql';
 export interface EncodedRow {
@@ -115,63 +106,4 @@ export function compileRowEncoder(shape: TableShape, ctx: EncoderContext): RowEn
     }
     return { form, fields: row };
   };
-}
-
-const QUOTE = /"/g;
-
-/**
- * CSV bytes (UTF-8, `,` separated, `\n` terminated) of rows, with the conventions above, written
- * straight into one buffer: building the text by concatenation made a tree of partial strings as
- * large as the rows, alive (and copied by every young-generation GC) until the text was complete,
- * then flattened and encoded once more by the file write.
- */
-export function encodeCsvBytes(rows: readonly Row[]): Buffer {
-  // Upper bound: 3 bytes per UTF-16 unit (a doubled quote takes 2), 2 quotes and a separator per field.
-  let size = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    for (let i = 0; i < row.length; i++) {
-      const f = row[i];
-      size += f === null ? 3 : 3 * f.length + 3;
-    }
-    size += 1;
-  }
-  const buf = Buffer.allocUnsafe(size) as Utf8Writable;
-  let pos = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    for (let i = 0; i < row.length; i++) {
-      const f = row[i];
-      if (i > 0) buf[pos++] = COMMA;
-      if (f === null) {
-        buf[pos++] = BACKSLASH;
-        buf[pos++] = LETTER_N;
-        continue;
-      }
-      buf[pos++] = DOUBLE_QUOTE;
-      pos += buf.utf8Write(f.indexOf('"') < 0 ? f : f.replace(QUOTE, '""'), pos);
-      buf[pos++] = DOUBLE_QUOTE;
-    }
-    buf[pos++] = NEWLINE;
-  }
-  return buf.subarray(0, pos);
-}
-
-/** Node's unchecked UTF-8 writer (present on every Buffer, absent from @types/node); returns bytes written. */
-type Utf8Writable = Buffer & { utf8Write(text: string, offset: number): number };
-
-const COMMA = 0x2c;
-const BACKSLASH = 0x5c;
-const LETTER_N = 0x4e;
-const DOUBLE_QUOTE = 0x22;
-const NEWLINE = 0x0a;
-
-/** CSV text of rows: `encodeCsvBytes` as a string. */
-export function encodeCsv(rows: readonly Row[]): string {
-  return encodeCsvBytes(rows).toString('utf8');
-}
-
-/** The rows of a `VALUES` clause, `(…), (…)`, from rows of form `sql`. */
-export function encodeSqlValues(rows: readonly Row[]): string {
-  return rows.map((row) => `(${row.map((f) => (f === null ? 'NULL' : f)).join(', ')})`).join(', ');
 }

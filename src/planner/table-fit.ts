@@ -24,10 +24,10 @@ import { SinkError } from '../errors';
 import { UNTYPED_NULL_SCHEMA } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import type { WriteOperation } from './batch-plan';
-import type { ExistingColumn } from './ddl';
-import { type IdentifierQuoting, storedIdentifier } from './identifiers';
+import type { ExistingColumn } from '../dialect/ddl';
+import { type IdentifierQuoting, storedIdentifier } from '../dialect/identifiers';
 import type { ColumnSpec } from './table-shape';
-import { parseColumnType } from './type-mapping';
+import { parseColumnType } from '../dialect/type-mapping';
 
 export interface TableFitOptions {
   quoting: IdentifierQuoting;

@@ -8,12 +8,7 @@
  * CONFIG_INVALID error (`checkTableNameFormat` lists the problems for config validation).
  */
 import { SinkError } from '../errors';
-
-export interface TableRef {
-  /** null: the connection's database. */
-  database: string | null;
-  table: string;
-}
+import type { TableRef } from '../dialect/identifiers';
 
 const PLACEHOLDER = '${topic}';
 

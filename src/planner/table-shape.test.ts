@@ -1,6 +1,9 @@
 import type { SinkError } from '../errors';
 import type { Schema, SchemaType } from '../record/schema';
 import { type ShapeOptions, tableShape } from './table-shape';
+import { ConnectJsonConverter } from '../converters/connect-json-converter';
+import { evolutionPlan } from './evolution';
+import { formatColumnType } from '../dialect/type-mapping';
 
 const s = (type: SchemaType, extra: Partial<Schema> = {}): Schema => ({ type, optional: true, ...extra });
 const struct = (fields: Record<string, Schema>, name?: string): Schema => ({
@@ -129,4 +132,32 @@ describe('regression: pk.mode=kafka dropped a value field named like its key col
     expect(summary(tableShape(null, struct({ id: s('INT64'), __connect_offset: s('INT64') }), opts('kafka', [], ['id'])))).toEqual(['__connect_topic:STRING!', '__connect_partition:INT!', '__connect_offset:BIGINT!', 'id:BIGINT']);
     expect(summary(tableShape(null, struct({ __connect_offset: s('INT64') }), opts('kafka', ['t', 'p', 'o'])))).toEqual(['t:STRING!', 'p:INT!', 'o:BIGINT!', '__connect_offset:BIGINT']);
   });
+});
+
+describe('regression: a schemaless JSON null member clashed with a typed column', () => {
+// Regression: a JSON null member of a schemaless record was planned as a STRING column, so a null
+// in a column other records had made BIGINT (or DOUBLE, BOOLEAN, VARIANT) was an "incompatible
+// type" record error that stopped the sink, and a null seen first created a VARCHAR column.
+const options: ShapeOptions = { pkMode: 'none', pkFields: [], fieldsWhitelist: [] };
+const table = { database: null, table: 'loose' };
+
+async function schemaOf(json: string): Promise<Schema> {
+  const converted = await new ConnectJsonConverter(false).toConnectData('loose', Buffer.from(json));
+  return converted!.schema;
+}
+
+describe('schemaless JSON null members', () => {
+  it('are no column: the table keeps the type other records give the member', async () => {
+    const typed = tableShape(null, await schemaOf('{"id":1,"n":5,"f":1.5,"b":true,"o":{"a":1}}'), options);
+    const existing = typed.columns.map((c) => ({ name: c.name, type: formatColumnType(c.type) }));
+    const nulls = tableShape(null, await schemaOf('{"id":2,"n":null,"f":null,"b":null,"o":null}'), options);
+    expect(nulls.columns.map((c) => c.name)).toEqual(['id']);
+    expect(evolutionPlan(table, existing, nulls, { autoEvolve: true, quoting: 'always' })).toEqual({ statements: [], added: [], widened: [] });
+  });
+
+  it('add no column of a guessed type to a table that lacks the member', async () => {
+    const shape = tableShape(null, await schemaOf('{"id":1,"later":null}'), options);
+    expect(evolutionPlan(table, [{ name: 'id', type: 'BIGINT' }], shape, { autoEvolve: true, quoting: 'always' }).statements).toEqual([]);
+  });
+});
 });

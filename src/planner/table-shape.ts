@@ -1,6 +1,6 @@
 /**
  * A record's key and value schemas + the pk/whitelist config → the columns the table should have
- * (sink.md §2) and which of them form the key. Pure; computed once per schema pair by callers.
+ * (docs/type-mapping.md) and which of them form the key. Pure; computed once per schema pair by callers.
  *
  * Modes (as in the JDBC sink family):
  * - `none`: no key; the value struct's fields.
@@ -20,10 +20,10 @@
  * Column names keep the field's exact case.
  */
 import { SinkError } from '../errors';
-import type { PkMode } from '../config/sink-config';
+import type { PkMode } from './planner-options';
 import { type Schema, UNTYPED_NULL_SCHEMA } from '../record/schema';
-import { defaultLiteral } from './sql-literal';
-import { type ColumnType, columnTypeFor } from './type-mapping';
+import { defaultLiteral } from '../dialect/sql-literal';
+import { type ColumnType, columnTypeFor } from '../dialect/type-mapping';
 
 export type ColumnSource =
   | { from: 'kafka'; field: 'topic' | 'partition' | 'offset' }

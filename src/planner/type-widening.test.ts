@@ -1,11 +1,11 @@
-import type { ColumnType } from './type-mapping';
+import type { ColumnType } from '../dialect/type-mapping';
 import { compareColumnTypes } from './type-widening';
 
 const k = (kind: string): ColumnType => ({ kind }) as ColumnType;
 const dec = (precision: number, scale: number): ColumnType => ({ kind: 'DECIMAL', precision, scale });
 const arr = (items: ColumnType): ColumnType => ({ kind: 'ARRAY', items });
 
-describe('compareColumnTypes (sink.md §4)', () => {
+describe('compareColumnTypes (docs/evolution.md)', () => {
   it.each([
     ['TINYINT', 'SMALLINT'],
     ['TINYINT', 'INT'],

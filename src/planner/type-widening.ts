@@ -1,5 +1,5 @@
 /**
- * Whether values of an incoming column type can be written to an existing column (sink.md §4):
+ * Whether values of an incoming column type can be written to an existing column (docs/evolution.md):
  * they fit as is, the column must be widened first, or the change is incompatible.
  *
  * The rule: a widening never changes a value already stored (docs/type-mapping.md). So
@@ -7,7 +7,8 @@
  * (every such integer is exact in a DOUBLE); TINYINT/SMALLINT fit a FLOAT exactly and INT/BIGINT
  * widen a FLOAT column to DOUBLE (every FLOAT value is exact in a DOUBLE); DECIMAL widens to the
  * smallest DECIMAL holding both (integer digits and scale), up to precision 76; an integer fits a
- * DECIMAL with enough integer digits; ARRAY(T) widens with its items.
+ * DECIMAL with enough integer digits; ARRAY(T) widens with its items. BIGINT UNSIGNED (Protobuf
+ * uint64) takes only itself: no signed type holds 2^63 and up, and it holds no negative value.
  * A BIGINT column never becomes DOUBLE: integers beyond 2^53 already stored would be rounded
  * (9007199254740993 → 9007199254740992), so a float arriving for a BIGINT column is incompatible
  * (SCHEMA_INCOMPATIBLE: the record is refused, to the dead letter queue under errors.tolerance=all).
@@ -18,12 +19,12 @@
  * DECIMAL(10,2)→DECIMAL(20,2)/(12,4)/(40,2), ARRAY(INT)→ARRAY(BIGINT) all keep the data;
  * STRING→BIGINT fails ("fail to auto cast column").
  */
-import { type ColumnType, MAX_DECIMAL_PRECISION, sameColumnType } from './type-mapping';
+import { type ColumnType, MAX_DECIMAL_PRECISION, sameColumnType } from '../dialect/type-mapping';
 
 export type Compatibility = { kind: 'fits' } | { kind: 'widen'; to: ColumnType } | { kind: 'incompatible' };
 
 const INT_RANK: Record<string, number> = { TINYINT: 1, SMALLINT: 2, INT: 3, BIGINT: 4 };
-const INT_DIGITS: Record<string, number> = { TINYINT: 3, SMALLINT: 5, INT: 10, BIGINT: 19 };
+const INT_DIGITS: Record<string, number> = { TINYINT: 3, SMALLINT: 5, INT: 10, BIGINT: 19, 'BIGINT UNSIGNED': 20 };
 
 const FITS: Compatibility = { kind: 'fits' };
 const INCOMPATIBLE: Compatibility = { kind: 'incompatible' };

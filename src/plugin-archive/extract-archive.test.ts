@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { javaComponent, writeRawZip, type RawEntry } from './archive-test-support';
+import { javaComponent, writeRawZip, type RawEntry } from '../../test-support/archive';
 import { extractArchive } from './extract-archive';
 
 const FOLDER = 'acme_data-kafka-connect-example-1.2.0';

@@ -1,4 +1,4 @@
-import { validManifest } from './archive-test-support';
+import { validManifest } from '../../test-support/archive';
 import { checkManifest, componentFolderName, HUB_FIELDS } from './manifest-rules';
 
 const FILES = new Set(['assets/logo.png', 'lib/x.jar']);

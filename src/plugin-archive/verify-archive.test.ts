@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { javaComponent, validManifest, writeRawZip, type RawEntry } from './archive-test-support';
+import { javaComponent, validManifest, writeRawZip, type RawEntry } from '../../test-support/archive';
 import type { Finding } from './finding';
 import { verifyArchive } from './verify-archive';
 

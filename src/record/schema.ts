@@ -12,6 +12,7 @@ export type SchemaType = PrimitiveType | 'ARRAY' | 'MAP' | 'STRUCT';
  * - time on INT32 (millis) / INT64 (micros): value is microseconds since midnight (bigint).
  * - timestamp on INT64: value is microseconds since the epoch (bigint), UTC; `local` marks Avro local-timestamp-*.
  * - uuid / enum on STRING.
+ * - unsigned on INT64: value is a bigint from 0 to 2^64-1 (Protobuf uint64 / fixed64).
  * - variant on any type: a value that has no fixed type (Avro union of several non-null types, schemaless
  *   JSON nested values); the value is a `VariantValue` written as JSON.
  */
@@ -22,6 +23,7 @@ export type LogicalType =
   | { kind: 'timestamp'; unit: 'millis' | 'micros'; local: boolean }
   | { kind: 'uuid' }
   | { kind: 'enum'; symbols: string[] }
+  | { kind: 'unsigned' }
   | { kind: 'variant' };
 
 export interface Field {

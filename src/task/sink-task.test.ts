@@ -1,10 +1,13 @@
 import pino from 'pino';
 import { SinkError } from '../errors';
-import type { DeadLetterQueue, ErrorStage } from '../kafka/dead-letter-queue';
-import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../kafka/record-source';
+import type { DeadLetterQueue, ErrorStage } from '../ports/dead-letter-queue';
+import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../ports/record-source';
 import type { SchemaAndValue } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
-import { RecordWriter, SinkTask, SinkTaskOptions } from './sink-task';
+import type { RecordWriter } from '../ports/record-writer';
+import { SinkTask, SinkTaskOptions } from './sink-task';
+import { Writable } from 'node:stream';
+import { BatchInterrupted } from '../ports/record-source';
 
 /** Delivers fixed batches once, records commits. */
 class FakeSource implements RecordSource {
@@ -15,7 +18,7 @@ class FakeSource implements RecordSource {
   async run(handler: (b: PartitionBatch, c: BatchContext) => Promise<void>): Promise<void> {
     for (const b of this.batches) {
       if (this.stopped) break;
-      await handler(b, { stillOwned: () => this.owned && !this.stopped, heartbeat: async () => undefined });
+      await handler(b, { stillOwned: () => this.owned && !this.stopped, heartbeat: async () => undefined, signal: new AbortController().signal });
     }
   }
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
@@ -74,6 +77,7 @@ const options = (o: Partial<SinkTaskOptions> = {}): SinkTaskOptions => ({
   logMessages: false,
   retry: { maxRetries: 2, backoffMs: 1 },
   progressIntervalMs: 0,
+  inFlightGraceMs: 1000,
   ...o,
 });
 const silent = pino({ level: 'silent' });
@@ -143,4 +147,154 @@ describe('SinkTask', () => {
     expect(writer.written).toEqual(['0']);
     expect(source.commits).toEqual([]);
   });
+});
+
+describe('regression: commit and dead-letter retries logged nothing', () => {
+/**
+ * Regression: retries of offset commits and dead-letter writes were silent (`() => undefined`), so an
+ * unavailable broker showed nothing in the log until the sink gave up. Each retry is now a warn line
+ * with the attempt number and the record's position, never record content.
+ */
+const SECRET_CONTENT = 'customer-card-4111';
+
+class FlakySource implements RecordSource {
+  commitFailures = 2;
+  commits: TopicPartitionOffset[] = [];
+  async run(handler: (b: PartitionBatch, c: BatchContext) => Promise<void>): Promise<void> {
+    const records: RawRecord[] = ['bad', 'ok'].map((v, i) => ({ topic: 't', partition: 0, offset: String(i), timestamp: '0', key: null, value: Buffer.from(`${v}:${SECRET_CONTENT}`), headers: [] }));
+    await handler({ topic: 't', partition: 0, highWatermark: '2', records }, { stillOwned: () => true, heartbeat: async () => undefined, signal: new AbortController().signal });
+  }
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (this.commitFailures-- > 0) throw new SinkError('KAFKA_UNAVAILABLE', 'committing offsets: broker not available');
+    this.commits.push(...offsets);
+  }
+  async stop(): Promise<void> {}
+}
+
+class FlakyDlq implements DeadLetterQueue {
+  failures = 1;
+  reported: string[] = [];
+  async report(record: RawRecord): Promise<void> {
+    if (this.failures-- > 0) throw new SinkError('KAFKA_UNAVAILABLE', 'writing to the dead-letter topic dlq failed: broker not available');
+    this.reported.push(record.offset);
+  }
+  async close(): Promise<void> {}
+}
+
+const converter = {
+  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    if (bytes === null) return null;
+    if (bytes.toString().startsWith('bad')) throw new SinkError('RECORD_UNDECODABLE', 'unknown magic byte');
+    return { schema: { type: 'STRING', optional: true }, value: bytes.toString() };
+  },
+};
+const writer: RecordWriter = { write: async (_records: SinkRecord[]) => [] };
+
+test('a retried offset commit and a retried dead-letter write each log a warning with the attempt', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const source = new FlakySource();
+  const dlq = new FlakyDlq();
+  const options = { batchSize: 100, tolerance: 'all' as const, logErrors: false, logMessages: false, retry: { maxRetries: 3, backoffMs: 1 }, progressIntervalMs: 0, inFlightGraceMs: 1000 };
+  await new SinkTask(source, converter, converter, writer, dlq, pino({ level: 'info' }, sink), options).run();
+
+  expect(dlq.reported).toEqual(['0']);
+  expect(source.commits).toEqual([{ topic: 't', partition: 0, offset: '2' }]);
+  const warnings = lines.filter((l) => l.level === 40).map(({ msg, attempt, maxRetries, code, topic, partition, offset }) => ({ msg, attempt, maxRetries, code, topic, partition, offset }));
+  expect(warnings).toEqual([
+    { msg: 'dead-letter topic unavailable, retrying', attempt: 1, maxRetries: 3, code: 'KAFKA_UNAVAILABLE', topic: 't', partition: 0, offset: '0' },
+    { msg: 'offset commit failed, retrying', attempt: 1, maxRetries: 3, code: 'KAFKA_UNAVAILABLE', topic: 't', partition: 0, offset: '2' },
+    { msg: 'offset commit failed, retrying', attempt: 2, maxRetries: 3, code: 'KAFKA_UNAVAILABLE', topic: 't', partition: 0, offset: '2' },
+  ]);
+  expect(JSON.stringify(lines)).not.toContain(SECRET_CONTENT);
+});
+});
+
+describe('regression: a rebalance during a batch stopped the sink', () => {
+/**
+ * Bug: when a second sink joined the group, the first one's heartbeat (or commit) during a batch
+ * failed with kafkajs' "The group is rebalancing, so a rejoin is needed", and the sink stopped as
+ * if that were a fatal error. A rebalance interrupts the batch instead: nothing is committed, the
+ * error goes back to the source (which rejoins), and the batch is consumed again.
+ */
+const rebalancing = () => new BatchInterrupted('The group is rebalancing, so a rejoin is needed', { cause: new Error('REBALANCE_IN_PROGRESS') });
+
+/** Hands each batch to the handler; an interrupted one is handed again, as kafkajs does after rejoining. */
+class RebalancingSource implements RecordSource {
+  commits: string[] = [];
+  interruptions = 0;
+  constructor(
+    private readonly batches: PartitionBatch[],
+    private heartbeatFailures: number,
+    private commitFailures: number,
+  ) {}
+  async run(handler: (b: PartitionBatch, c: BatchContext) => Promise<void>): Promise<void> {
+    for (const b of this.batches) {
+      for (;;) {
+        try {
+          await handler(b, {
+            stillOwned: () => true,
+            heartbeat: async () => {
+              if (this.heartbeatFailures-- > 0) throw rebalancing();
+            },
+            signal: new AbortController().signal,
+          });
+          break;
+        } catch (err) {
+          if (!(err instanceof BatchInterrupted)) throw err;
+          this.interruptions++;
+        }
+      }
+    }
+  }
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (this.commitFailures-- > 0) throw rebalancing();
+    this.commits.push(...offsets.map((o) => o.offset));
+  }
+  async stop(): Promise<void> {}
+}
+
+const converter = {
+  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
+    return bytes === null ? null : { schema: { type: 'STRING', optional: true }, value: bytes.toString() };
+  },
+};
+
+function batch(first: number, count: number): PartitionBatch {
+  return {
+    topic: 't',
+    partition: 0,
+    highWatermark: String(first + count),
+    records: Array.from({ length: count }, (_, i) => ({ topic: 't', partition: 0, offset: String(first + i), timestamp: '0', key: null, value: Buffer.from('v'), headers: [] })),
+  };
+}
+
+async function runThrough(source: RebalancingSource): Promise<string[]> {
+  const written: string[] = [];
+  const writer = { write: async (records: SinkRecord[]) => (written.push(...records.map((r) => r.offset)), []) };
+  const options = { batchSize: 100, tolerance: 'none' as const, logErrors: true, logMessages: false, retry: { maxRetries: 2, backoffMs: 1 }, progressIntervalMs: 0, inFlightGraceMs: 1000 };
+  await new SinkTask(source, converter, converter, writer, null, pino({ level: 'silent' }), options).run();
+  return written;
+}
+
+describe('a rebalance during a batch', () => {
+  it('failing the heartbeat: the sink keeps running and the batch is consumed again', async () => {
+    const source = new RebalancingSource([batch(0, 2), batch(2, 1)], 1, 0);
+    expect(await runThrough(source)).toEqual(['0', '1', '0', '1', '2']);
+    expect(source.interruptions).toBe(1);
+    expect(source.commits).toEqual(['2', '2', '3']);
+  });
+
+  it('failing the commit: nothing is retried against the old generation, the batch is consumed again', async () => {
+    const source = new RebalancingSource([batch(0, 2)], 0, 1);
+    expect(await runThrough(source)).toEqual(['0', '1', '0', '1']);
+    expect(source.interruptions).toBe(1);
+    expect(source.commits).toEqual(['2']);
+  });
+});
 });

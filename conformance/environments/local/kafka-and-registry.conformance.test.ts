@@ -4,6 +4,7 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaClient, kafkaClientSecurity } from '../../clients/kafka';
 import { schemaRegistryClient } from '../../clients/schema-registry';
+import { holdSharedServices } from '../../harness/environment-faults';
 import { runEnvironment } from '../../jest/run-environment';
 import type { KafkaEndpoint, KafkaUser, SchemaRegistryEndpoint, SecuredKafkaEndpoint } from '../environment';
 import { createKafkaRuntime, kafkaRuntime, type LocalKafkaEndpoint } from './kafka-runtime';
@@ -46,6 +47,9 @@ let registryEndpoint: SchemaRegistryEndpoint;
 let securedEndpoint: SecuredKafkaEndpoint | undefined;
 let kafka: RunningLocalService<LocalKafkaEndpoint> | undefined;
 let registry: RunningLocalService<SchemaRegistryEndpoint> | undefined;
+
+// On the run's own services (reused), a fault scenario must not stop them under these tests.
+if (reuse) holdSharedServices(runEnvironment());
 
 beforeAll(async () => {
   if (reuse) {

@@ -156,7 +156,9 @@ export function createKafkaRuntime(options: KafkaRuntimeOptions = {}): LocalServ
       };
 
       const proc = await launch();
-      const endpoint: LocalKafkaEndpoint = { bootstrapServers: [bootstrap], clientSettings: {}, secured: securedEndpoint(securedPort, users, certificate) };
+      // Kafka's console tools on the same JDK and jars as the broker, logging warnings only, to stderr.
+      const tools = { jvm: [java, `-Dlog4j.configuration=file:${path.join(POM_DIR, 'tools-log4j.properties')}`, '-cp', classpath] };
+      const endpoint: LocalKafkaEndpoint = { bootstrapServers: [bootstrap], clientSettings: {}, tools, secured: securedEndpoint(securedPort, users, certificate) };
       return restartable(endpoint, version, logFile, proc, launch);
     },
   };

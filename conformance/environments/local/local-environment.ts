@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Endpoints, Environment, ServiceName, StartedEnvironment, StartTiming } from '../environment';
+import { startAuthenticatingProxy } from './authenticating-registry-proxy';
 import { databendRuntime } from './databend-runtime';
 import { kafkaRuntime, type LocalKafkaEndpoint } from './kafka-runtime';
 import type { LocalContext, LocalService, RunningLocalService } from './local-service';
@@ -55,9 +57,12 @@ export class LocalEnvironment implements Environment {
     ];
     const { secured: kafkaSecured, ...plainKafka } = kafka.endpoint;
     const services: Record<ServiceName, RunningLocalService<unknown>> = { kafka, 'schema-registry': registry, databend };
+    const registryUser = { user: 'sink_registry', password: randomBytes(18).toString('base64url') };
+    const registryProxy = await startAuthenticatingProxy(registry.endpoint.url, registryUser);
+    const schemaRegistrySecured = { url: registryProxy.url, basicAuthUserInfo: `${registryUser.user}:${registryUser.password}` };
     return {
       name: this.name,
-      endpoints: { kafka: plainKafka, kafkaSecured, schemaRegistry: registry.endpoint, databend: databend.endpoint },
+      endpoints: { kafka: plainKafka, kafkaSecured, schemaRegistry: registry.endpoint, schemaRegistrySecured, databend: databend.endpoint },
       versions: { kafka: kafka.version, 'schema-registry': registry.version, databend: databend.version },
       timings,
       supportsFaults: true,
@@ -65,6 +70,7 @@ export class LocalEnvironment implements Environment {
       resume: (service) => services[service].resume(),
       logTail: (service, lines = 40) => tailFile(services[service].logFile, lines),
       stop: async () => {
+        await registryProxy.close();
         await Promise.allSettled(Object.values(services).map((s) => s.stop()));
       },
     };
