@@ -225,8 +225,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   {
     id: 'registry.misconfigured',
     priority: 1,
-    expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (exit 2) naming the key, secrets hidden, nothing consumed',
-    requires: ['converter:avro', 'mode:insert'],
+    expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (stops by itself with a failure) naming the key, secrets hidden, nothing consumed',
+    requires: ['converter:avro', 'mode:insert', 'registry-client-config'],
   },
   {
     id: 'ops.observability',

@@ -40,6 +40,7 @@ export function runFacts(spec: SinkSpec, sink: SinkUnderTest, run: RunEnvironmen
     kafkaTools: run.endpoints.kafka.tools !== undefined,
     converters: spec.connect?.converters,
     kafkaClientInConfig: spec.kind !== 'connect',
+    registryClientInConfig: spec.kind !== 'connect',
   };
 }
 

@@ -20,7 +20,9 @@ import { exitedByItself } from '../support/stopped-sink';
  *
  * And a Schema Registry that enforces basic auth (`Endpoints.schemaRegistrySecured`): Avro records
  * land with `*.basic.auth.credentials.source=USER_INFO` and the right `*.basic.auth.user.info`; a
- * wrong password stops the sink before it consumes anything, naming the key, never the password.
+ * wrong password stops the sink before it consumes anything, naming the key, never the password —
+ * judged where the sink reads the registry settings of its own config (in the `connect` setup the
+ * converter is the setup's, pointed at the registry by it).
  *
  * Records are produced through the plain listener and the plain registry; only the sink authenticates.
  */
@@ -108,7 +110,7 @@ scenario('security.auth', (s) => {
     await s.produce(topic, await Promise.all(Array.from({ length: count }, async (_, i) => ({ key: String(i), value: await s.encode(schemaId, { id: i, amount: Buffer.from([0, i]) }) }))));
   };
 
-  s.it('Avro through a Schema Registry that enforces basic auth (USER_INFO): every record written, values exact', async () => {
+  s.itRequiring(['converter:avro', 'registry-client-config'], 'Avro through a Schema Registry that enforces basic auth (USER_INFO): every record written, values exact', async () => {
     const topic = await s.createTopic('registry_ok');
     await produceAvro(topic, 50);
     const config = registryConfig(topic, `${registryUser}:${registryPassword}`);
@@ -117,7 +119,7 @@ scenario('security.auth', (s) => {
     expect(running.logs()).not.toContain(registryPassword);
   });
 
-  s.it('a wrong Schema Registry password: refused before consuming anything, naming the key, never the password', async () => {
+  s.itRequiring(['converter:avro', 'registry-client-config'], 'a wrong Schema Registry password: refused before consuming anything, naming the key, never the password', async () => {
     const topic = await s.createTopic('registry_bad');
     await produceAvro(topic, 3);
     const wrong = `wrong-${s.suffix}-registry`;
@@ -125,7 +127,7 @@ scenario('security.auth', (s) => {
     const running = await s.start(config);
     expect(await exitedByItself(running)).not.toBe(0);
     const logs = running.logs();
-    expect(logs).toContain('value.converter.basic.auth.user.info');
+    expect(running.failureOutput()).toContain('value.converter.basic.auth.user.info');
     expect(logs).not.toContain(wrong);
     expect(logs).not.toContain(registryPassword);
     expect(await s.tableExists(topic)).toBe(false);

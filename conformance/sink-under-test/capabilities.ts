@@ -64,6 +64,13 @@ export interface RunFacts {
    * worker owns the Kafka clients and their errors.
    */
   kafkaClientInConfig: boolean;
+  /**
+   * The sink reaches the Schema Registry with the registry settings of its own config
+   * (`*.converter.schema.registry.url`, `*.basic.auth.*`): true for a standalone sink; false in the
+   * `connect` setup, whose Avro converter (Apicurio's) is pointed at the registry by the setup and
+   * reads none of Confluent's registry keys.
+   */
+  registryClientInConfig: boolean;
   /** The environment offers Kafka's own Java command-line tools (`KafkaEndpoint.tools`). */
   kafkaTools: boolean;
 }
@@ -92,12 +99,13 @@ export type Requirement =
   | `databend-path:${DatabendLoadPath}`
   | 'environment-request-log'
   | 'kafka-client-config'
+  | 'registry-client-config'
   | 'kafka-tools'
   | `client:${DatabendClient}`;
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
 export function isRunRequirement(r: Requirement): boolean {
-  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r === 'kafka-tools' || r.startsWith('environment-') || r.startsWith('databend-path:');
+  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r === 'registry-client-config' || r === 'kafka-tools' || r.startsWith('environment-') || r.startsWith('databend-path:');
 }
 
 /** What a scenario needs and does not get: from the sink's declaration, and from this run. */
@@ -128,6 +136,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     `databend-path:${facts.databendLoadPath}`,
     ...(facts.databendRequestLog ? ['environment-request-log'] : []),
     ...(facts.kafkaClientInConfig ? ['kafka-client-config'] : []),
+    ...(facts.registryClientInConfig ? ['registry-client-config'] : []),
     ...(facts.kafkaTools ? ['kafka-tools'] : []),
     ...(caps.databendClient ? [`client:${caps.databendClient}`] : []),
   ]);

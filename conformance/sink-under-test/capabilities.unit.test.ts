@@ -12,7 +12,7 @@ const full: SinkCapabilities = {
   deadLetterQueue: true,
   exactlyOnce: false,
 };
-const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, kafkaTools: false };
+const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false };
 
 describe('unmetRequirements', () => {
   it('is empty when the sink and the run offer everything', () => {
@@ -25,7 +25,7 @@ describe('unmetRequirements', () => {
   });
 
   it('names what the run lacks: an in-process sink cannot be killed, external services cannot be paused', () => {
-    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, kafkaTools: false };
+    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false };
     expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual({
       sink: ['exactly-once'],
       run: ['hard-kill', 'archive', 'environment-faults', 'environment-auth'],
@@ -33,10 +33,10 @@ describe('unmetRequirements', () => {
   });
 
   it('a converter the sink declares but the run cannot give it (a Connect setup without one) is the run\'s lack', () => {
-    const connectRun: RunFacts = { ...processRun, converters: ['json-envelope', 'json-schemaless', 'string'], kafkaClientInConfig: false };
-    const unmet = unmetRequirements(['converter:avro', 'converter:json-schema', 'converter:json-envelope', 'kafka-client-config'], full, connectRun);
-    expect(unmet).toEqual({ sink: [], run: ['converter:avro', 'converter:json-schema', 'kafka-client-config'] });
-    expect(notApplicableReason(unmet, 'a plugin')).toBe('this run does not offer converter:avro, converter:json-schema, kafka-client-config');
+    const connectRun: RunFacts = { ...processRun, converters: ['json-envelope', 'json-schemaless', 'string'], kafkaClientInConfig: false, registryClientInConfig: false };
+    const unmet = unmetRequirements(['converter:avro', 'converter:json-schema', 'converter:json-envelope', 'kafka-client-config', 'registry-client-config'], full, connectRun);
+    expect(unmet).toEqual({ sink: [], run: ['converter:avro', 'converter:json-schema', 'kafka-client-config', 'registry-client-config'] });
+    expect(notApplicableReason(unmet, 'a plugin')).toBe('this run does not offer converter:avro, converter:json-schema, kafka-client-config, registry-client-config');
     const jsonOnly: SinkCapabilities = { ...full, converters: ['json-schemaless'] };
     expect(notApplicableReason(unmetRequirements(['converter:avro'], jsonOnly, connectRun), 'a plugin')).toBe('a plugin does not declare converter:avro');
   });
