@@ -3,7 +3,7 @@ import type { Converter, SinkCapabilities } from '../capabilities';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../sink-under-test';
 import type { ConnectRuntime } from './connect-runtime';
 import { ConnectWorker } from './connect-worker';
-import { toConnectConfig, type ConnectSetup } from './connector-config';
+import { toConnectConfig, workerSettingsOf, type ConnectSetup } from './connector-config';
 
 /** How the `connect` adapter runs a plugin: decided once per run by the global setup (`connect-plugin.ts`). */
 export interface ConnectSpec {
@@ -64,7 +64,7 @@ export class ConnectSink implements SinkUnderTest {
       apicurioRegistryUrl: this.spec.apicurioRegistryUrl,
     };
     const connectorConfig = toConnectConfig(config, setup);
-    const worker = await this.acquireWorker();
+    const worker = await this.acquireWorker(workerSettingsOf(config));
     const running = new RunningConnector(worker, connectorConfig, (w) => this.idle.push(w));
     await running.create();
     return running;
@@ -79,9 +79,16 @@ export class ConnectSink implements SinkUnderTest {
     }));
   }
 
-  private async acquireWorker(): Promise<ConnectWorker> {
-    for (let worker = this.idle.pop(); worker; worker = this.idle.pop()) if (worker.running) return worker;
+  /** An idle worker with the same settings, or a new one. */
+  private async acquireWorker(settings: Record<string, string>): Promise<ConnectWorker> {
+    const key = JSON.stringify(settings);
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const [worker] = this.idle.splice(i, 1);
+      if (worker.running && JSON.stringify(worker.settings) === key) return worker;
+      if (worker.running) this.idle.splice(i, 0, worker);
+    }
     return ConnectWorker.start({
+      settings,
       runtime: this.spec.runtime,
       pluginPath: [this.spec.pluginPath, this.spec.runtime.convertersPath],
       kafka: this.run.endpoints.kafka,

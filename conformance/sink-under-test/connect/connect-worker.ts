@@ -27,6 +27,8 @@ export interface ConnectWorkerOptions {
   pidDir: string;
   /** Bound for the worker to start and answer its REST API. */
   readyTimeoutMs?: number;
+  /** Worker settings a scenario's config asks for (`workerSettingsOf`), over the defaults below. */
+  settings?: Record<string, string>;
 }
 
 export interface RestAnswer {
@@ -46,6 +48,8 @@ export class ConnectWorker {
     readonly groupId: string,
     readonly logFile: string,
     private readonly kafka: KafkaEndpoint,
+    /** The settings it was started with beyond the defaults (`ConnectWorkerOptions.settings`). */
+    readonly settings: Record<string, string>,
   ) {}
 
   /** Starts a worker and waits until its REST API lists connectors; a worker that does not start fails in bounded time naming its log. */
@@ -81,7 +85,7 @@ export class ConnectWorker {
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
       ready: async () => (await fetch(`${url}/connectors`, { signal: AbortSignal.timeout(2000) })).status === 200,
     });
-    return new ConnectWorker(proc, url, groupId, logFile, options.kafka);
+    return new ConnectWorker(proc, url, groupId, logFile, options.kafka, options.settings ?? {});
   }
 
   get pid(): number {
@@ -161,7 +165,7 @@ export class ConnectWorker {
  * stated because the adapter maps a config's Kafka client keys to `consumer.override.*`), and
  * Kafka's shipped default converters (JSON with schemas) for configs that name none.
  */
-export function workerProperties(o: Pick<ConnectWorkerOptions, 'pluginPath' | 'kafka' | 'replicationFactor'> & { groupId: string; port: number }): string {
+export function workerProperties(o: Pick<ConnectWorkerOptions, 'pluginPath' | 'kafka' | 'replicationFactor' | 'settings'> & { groupId: string; port: number }): string {
   const client = o.kafka.clientSettings;
   const props: Record<string, string> = {
     'bootstrap.servers': o.kafka.bootstrapServers.join(','),
@@ -187,6 +191,7 @@ export function workerProperties(o: Pick<ConnectWorkerOptions, 'pluginPath' | 'k
     'plugin.discovery': 'only_scan',
     'offset.flush.interval.ms': '1000',
     'connector.client.config.override.policy': 'All',
+    ...o.settings,
   };
   return `${Object.entries(props)
     .map(([k, v]) => `${k}=${v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`)

@@ -1,6 +1,6 @@
 import { warningsAndErrors } from './connect-sink';
 import { workerProperties } from './connect-worker';
-import { APICURIO_AVRO_CONVERTER, apicurioNativeUrl, toConnectConfig, UnavailableConverterError, type ConnectSetup } from './connector-config';
+import { APICURIO_AVRO_CONVERTER, apicurioNativeUrl, toConnectConfig, UnavailableConverterError, workerSettingsOf, type ConnectSetup } from './connector-config';
 
 const setup: ConnectSetup = { workerBootstrap: ['127.0.0.1:9092'], replicationFactor: 1, apicurioRegistryUrl: 'http://127.0.0.1:8080/apis/registry/v2' };
 
@@ -83,6 +83,17 @@ describe('workerProperties', () => {
       'plugin.path': '/p,/c',
       listeners: 'http://127.0.0.1:8083',
     });
+  });
+});
+
+describe('worker settings in a config', () => {
+  it('task.shutdown.graceful.timeout.ms goes to the worker, not the connector', () => {
+    const suite = { name: 'c', config: { 'connector.class': 'X', topics: 't', 'task.shutdown.graceful.timeout.ms': '8000' } };
+    expect(workerSettingsOf(suite)).toEqual({ 'task.shutdown.graceful.timeout.ms': '8000' });
+    expect(toConnectConfig(suite, setup).config).not.toHaveProperty('task.shutdown.graceful.timeout.ms');
+    expect(workerSettingsOf({ name: 'c', config: { topics: 't' } })).toEqual({});
+    const text = workerProperties({ pluginPath: ['/p'], kafka: { bootstrapServers: ['b:1'], clientSettings: {} }, replicationFactor: 1, groupId: 'g', port: 8083, settings: workerSettingsOf(suite) });
+    expect(text).toContain('\ntask.shutdown.graceful.timeout.ms=8000\n');
   });
 });
 

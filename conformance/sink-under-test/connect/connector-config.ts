@@ -17,6 +17,8 @@ import type { ConnectorConfig } from '../sink-under-test';
  * - A dead-letter topic without a replication factor gets the cluster's (Connect's default, 3,
  *   cannot be created on a smaller cluster).
  * - `connector.class` is replaced when the run names another class for the plugin under test.
+ * - Keys that Kafka Connect reads from the worker, not the connector (`task.shutdown.graceful.timeout.ms`),
+ *   are left out: `workerSettingsOf` hands them to a worker of their own.
  *
  * Everything else is passed as it is, unknown converter classes included, so that Connect itself
  * judges them.
@@ -38,12 +40,22 @@ export const APICURIO_AVRO_CONVERTER = 'io.apicurio.registry.utils.converter.Avr
 const KAFKA_CLIENT_KEY = /^(?:bootstrap\.servers|security\.protocol|sasl\.[a-z.]+|ssl\.[a-z.]+)$/;
 const PLAIN_LOGIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
+/** Keys of a sink config that are worker settings in Kafka Connect. */
+const WORKER_KEYS: readonly string[] = ['task.shutdown.graceful.timeout.ms'];
+
 export class UnavailableConverterError extends Error {}
+
+/** The worker settings a suite config carries (`WORKER_KEYS`); empty for most configs. */
+export function workerSettingsOf(suite: ConnectorConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(suite.config).filter(([key]) => WORKER_KEYS.includes(key)));
+}
 
 export function toConnectConfig(suite: ConnectorConfig, setup: ConnectSetup): ConnectorConfig {
   const config: Record<string, string> = {};
   const client: Record<string, string> = {};
-  for (const [key, value] of Object.entries(suite.config)) (KAFKA_CLIENT_KEY.test(key) ? client : config)[key] = value;
+  for (const [key, value] of Object.entries(suite.config)) {
+    if (!WORKER_KEYS.includes(key)) (KAFKA_CLIENT_KEY.test(key) ? client : config)[key] = value;
+  }
 
   const apiKey = config['kafka.api.key'];
   if (apiKey !== undefined && (config['kafka.auth.mode'] ?? 'KAFKA_API_KEY') === 'KAFKA_API_KEY') {
