@@ -7,7 +7,7 @@
  * against its own environment; `main.ts` starts them for `npm run bench`.
  */
 import * as os from 'node:os';
-import type { Endpoints } from '../../conformance/environments/environment';
+import type { Endpoints, EnvironmentName, ServiceVersions } from '../../conformance/environments/environment';
 import type { DatabendConnectionConfig } from '../../src/databend/connection-options';
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
@@ -83,6 +83,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
   };
   const ctx: BenchContext = {
     endpoints: services.endpoints,
+    environment: { name: services.name as EnvironmentName, endpoints: services.endpoints, versions: services.versions as ServiceVersions, timings: [], supportsFaults: false },
     sink: sinkCmd,
     settings: { tasksMax: options.tasksMax, batchSize: options.batchSize, lingerMs: options.lingerMs },
     runId,

@@ -13,6 +13,7 @@ import type { Admin } from 'kafkajs';
 import { databendConnection, queryStrings, type DatabendConnection } from '../../conformance/clients/databend';
 import { kafkaClient } from '../../conformance/clients/kafka';
 import type { Endpoints } from '../../conformance/environments/environment';
+import type { RunEnvironment } from '../../conformance/jest/run-environment';
 import type { ConnectorConfig } from '../../conformance/sink-under-test/sink-under-test';
 import { servedRequests } from '../../conformance/support/protocol-path';
 import { busyShare, machineTicks, type ProcessUsage, startSink, type SinkCommand } from './sink-process';
@@ -26,6 +27,8 @@ export interface SinkSettings {
 
 export interface BenchContext {
   endpoints: Endpoints;
+  /** The run's services as the conformance suite's adapters take them (the Kafka Connect worker). */
+  environment: RunEnvironment;
   sink: SinkCommand;
   settings: SinkSettings;
   /** Unique per bench run: names of groups and tables. */
@@ -170,7 +173,7 @@ export interface DrainTarget {
  * rate between the first observed commit and the last, CPU and memory of the process tree, the
  * loads it made, and the row count once done. The table is dropped afterwards.
  */
-export async function measureDrain(ctx: BenchContext, target: DrainTarget, start: () => DrainProcess): Promise<DrainRun> {
+export async function measureDrain(ctx: BenchContext, target: DrainTarget, start: () => DrainProcess | Promise<DrainProcess>): Promise<DrainRun> {
   const kafka = kafkaClient(ctx.endpoints.kafka, 'bench-watch');
   const admin = kafka.admin();
   await admin.connect();
@@ -183,7 +186,7 @@ export async function measureDrain(ctx: BenchContext, target: DrainTarget, start
     const requestLog = ctx.endpoints.databend.requestLog;
     const requestsBefore = requestLog ? servedRequests(requestLog).length : 0;
     const t0 = Date.now();
-    const running = start();
+    const running = await start();
     let exitCode: number | null = null;
     void running.exited.then((code) => (exitCode = code));
     let firstAt = 0;

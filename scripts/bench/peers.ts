@@ -9,9 +9,9 @@
  *   SSL to Kafka otherwise). It uploads through a presigned URL, its default: the local Databend
  *   front answers `PRESIGN UPLOAD` with URLs of its own (verified: `PRESIGN UPLOAD @~/batch/…`, a
  *   `PUT /_front/presigned`, then `COPY INTO … FILES = (…)`), so `presigned_url_disabled` stays off.
- * - the Java connector (`DatabendSinkConnector`) needs a Kafka Connect worker. None is in this
- *   repository yet, so it is reported as not available; `JAVA_CONNECTOR` is the hook: a worker
- *   adapter gives it a `drain`.
+ * - the Java connector (`DatabendSinkConnector`) in a real Apache Kafka Connect worker, through the
+ *   conformance suite's `connect` adapter (prepareConnectSink, probeConnectSink, ConnectSink), from
+ *   the plugin zip `npm run package-plugin -- --connect` builds of it, on the Connect JSON topic.
  *
  * A peer that is not there (no ../shared/peers, no binary) is reported as not available, with the
  * reason, never as a failure of the run.
@@ -19,9 +19,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadCapabilities } from '../../conformance/sink-under-test/capabilities';
+import { prepareConnectSink, probeConnectSink } from '../../conformance/sink-under-test/connect/connect-plugin';
+import { ConnectSink } from '../../conformance/sink-under-test/connect/connect-sink';
 import { spawnSink } from '../../conformance/sink-under-test/process-sink';
+import type { SinkSpec } from '../../conformance/sink-under-test/select-sink';
 import { JSON_ORDER_COLUMNS } from './data-generator';
-import { type BenchContext, type DrainRun, measureDrain } from './end-to-end';
+import { type BenchContext, connectorConfig, type DrainRun, measureDrain } from './end-to-end';
 import type { JsonShape } from './produce';
 import { REPO_ROOT, UsageSampler } from './sink-process';
 
@@ -104,13 +108,21 @@ export const BEND_INGEST_KAFKA: Peer = {
   },
 };
 
+/** The Java connector as a Kafka Connect plugin zip (`npm run package-plugin -- --connect scripts/vendor-example/databend-kafka-connect.plugin.json`). */
+const JAVA_PLUGIN_ZIP = path.join(REPO_ROOT, 'dist', 'databendcloud-databend-kafka-connect-0.0.4.zip');
+const JAVA_CAPABILITIES = path.join(REPO_ROOT, 'scripts', 'vendor-example', 'databend-kafka-connect.capabilities.json');
+
+/** The plugin unpacked, the worker runtime installed and probed once per bench run. */
+let javaSetup: Promise<SinkSpec> | null = null;
+
 /**
  * The Java connector, `com.databend.kafka.connect.DatabendSinkConnector`
- * (../shared/peers/databend-kafka-connect/), runs only inside a Kafka Connect worker. The hook for
- * it: once the conformance suite has a Kafka Connect adapter, `drain` starts a worker with the jar
- * and its dependencies as a plugin, posts the connector config of `connectorConfig` (JsonConverter,
- * schemas.enable=true: the `connect` shape; it needs a schema, so not the schemaless ones) and
- * hands the worker process to `measureDrain`, as `BEND_INGEST_KAFKA` does with its process.
+ * (../shared/peers/databend-kafka-connect/), in a real Apache Kafka Connect worker of the
+ * conformance suite's `connect` adapter: each run a worker of its own with the plugin, the
+ * connector created through REST with the config our sink gets (JsonConverter, schemas.enable=true:
+ * the `connect` shape; it needs a schema, so not the schemaless ones), `batch.size` as ours. Its
+ * consumer group is Connect's `connect-<name>`, whose committed offsets show its progress as ours;
+ * CPU and memory are the worker's process tree.
  */
 export const JAVA_CONNECTOR: Peer = {
   name: 'Java connector (Kafka Connect)',
@@ -118,10 +130,38 @@ export const JAVA_CONNECTOR: Peer = {
     const jar = path.join(peersDir(), 'databend-kafka-connect', 'databend-kafka-connect-0.0.4.jar');
     if (!fs.existsSync(jar)) return `no ${path.relative(REPO_ROOT, jar)}`;
     if (shape !== 'connect') return 'needs a schema: runs Kafka Connect JSON envelopes (and Avro with a Connect Avro converter), not schemaless JSON';
-    return 'no Kafka Connect worker in this repository yet (the conformance suite’s Kafka Connect adapter is not on main)';
+    if (!fs.existsSync(JAVA_PLUGIN_ZIP)) return `no ${path.relative(REPO_ROOT, JAVA_PLUGIN_ZIP)} (npm run package-plugin -- --connect scripts/vendor-example/databend-kafka-connect.plugin.json)`;
+    return null;
   },
-  drain() {
-    return Promise.reject(new Error('no Kafka Connect worker in this repository'));
+  async drain(ctx, spec) {
+    javaSetup ??= prepareConnectSink({ ...process.env, CONFORMANCE_CONNECT_PLUGIN: JAVA_PLUGIN_ZIP, CONFORMANCE_SINK_CAPABILITIES: JAVA_CAPABILITIES }, ctx.log).then((prepared) =>
+      probeConnectSink(prepared, ctx.endpoints, ctx.log),
+    );
+    const setup = await javaSetup;
+    if (!setup.connect) throw new Error('the connect adapter prepared no plugin');
+    const sink = new ConnectSink(setup.connect, loadCapabilities(JAVA_CAPABILITIES), setup.description, ctx.environment);
+    const name = `bench-java-${spec.scenario}-${ctx.runId}-${spec.index}`;
+    const table = `bench_java_${spec.scenario.replace(/-/g, '_')}_${ctx.runId}_${spec.index}`;
+    const config = connectorConfig(ctx, name, spec.topic, table, {
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'true',
+      'pk.mode': 'none',
+    });
+    try {
+      return await measureDrain(
+        ctx,
+        { what: 'the Java connector', topic: spec.topic, groupId: `connect-${name}`, table, expectRows: spec.expectRows, timeoutMs: spec.timeoutMs, prepare: (db, t) => db.exec(jsonOrdersTableSql(t)).then(() => undefined), tolerateExitCode: true },
+        async () => {
+          const running = await sink.start(config);
+          if (running.pid === undefined) throw new Error('the Kafka Connect worker has no process id');
+          const usage = new UsageSampler(running.pid);
+          void running.exited.then(() => usage.stop());
+          return { usage, exited: running.exited, logs: () => running.logs(), stop: (ms?: number) => running.stop(ms) };
+        },
+      );
+    } finally {
+      await sink.close();
+    }
   },
 };
 
