@@ -332,10 +332,11 @@ describe('what current clients send a current server (and an old server refuses)
   it('loadFile: upload, then INSERT … FROM @~/client/load/<ts> (current); the statement with a stage attachment (legacy)', async () => {
     const before = served().length;
     expect(Number((await conn.loadFile('INSERT INTO paths VALUES', csv)).writeRows)).toBe(2);
-    const requests = served().slice(before);
+    // Other test files use the same server meanwhile: only this connection's session counts.
+    const load = served().slice(before).find((r) => r.path === '/v1/query' && r.sql?.startsWith('INSERT INTO paths'));
+    const requests = served().slice(before).filter((r) => r.session === load?.session);
     const upload = requests.find((r) => r.path === '/v1/upload_to_stage');
     expect(upload?.files?.[0].location).toMatch(/^@~\/client\/load\/\d+$/);
-    const load = requests.find((r) => r.path === '/v1/query' && r.sql?.startsWith('INSERT INTO paths'));
     if (loadPath === 'current') {
       expect(load).toMatchObject({ sql: `INSERT INTO paths VALUES from ${upload!.files![0].location} file_format=(type=csv)`, attachment: false, rows: 2 });
     } else {
@@ -357,7 +358,8 @@ describe('what current clients send a current server (and an old server refuses)
     const put = requests.find((r) => r.path === '/_front/presigned');
     expect(presign?.sql).toMatch(/^PRESIGN UPLOAD @~\/client\/load\/\d+$/);
     expect(put).toMatchObject({ method: 'PUT', status: 200, location: presign!.sql!.slice('PRESIGN UPLOAD '.length) });
-    expect(requests.filter((r) => r.path === '/v1/upload_to_stage')).toEqual([]);
+    // Other test files upload to the same server meanwhile: none of this session's requests is a direct upload.
+    expect(requests.filter((r) => r.path === '/v1/upload_to_stage' && r.session === presign!.session)).toEqual([]);
   });
 
   it('a PUT to a presigned URL with a wrong signature is refused', async () => {
