@@ -23,7 +23,8 @@
 import * as avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { fetchSizes, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
-import { connectDatabend, type DatabendSession } from '../../src/databend/databend-connection';
+import { connectDatabend } from '../../src/databend/databend-connection';
+import type { DatabendSession } from '../../src/databend/databend-session';
 import { upsertCsv } from '../../src/databend/write/execute-upsert';
 import { createTableSql } from '../../src/dialect/ddl';
 import type { DatabendConnectionConfig } from '../../src/databend/connection-options';
