@@ -1,0 +1,55 @@
+/**
+ * The connector config as a Kafka Connect worker sees it, derived from the one declaration
+ * (config/config-definitions.ts): the keys the plugin's ConfigDef declares, and the raw config its
+ * task validates. Connect owns the rest: the Common keys (name, topics, tasks.max, transforms), the
+ * converters (records reach the task already converted), error handling (errors.tolerance and the
+ * dead-letter queue are the worker's) and the Kafka clients (the worker's consumer).
+ */
+import { CONFIG_KEYS, configKey, isSensitiveKey } from '../config/config-definitions';
+import { configDefinitions, type ConfigKeyInfo } from '../config/config-projections';
+import { WORKER_OWNED_GROUPS } from '../config/validate-config';
+
+const CONNECT_OWNED_GROUPS: readonly string[] = ['Common', 'Converters', 'Error Handling', 'Operations', ...WORKER_OWNED_GROUPS];
+
+/** What the task reads of Connect's own keys: the connector's name and the topics (for table-name checks). */
+const CONNECT_KEYS_READ = ['name', 'topics', 'topics.regex'] as const;
+
+/** The format the plugin hands records over in (src/connect/record-handoff.ts): Connect's JsonConverter with schemas. */
+const HANDOFF_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+/** A ConfigDef entry: Connect's definition fields plus what ConfigDef needs that its REST view does not show. */
+export interface ConnectKeyDefinition extends ConfigKeyInfo {
+  /** A PASSWORD key, listed as a sensitive property in the plugin manifest. */
+  sensitive: boolean;
+  /** Values offered for an enum key. */
+  recommended_values: string[];
+}
+
+/** The keys the plugin's ConfigDef declares, in declaration order. */
+export function connectConfigDefinitions(): ConnectKeyDefinition[] {
+  const byName = new Map(configDefinitions().map((d) => [d.name, d]));
+  return CONFIG_KEYS.filter((def) => !CONNECT_OWNED_GROUPS.includes(def.group)).map((def) => ({
+    ...(byName.get(def.name) as ConfigKeyInfo),
+    sensitive: isSensitiveKey(def.name),
+    recommended_values: def.validator?.kind === 'enum' ? [...def.validator.values] : def.type === 'BOOLEAN' ? ['true', 'false'] : [],
+  }));
+}
+
+/**
+ * The raw config the task validates (validateConfig with `inConnectWorker`) from the connector's
+ * properties: the sink's own keys and `connection.*` driver options as given, Connect's name and
+ * topics, and the hand-off converter in place of the user's (whose work the worker already did).
+ */
+export function taskRawConfig(props: Readonly<Record<string, string>>): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props)) {
+    const def = configKey(key);
+    const ours = def ? !CONNECT_OWNED_GROUPS.includes(def.group) : key.startsWith('connection.');
+    if (ours || (CONNECT_KEYS_READ as readonly string[]).includes(key)) raw[key] = value;
+  }
+  for (const side of ['key', 'value']) {
+    raw[`${side}.converter`] = HANDOFF_CONVERTER;
+    raw[`${side}.converter.schemas.enable`] = 'true';
+  }
+  return raw;
+}
