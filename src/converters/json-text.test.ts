@@ -10,6 +10,13 @@ describe('parseJsonText', () => {
     ['an integral fraction', '{"a": 1.0}', false],
     ['an exponent', '[1e3]', false],
     ['a long fraction', '0.12345678901234567', false],
+    ['16 digits across a fraction', '[1234567.123456789]', false],
+    ['15 digits across a fraction', '[123456.123456789]', true],
+    ['a fraction of zeros then more digits', '[12.0001, 7.05]', true],
+    ['several zeros', '[2.000]', false],
+    ['a negative exponent', '[-1.5e-3]', false],
+    ['an upper-case exponent', '[2E5]', false],
+    ['a 15-digit negative integer', '[-123456789012345]', true],
   ])('takes the %s path (native JSON.parse: %s)', (_name, text, fast) => {
     expect(parseJsonText(text, 'data').integersAsNumbers).toBe(fast);
   });

@@ -97,6 +97,10 @@ export function parseJsonText(text: string, what: string): ParsedJson {
  * fraction. Strings are skipped; malformed text returns true (lossless-json then reports it).
  */
 function needsExactParse(text: string): boolean {
+  // Most texts have none of these shapes anywhere (strings included): one regular-expression test
+  // then settles it, in compiled code where the scan below would run interpreted (GraalJS in the
+  // Kafka Connect plugin). In valid JSON every number the scan flags contains one of them.
+  if (!MAYBE_INEXACT.test(text)) return false;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -128,6 +132,9 @@ function needsExactParse(text: string): boolean {
   }
   return false;
 }
+
+/** A digit before an exponent, a run of 16 digits or dots from a digit (16+ digits), a fraction of zeros or none. */
+const MAYBE_INEXACT = /[0-9][eE+]|[0-9][0-9.]{15}|[0-9]\.0*(?![0-9])/;
 
 /** Strict UTF-8, then JSON; a leading byte order mark is skipped. */
 export function decodeJsonText(bytes: Buffer, start: number, what: string): string {
