@@ -1,7 +1,8 @@
 /**
- * The Kafka Connect plugin (connect-plugin/, docs/packaging.md): its generated resources — the
- * sink's bundle for GraalJS, the ConfigDef's keys from the one config declaration, the version —
- * then the Maven build of the Java glue, whose jar and runtime jars (GraalJS) make the plugin's lib/.
+ * The connector jar of our Kafka Connect plugin (connect-plugin/, docs/packaging.md): its generated
+ * resources — the sink's bundle for GraalJS, the ConfigDef's keys from the one config declaration,
+ * the version — then the Maven build of the Java glue. Its run-time jars (GraalJS) are copied to
+ * connect-plugin/target/lib.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,7 +13,7 @@ import { bundleConnect, CONNECT_BUNDLE_FILE } from './bundle-connect';
 export const CONNECT_PLUGIN_DIR = 'connect-plugin';
 
 /** Writes the generated resources and runs Maven; returns the plugin's jars (name → bytes), sorted. */
-export async function buildConnectPlugin(root: string, version: string): Promise<Map<string, Uint8Array>> {
+export async function buildSinkConnectJar(root: string, version: string): Promise<Map<string, Uint8Array>> {
   const dir = path.join(root, CONNECT_PLUGIN_DIR);
   const generated = path.join(dir, 'target', 'generated-resources');
   fs.mkdirSync(generated, { recursive: true });
