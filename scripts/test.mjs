@@ -43,6 +43,8 @@ const LEGACY_SCENARIOS = [
   'types.matrix',
   'errors.poison-dlq',
   'protocol.legacy',
+  // Stage attachments inside the exactly-once transactions.
+  'delivery.exactly-once',
 ].map((id) => `conformance/scenarios/${id}.conformance.test.ts`);
 
 runJest('jest', 'reports/jest-results.json', ['--maxWorkers=2', ...only], {});

@@ -181,8 +181,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   {
     id: 'delivery.exactly-once',
     priority: 1,
-    expectation: 'insert mode with exactly-once enabled, crash + restart + zombie writer → exactly N rows',
-    requires: ['exactly-once', 'hard-kill'],
+    expectation: 'insert mode with exactly-once enabled, crash + restart + zombie writer (frozen mid-batch while another member takes its partitions over, then resumed) → exactly N rows',
+    requires: ['exactly-once', 'auto-create', 'converter:json-schemaless', 'mode:insert', 'hard-kill'],
   },
   {
     id: 'security.auth',

@@ -275,6 +275,13 @@ export class ScenarioContext {
     };
   }
 
+  /** The config keys that turn exactly-once on for the sink under test, as its capability file names them. */
+  exactlyOnceConfig(): Record<string, string> {
+    const keys = this.sink.capabilities.exactlyOnceConfig;
+    if (!this.sink.capabilities.exactlyOnce || keys === undefined) throw new Error(`${this.sink.description} does not declare exactly-once: the scenario should not have run`);
+    return keys;
+  }
+
   /** The consumer group a config's sink joins. */
   groupId(config: ConnectorConfig): string {
     return config.config['group.id'] ?? `connect-${config.name}`;

@@ -21,6 +21,11 @@ export interface SinkCapabilities {
    * (`ops.observability` names the metrics and fields it reads).
    */
   observability?: boolean;
+  /**
+   * The config keys that turn exactly-once on, which the suite adds where a scenario asks for it
+   * (`ScenarioContext.exactlyOnceConfig`); required with `exactlyOnce: true` (`{}` when always on).
+   */
+  exactlyOnceConfig?: Record<string, string>;
 }
 
 /** Facts about the run rather than the sink's features: how it is launched, where services come from. */
@@ -94,7 +99,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
   return requires.filter((r) => !offered.has(r));
 }
 
-const LISTS: Record<keyof SinkCapabilities, readonly string[] | 'boolean'> = {
+const LISTS: Record<Exclude<keyof SinkCapabilities, 'exactlyOnceConfig'>, readonly string[] | 'boolean'> = {
   insertModes: ['insert', 'upsert', 'update'],
   pkModes: ['record_value', 'record_key', 'kafka'],
   autoCreate: 'boolean',
@@ -125,7 +130,13 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
   const record = raw as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(record)) {
-    if (!(key in LISTS) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${Object.keys(LISTS).join(', ')})`);
+    if (!(key in LISTS) && key !== '$comment' && key !== 'exactlyOnceConfig') problems.push(`unknown key "${key}" (allowed: ${[...Object.keys(LISTS), 'exactlyOnceConfig'].join(', ')})`);
+  }
+  const eoConfig = record.exactlyOnceConfig;
+  if (eoConfig !== undefined && (typeof eoConfig !== 'object' || eoConfig === null || Array.isArray(eoConfig) || Object.values(eoConfig).some((v) => typeof v !== 'string'))) {
+    problems.push('"exactlyOnceConfig" must be an object of config keys to string values');
+  } else if (record.exactlyOnce === true && eoConfig === undefined) {
+    problems.push('"exactlyOnceConfig" must name the config keys that turn exactly-once on ({} if it is always on), since "exactlyOnce" is true');
   }
   for (const [key, allowed] of Object.entries(LISTS)) {
     const value = record[key];

@@ -51,6 +51,14 @@ describe('parseCapabilities', () => {
     expect(attempt).toThrow(/"exactlyOnce" must be true or false/);
   });
 
+  it('with exactlyOnce: true, needs the config keys that turn it on, as an object of strings', () => {
+    const base = { ...full, exactlyOnce: true };
+    expect(() => parseCapabilities(base, 'eo.json')).toThrow(/"exactlyOnceConfig" must name the config keys that turn exactly-once on/);
+    expect(() => parseCapabilities({ ...base, exactlyOnceConfig: { 'exactly.once.enabled': true } }, 'eo.json')).toThrow(/"exactlyOnceConfig" must be an object of config keys to string values/);
+    expect(parseCapabilities({ ...base, exactlyOnceConfig: {} }, 'eo.json').exactlyOnceConfig).toEqual({});
+    expect(loadCapabilities(OWN_CAPABILITIES)).toMatchObject({ exactlyOnce: true, exactlyOnceConfig: { 'exactly.once.enabled': 'true' } });
+  });
+
   it('rejects what is not an object', () => {
     expect(() => parseCapabilities([], 'x.json')).toThrow('capability file x.json: expected a JSON object');
     expect(() => parseCapabilities(null, 'x.json')).toThrow('expected a JSON object');

@@ -4,7 +4,7 @@
  */
 import type { SinkLaunch } from './sink-process';
 
-export const SCENARIOS = ['converter', 'ceilings', 'append', 'upsert', 'evolution', 'latency'] as const;
+export const SCENARIOS = ['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'evolution', 'latency'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -102,7 +102,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
   // ---- data
   let main: ProducedTopic | null = null;
   let evolution: { base: ProducedTopic; evolved: ProducedTopic } | null = null;
-  const needsMain = wants('ceilings') || wants('append') || wants('upsert');
+  const needsMain = wants('ceilings') || wants('append') || wants('append-exactly-once') || wants('upsert');
   await attempt('produce', async () => {
     if (needsMain) {
       main = await produceTopic(ctx.endpoints, { topic: `bench-main-${runId}`, count: options.records, partitions: options.partitions, keyCardinality: options.keys, seed: options.seed });
@@ -215,6 +215,29 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       report.targets.push(target('e2e append vs ceiling', appendRate, '>=', GOALS.appendVsCeiling * ceiling, `${GOALS.appendVsCeiling} × min(consume-only, direct load)`, 'rec/s'));
       report.targets.push(target('e2e append absolute', appendRate, '>=', GOALS.appendAbsolute, 'absolute, 2 cores', 'rec/s'));
       report.targets.push(target(`sink peak RSS (${topic.count.toLocaleString('en-US')} backlog)`, rss, '<=', GOALS.rssMb, 'absolute (VmHWM / sampled RSS)', 'MB'));
+    });
+  }
+  if (wants('append-exactly-once') && main) {
+    const topic: ProducedTopic = main;
+    await attempt('append, exactly-once', async () => {
+      const runs = await times(options.runs, (i) =>
+        drainWithSink(ctx, {
+          scenario: 'append-eo',
+          index: i,
+          topic: topic.topic,
+          mode: 'insert',
+          overrides: { 'exactly.once.enabled': 'true', 'exactly.once.offsets.table': `bench_offsets_${runId}_${i}` },
+          expectRows: topic.count,
+          timeoutMs: timeoutFor(topic.count),
+        }),
+      );
+      report.runs['append-exactly-once'] = runs;
+      addMetric('e2e append, exactly-once (Avro; rows and offsets in one transaction per batch)', 'rec/s', runs.map((r) => r.rate));
+      addMetric('e2e append, exactly-once: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
+      addMetric('e2e append, exactly-once: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
+      // Paired with the plain append runs just before it: what the transactions cost.
+      const plain = report.runs.append as DrainRun[] | undefined;
+      if (plain?.length === runs.length) addMetric('e2e append: exactly-once ÷ plain (paired runs)', '×', runs.map((r, i) => r.rate / plain[i].rate));
     });
   }
   if (wants('upsert') && main) {

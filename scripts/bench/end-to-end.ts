@@ -101,6 +101,8 @@ export interface DrainSpec {
   index: number;
   topic: string;
   mode: 'insert' | 'upsert';
+  /** Config keys of the variant (exactly-once). */
+  overrides?: Record<string, string>;
   /** Rows the table must hold when done. */
   expectRows: number;
   timeoutMs: number;
@@ -111,6 +113,7 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
   const table = `bench_${spec.scenario.replace(/-/g, '_')}_${ctx.runId}_${spec.index}`;
   const overrides: Record<string, string> = { 'insert.mode': spec.mode };
   if (spec.mode === 'upsert') Object.assign(overrides, { 'pk.mode': 'record_value', 'pk.fields': 'id' });
+  Object.assign(overrides, spec.overrides);
   const config = connectorConfig(ctx, name, spec.topic, table, overrides);
   const groupId = `connect-${name}`;
   const kafka = kafkaClient(ctx.endpoints.kafka, 'bench-watch');
@@ -156,6 +159,8 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
     const rows = Number((await queryStrings(db, `SELECT count(*) FROM "${table}"`))[0][0]);
     if (rows !== spec.expectRows) throw new Error(`${table} holds ${rows} rows after ${spec.scenario}, expected ${spec.expectRows}`);
     await dropTable(db, table);
+    const offsetsTable = overrides['exactly.once.offsets.table'];
+    if (offsetsTable) await dropTable(db, offsetsTable);
     const steadyRecords = total - firstCount;
     const steadyMs = doneAt - firstAt;
     const drainMs = doneAt - t0;

@@ -30,9 +30,9 @@ describe('plugin-manifest/manifest.template.json', () => {
     expect(proven).not.toEqual([]);
   });
 
-  it('declares at-least-once delivery only, as the sink declares no exactly-once to the suite', () => {
-    expect(capabilities.exactlyOnce).toBe(false);
-    expect(template.features.delivery_guarantee).toEqual(['at_least_once']);
+  it('declares exactly-once delivery beside at-least-once only as the sink declares it to the suite and a scenario runs it', () => {
+    const proven = capabilities.exactlyOnce && scenarios.some((text) => text.includes("scenario('delivery.exactly-once'"));
+    expect(template.features.delivery_guarantee).toEqual(proven ? ['at_least_once', 'exactly_once'] : ['at_least_once']);
   });
 
   it('declares no single message transforms (the sink has none)', () => {

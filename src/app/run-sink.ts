@@ -7,7 +7,8 @@ import { createConverter, probeSchemaRegistries } from '../converters/converter-
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/connection-options';
 import { connectDatabend } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/write/databend-writer';
-import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
+import { EXACTLY_ONCE_SESSION_SETTINGS, ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
+import { databendWriterOptions, exactlyOnceOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
 import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
@@ -97,7 +98,7 @@ async function runObserved(config: SinkConfig, log: Logger, stop: AbortSignal, e
   });
   const sessions = await Promise.all(
     Array.from({ length: config.tasksMax }, () =>
-      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying'), events),
+      connectDatabend(config.connection, (attempt, error) => log.warn({ attempt, err: error.message }, 'Databend not reachable yet, retrying'), events, config.exactlyOnce ? EXACTLY_ONCE_SESSION_SETTINGS : {}),
     ),
   );
   const server = sessions[0].server;
@@ -112,7 +113,9 @@ async function runObserved(config: SinkConfig, log: Logger, stop: AbortSignal, e
       ? 'Databend loads by stage attachment (server ≤ 1.2.781)'
       : 'Databend loads by upload, then INSERT … FROM @~ (server above 1.2.781)',
   );
-  const writer = new DatabendWriter(sessions, databendWriterOptions(config), log, events);
+  const databendWriter = new DatabendWriter(sessions, databendWriterOptions(config), log, events);
+  const exactlyOnce = exactlyOnceOptions(config);
+  const writer = exactlyOnce ? new ExactlyOnceWriter(databendWriter, exactlyOnce, log) : databendWriter;
   const dlq =
     config.errors.tolerance === 'all' && config.errors.dlqTopic
       ? new KafkajsDeadLetterQueue({

@@ -142,6 +142,13 @@ function userInfoCheck(value: ParsedValue): string | undefined {
   return s.indexOf(':') > 0 ? undefined : 'must be "<user>:<password>"';
 }
 
+/** `exactly.once.offsets.table` as a table (database null: connection.database); null when it is not a name. */
+export function parseOffsetsTable(value: string): { database: string | null; table: string } | null {
+  const parts = value.trim().split('.');
+  if (parts.length > 2 || parts.some((p) => p === '' || hasControlCharacter(p))) return null;
+  return parts.length === 2 ? { database: parts[0], table: parts[1] } : { database: null, table: parts[0] };
+}
+
 // ---- the declaration ----------------------------------------------------------------------------
 
 type KeySpec = Omit<ConfigKeyDefinition, 'orderInGroup' | 'required' | 'importance' | 'width' | 'sensitive' | 'dependents' | 'defaultValue'> &
@@ -488,7 +495,7 @@ const SPECS: KeySpec[] = [
     group: 'Connection',
     displayName: 'Databend request timeout (ms)',
     documentation:
-      'Longest wait for Databend to answer one call (connect, statement, query, stage load), in milliseconds. A call that takes longer is a retriable error (retried per max.retries / retry.backoff.ms), so a Databend that stopped answering does not hold the sink forever. A timed-out write may still complete on the server: in insert mode its retry can then write the rows twice (at-least-once). At most 2147483647 (about 24.8 days, the longest timer Node.js keeps). (Not a Java connector key.)',
+      'Longest wait for Databend to answer one call (connect, statement, query, stage load), in milliseconds. A call that takes longer is a retriable error (retried per max.retries / retry.backoff.ms), so a Databend that stopped answering does not hold the sink forever. A timed-out write may still complete on the server: in insert mode its retry can then write the rows twice (at-least-once), unless exactly.once.enabled=true. At most 2147483647 (about 24.8 days, the longest timer Node.js keeps). (Not a Java connector key.)',
     validator: { kind: 'range', min: 1, max: 2_147_483_647 },
     width: 'SHORT',
   },
@@ -528,6 +535,36 @@ const SPECS: KeySpec[] = [
     documentation: 'Longest time a partial batch waits for more records before it is written anyway, in milliseconds; 0 writes whatever each poll returned. (Not a Java connector key.)',
     validator: { kind: 'range', min: 0 },
     width: 'SHORT',
+  },
+  {
+    name: 'exactly.once.enabled',
+    type: 'BOOLEAN',
+    defaultValue: 'false',
+    importance: 'MEDIUM',
+    group: 'Writes',
+    displayName: 'Exactly-once appends',
+    documentation:
+      'insert.mode=insert only: every record becomes exactly one row, also after a crash, a retried write or a partition moving to another process. Each partition batch is written in one Databend transaction together with the partition\'s next offset, kept in exactly.once.offsets.table; records below the stored offset are skipped, and a process that lost its partition cannot commit (Databend refuses the second of two transactions moving one offset). ' +
+      'Costs three statements per batch (BEGIN, offset UPDATE, COMMIT; the offset is read after a start or a conflict) and rolled-back work on conflicts (docs/errors-and-delivery.md, docs/benchmarks.md). upsert and update need it not: replaying them converges to the same rows. Dead-letter records stay at-least-once. Not with delete.enabled. (Not a Java connector key.)',
+    dependents: ['exactly.once.offsets.table'],
+    width: 'SHORT',
+  },
+  {
+    name: 'exactly.once.offsets.table',
+    type: 'STRING',
+    defaultValue: '_databend_sink_offsets',
+    importance: 'LOW',
+    group: 'Writes',
+    displayName: 'Exactly-once offsets table',
+    documentation:
+      'Where exactly.once.enabled keeps the partition offsets: a table name in connection.database, or <database>.<table>; created if missing (columns group_id, topic, kafka_partition, next_offset, updated_at; one row per group.id, topic and partition). ' +
+      'Sinks with different group.id share it safely. Delete a group\'s rows to make it write its partitions again from Kafka\'s committed offsets. (Not a Java connector key.)',
+    validator: {
+      kind: 'custom',
+      allowed: 'a table name, or <database>.<table>',
+      check: (v) => (parseOffsetsTable(String(v)) === null ? 'must be a table name or <database>.<table>: one "." at most, no empty part, no control characters' : undefined),
+    },
+    visibleWhen: eq('exactly.once.enabled', 'true'),
   },
   {
     name: 'delete.enabled',
@@ -1130,6 +1167,7 @@ export const CROSS_KEY_RULES: readonly string[] = [
   '`insert.mode` `upsert` or `update` needs key columns: `pk.mode` `kafka`, `record_key`, or `record_value` with `pk.fields`.',
   '`pk.mode=kafka`: `pk.fields` is empty or names exactly three columns. `pk.mode=record_key` with `key.converter` StringConverter or ByteArrayConverter: `pk.fields` names at most one column. `pk.mode=none`: `pk.fields` is ignored (warning).',
   '`delete.enabled=true` needs `pk.mode=record_key`.',
+  '`exactly.once.enabled=true` needs `insert.mode=insert` (upsert and update converge when replayed and need no offsets in Databend) and `delete.enabled=false`.',
   '`errors.deadletterqueue.topic.name` is not one of `topics` and does not match `topics.regex`; it is used only with `errors.tolerance=all` (a warning otherwise).',
   'AvroConverter, JsonSchemaConverter and ProtobufConverter need `<prefix>.schema.registry.url`. `<prefix>.basic.auth.credentials.source=USER_INFO` needs `<prefix>.basic.auth.user.info` (or its alias `<prefix>.schema.registry.basic.auth.user.info`; both set must agree); `URL` takes credentials from the registry URL and ignores user info (warning); `SASL_INHERIT` needs `security.protocol` `SASL_PLAINTEXT` or `SASL_SSL`. Registry keys with another converter are ignored (warning).',
   '`security.protocol` `SASL_PLAINTEXT`/`SASL_SSL` needs `sasl.mechanism` and a `sasl.jaas.config` with username and password; `SSL`/`SASL_SSL` read the `ssl.*` PEM files, which must exist. `sasl.*` without SASL and `ssl.*` without TLS are ignored (warning).',

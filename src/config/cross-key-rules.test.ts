@@ -39,6 +39,45 @@ describe('topics / topics.regex', () => {
   });
 });
 
+describe('exactly.once.enabled', () => {
+  it('is off by default', () => {
+    expect(check({}).config!.exactlyOnce).toBeNull();
+  });
+
+  it('insert: the offsets table in connection.database by default, or <database>.<table>', () => {
+    expect(check({ 'exactly.once.enabled': 'true' }).config!.exactlyOnce).toEqual({ offsetsTable: { database: null, table: '_databend_sink_offsets' } });
+    expect(check({ 'exactly.once.enabled': 'true', 'exactly.once.offsets.table': 'ops.sink_offsets' }).config!.exactlyOnce).toEqual({ offsetsTable: { database: 'ops', table: 'sink_offsets' } });
+  });
+
+  it.each(['a.b.c', '.t', 'db.', ''])('refuses the offsets table %j, naming the key', (table) => {
+    const { problems } = check({ 'exactly.once.enabled': 'true', 'exactly.once.offsets.table': table });
+    expect(problems).toEqual([{ key: 'exactly.once.offsets.table', value: table, message: 'must be a table name or <database>.<table>: one "." at most, no empty part, no control characters' }]);
+  });
+
+  it.each(['upsert', 'update'])('is refused with insert.mode=%s, which is idempotent already', (mode) => {
+    const { problems } = check({ 'exactly.once.enabled': 'true', 'insert.mode': mode, 'pk.mode': 'record_value', 'pk.fields': 'id' });
+    expect(problems).toEqual([
+      {
+        key: 'exactly.once.enabled',
+        value: 'true',
+        message: `applies to insert.mode=insert only; insert.mode=${mode} is idempotent already: a batch written again after a crash converges to the same rows (effectively exactly-once), so it keeps no offsets in Databend. Remove exactly.once.enabled`,
+      },
+    ]);
+  });
+
+  it('is refused with delete.enabled=true', () => {
+    const { problems } = check({ 'exactly.once.enabled': 'true', 'delete.enabled': 'true', 'pk.mode': 'record_key' });
+    expect(keysOf(problems)).toEqual(['exactly.once.enabled']);
+    expect(problems[0].message).toMatch(/does not support delete\.enabled=true/);
+  });
+
+  it('goes with a dead-letter topic, errors.tolerance=all and tasks.max > 1', () => {
+    const { problems, config } = check({ 'exactly.once.enabled': 'true', 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'tasks.max': '4' });
+    expect(problems).toEqual([]);
+    expect(config!.exactlyOnce).not.toBeNull();
+  });
+});
+
 describe('insert.mode needs keys', () => {
   it.each(['upsert', 'update', 'UPSERT'])('%s with pk.mode=none is a problem on pk.mode', (mode) => {
     const { problems } = check({ 'insert.mode': mode });

@@ -187,6 +187,18 @@ const CASES: Record<string, Case> = {
       ['1s', /must be an integer/],
     ],
   },
+  'exactly.once.enabled': {
+    good: ['true', 'FALSE'],
+    bad: [['on', /must be true or false/]],
+  },
+  'exactly.once.offsets.table': {
+    good: ['_databend_sink_offsets', 'ops.offsets', 'Sink Offsets'],
+    bad: [
+      ['a.b.c', /one "\." at most/],
+      ['.offsets', /no empty part/],
+    ],
+    context: { 'exactly.once.enabled': 'true' },
+  },
   'delete.enabled': {
     good: ['true', 'FALSE'],
     bad: [['yes', /must be true or false/]],

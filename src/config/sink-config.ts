@@ -6,6 +6,7 @@
 import type { ConverterConfig } from '../converters/converter-config';
 import type { DatabendConnectionConfig } from '../databend/connection-options';
 import type { DatabendWriterOptions } from '../databend/write/databend-writer';
+import type { ExactlyOnceOptions } from '../databend/write/exactly-once-writer';
 import type { CompressionType } from '../kafka/kafkajs-dead-letter-queue';
 import type { InsertMode, PkMode } from '../planner/planner-options';
 
@@ -20,6 +21,8 @@ export interface SinkConfig {
   /** How long a partial batch waits for more records before it is written. */
   lingerMs: number;
   deleteEnabled: boolean;
+  /** `exactly.once.enabled=true` (insert mode): where the partition offsets are kept; null: at-least-once. */
+  exactlyOnce: Pick<ExactlyOnceOptions, 'offsetsTable'> | null;
   tableNameFormat: string;
   pkMode: PkMode;
   pkFields: string[];
@@ -70,4 +73,10 @@ export function databendWriterOptions(config: SinkConfig): DatabendWriterOptions
     quoteIdentifiers: config.quoteIdentifiers,
     database: config.connection.database,
   };
+}
+
+/** The exactly-once writer's options out of the connector config (null: at-least-once). */
+export function exactlyOnceOptions(config: SinkConfig): ExactlyOnceOptions | null {
+  if (!config.exactlyOnce) return null;
+  return { offsetsTable: config.exactlyOnce.offsetsTable, groupId: config.kafka.groupId, database: config.connection.database, quoting: config.quoteIdentifiers };
 }

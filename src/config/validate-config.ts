@@ -13,6 +13,7 @@ import {
   INT_MAX,
   INT_MIN,
   KAFKA_PK_COLUMNS,
+  parseOffsetsTable,
   REGISTRY_CONVERTERS,
   configKey,
   displayValue,
@@ -265,6 +266,18 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     problem('delete.enabled', `delete.enabled=true needs pk.mode=record_key (tombstones delete by key); pk.mode is ${pkMode}`);
   }
 
+  // Exactly-once appends.
+  const exactlyOnce = ok('exactly.once.enabled') && bool('exactly.once.enabled');
+  if (exactlyOnce && ok('insert.mode') && insertMode !== 'insert') {
+    problem(
+      'exactly.once.enabled',
+      `applies to insert.mode=insert only; insert.mode=${insertMode} is idempotent already: a batch written again after a crash converges to the same rows (effectively exactly-once), so it keeps no offsets in Databend. Remove exactly.once.enabled`,
+    );
+  }
+  if (exactlyOnce && ok('delete.enabled') && bool('delete.enabled')) {
+    problem('exactly.once.enabled', 'does not support delete.enabled=true yet (deletes of tombstoned keys are not written in the offset transaction); set delete.enabled=false or remove exactly.once.enabled');
+  }
+
   // Dead letter queue.
   const dlq = str('errors.deadletterqueue.topic.name') ?? '';
   if (dlq !== '' && ok('errors.deadletterqueue.topic.name')) {
@@ -421,6 +434,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
     batchSize: num('batch.size'),
     lingerMs: num('linger.ms'),
     deleteEnabled: bool('delete.enabled'),
+    exactlyOnce: exactlyOnce ? { offsetsTable: parseOffsetsTable(str('exactly.once.offsets.table') as string) as NonNullable<ReturnType<typeof parseOffsetsTable>> } : null,
     tableNameFormat,
     pkMode,
     pkFields: pkMode === 'none' ? [] : pkFields,

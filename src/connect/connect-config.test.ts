@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateConfig } from '../config/validate-config';
-import { connectConfigDefinitions, taskRawConfig } from './connect-config';
+import { connectConfigDefinitions, taskRawConfig, validateTaskConfig } from './connect-config';
 
 const seed = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/configs/confluent-cloud-avro-upsert.json'), 'utf8')) as { name: string; config: Record<string, string> });
 const props = { name: seed.name, ...seed.config };
@@ -46,5 +46,17 @@ describe('taskRawConfig', () => {
   it('requires bootstrap.servers outside a worker', () => {
     const { problems } = validateConfig(taskRawConfig(props));
     expect(problems.map((p) => p.key)).toEqual(['bootstrap.servers']);
+  });
+});
+
+describe('validateTaskConfig', () => {
+  it('refuses exactly.once.enabled, which the plugin does not do', () => {
+    const { config, problems } = validateTaskConfig({ ...props, 'insert.mode': 'insert', 'pk.mode': 'none', 'pk.fields': '', 'exactly.once.enabled': 'true' });
+    expect(config).toBeUndefined();
+    expect(problems.map((p) => p.key)).toEqual(['exactly.once.enabled']);
+  });
+
+  it('gives the config of the seed', () => {
+    expect(validateTaskConfig(props)).toMatchObject({ problems: [], config: { insertMode: 'upsert' } });
   });
 });

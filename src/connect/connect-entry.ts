@@ -12,14 +12,13 @@
  */
 import './graal-shims';
 import './graal-url-shim';
-import { validateConfig } from '../config/validate-config';
 import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/connection-options';
 import { DatabendWriter } from '../databend/write/databend-writer';
 import { SinkError } from '../errors';
 import { createForwardingLogger } from '../logging/logger';
 import type { ErrorStage } from '../ports/dead-letter-queue';
-import { connectConfigDefinitions, taskRawConfig } from './connect-config';
+import { connectConfigDefinitions, validateTaskConfig } from './connect-config';
 import { type DatabendHost, HostSession } from './host-session';
 import { RecordHandoff } from './record-handoff';
 
@@ -31,17 +30,11 @@ interface Refusal {
   message: string;
 }
 
-/** Problems of a config, each naming its key; empty when the task can start. */
-function problemsOf(propsJson: string): { key: string; message: string }[] {
-  const result = validateConfig(taskRawConfig(JSON.parse(propsJson) as Record<string, string>), { inConnectWorker: true });
-  return result.problems.map((p) => ({ key: p.key, message: p.message }));
-}
-
 /** The validated config of a task; throws the problems, each naming its key. */
 function taskConfig(propsJson: string): SinkConfig {
-  const validation = validateConfig(taskRawConfig(JSON.parse(propsJson) as Record<string, string>), { inConnectWorker: true });
-  if (!validation.config) throw new Error(validation.problems.map((p) => `${p.key}: ${p.message}`).join('; '));
-  return validation.config;
+  const { config, problems } = validateTaskConfig(JSON.parse(propsJson) as Record<string, string>);
+  if (!config) throw new Error(problems.map((p) => `${p.key}: ${p.message}`).join('; '));
+  return config;
 }
 
 class ConnectWriter {
@@ -83,7 +76,7 @@ class ConnectWriter {
 
 const api = {
   configDefinitions: (): string => JSON.stringify(connectConfigDefinitions()),
-  validate: (propsJson: string): string => JSON.stringify(problemsOf(propsJson)),
+  validate: (propsJson: string): string => JSON.stringify(validateTaskConfig(JSON.parse(propsJson) as Record<string, string>).problems),
   /** What the Java task needs before the writer: the Databend connection and the retry policy. */
   taskSettings(propsJson: string): string {
     const { connection, maxRetries, retryBackoffMs } = taskConfig(propsJson);

@@ -12,6 +12,7 @@ function host(answer: object, version = 'Databend Query v1.2.895-nightly-abc (ru
       calls.push(args);
       return JSON.stringify(answer);
     },
+    abandon: () => undefined,
     close: () => undefined,
   };
 }

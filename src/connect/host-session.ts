@@ -14,6 +14,8 @@ export interface DatabendHost {
   serverVersion(): string;
   /** `kind`: exec | query | load (`csv` the CSV text); answers `HostAnswer` as JSON. */
   call(kind: 'exec' | 'query' | 'load', sql: string, csv: string | null): string;
+  /** Drops the server session; the next call logs in afresh. */
+  abandon(): void;
   close(): void;
 }
 
@@ -40,6 +42,10 @@ export class HostSession implements DatabendSession {
 
   loadCsv(sql: string, csv: string | Buffer): Promise<number> {
     return this.call('stage load failed', 'load', sql, typeof csv === 'string' ? csv : csv.toString('utf8')).then((a) => a.affected ?? 0);
+  }
+
+  abandon(): void {
+    this.host.abandon();
   }
 
   close(): Promise<void> {

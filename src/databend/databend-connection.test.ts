@@ -117,3 +117,39 @@ describe('driverDsn', () => {
     expect(driverDsn('databend://h/db?retry_count=5')).toBe('databend://h/db?retry_count=5&retry_count=1');
   });
 });
+
+describe('abandon: a transaction whose statement timed out is left behind with its server session', () => {
+  test('the old connection is logged out and never used again; the next call logs in afresh', async () => {
+    const calls: string[] = [];
+    const connection = (name: string): DriverCalls =>
+      ({
+        exec: async (sql: string) => {
+          calls.push(`${name}: ${sql}`);
+          return 0;
+        },
+        queryAll: async () => [],
+        loadFile: async () => ({ writeRows: 0 }),
+        close: async () => void calls.push(`${name}: logout`),
+      }) as unknown as DriverCalls;
+    let logins = 0;
+    const session = new DriverSession(connection('first'), 50, CURRENT_SERVER, async () => connection(`login ${++logins}`));
+    await session.exec('BEGIN');
+    session.abandon();
+    session.abandon();
+    await session.exec('BEGIN');
+    await session.exec('COMMIT');
+    expect(calls).toEqual(['first: BEGIN', 'first: logout', 'login 1: BEGIN', 'login 1: COMMIT']);
+  });
+
+  test('a login that fails is a retriable error of the call, and the next call tries again', async () => {
+    let attempts = 0;
+    const answering = { exec: async () => 7, queryAll: async () => [], loadFile: async () => ({ writeRows: 0 }), close: async () => undefined } as unknown as DriverCalls;
+    const session = new DriverSession(answering, 50, CURRENT_SERVER, async () => {
+      if (++attempts === 1) throw new Error('error sending request: connection refused');
+      return answering;
+    });
+    session.abandon();
+    await expect(session.exec('SELECT 1')).rejects.toMatchObject({ code: 'DATABEND_UNAVAILABLE' });
+    expect(await session.exec('SELECT 1')).toBe(7);
+  });
+});

@@ -5,6 +5,7 @@ import { UNOBSERVED, type SinkEventPublisher } from '../events/sink-events';
 import { jitteredBackoff } from '../retry/retry';
 import { writeBatchFile } from './batch-files';
 import { DatabendQueryError, describeServer, type DatabendServer, type DatabendSession } from './databend-session';
+import { sqlStringLiteral } from '../dialect/identifiers';
 
 // databend-driver logs to stdout unless told otherwise, and reads RUST_LOG when it is loaded.
 process.env.RUST_LOG = 'off';
@@ -69,21 +70,40 @@ export type DriverCalls = Pick<DriverConnection, 'exec' | 'queryAll' | 'loadFile
 export class DriverSession implements DatabendSession {
   /** Whether the last call got an answer (null before the first): published when it changes. */
   private reachable: boolean | null = null;
+  private abandoned = false;
 
   constructor(
-    private readonly conn: DriverCalls,
+    private conn: DriverCalls,
     private readonly timeoutMs: number,
     readonly server: DatabendServer,
+    /** A new server session, set up as this one was (`abandon`). */
+    private readonly reopen: () => Promise<DriverCalls> = () => Promise.reject(new Error('this session cannot log in again')),
     private readonly events: SinkEventPublisher = UNOBSERVED,
   ) {}
 
+  abandon(): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    // Logging out ends the server session; a statement still running in it finishes in its transaction, which nobody commits.
+    void this.conn.close().catch(() => undefined);
+  }
+
+  /** The connection, logged in again after `abandon`. */
+  private async connection(): Promise<DriverCalls> {
+    if (this.abandoned) {
+      this.conn = await withRequestTimeout(this.reopen(), this.timeoutMs, 'logging in to Databend again');
+      this.abandoned = false;
+    }
+    return this.conn;
+  }
+
   exec(sql: string): Promise<number> {
-    return this.call('statement failed', () => this.conn.exec(sql));
+    return this.call('statement failed', async () => (await this.connection()).exec(sql));
   }
 
   query(sql: string): Promise<(string | null)[][]> {
     return this.call('query failed', async () => {
-      const rows = await this.conn.queryAll(sql);
+      const rows = await (await this.connection()).queryAll(sql);
       return rows.map((row) => row.values().map((v: unknown) => (v === null || v === undefined ? null : String(v))));
     });
   }
@@ -92,8 +112,11 @@ export class DriverSession implements DatabendSession {
   // both unquoted), so the sink writes its own CSV, with every value quoted, and loads the file.
   // The file is removed once the driver is done with it (after a timeout too, not while it reads).
   async loadCsv(sql: string, csv: string | Buffer): Promise<number> {
+    const conn = await this.connection().catch((err: unknown) => {
+      throw err instanceof SinkError ? err : classifyDriverError(err, 'stage load failed');
+    });
     const file = await writeBatchFile(csv);
-    const load = this.conn.loadFile(sql, file);
+    const load = conn.loadFile(sql, file);
     void load.then(
       () => fs.rm(file, { force: true }),
       () => fs.rm(file, { force: true }),
@@ -124,6 +147,7 @@ export class DriverSession implements DatabendSession {
   }
 
   async close(): Promise<void> {
+    if (this.abandoned) return;
     await withRequestTimeout(this.conn.close(), this.timeoutMs, 'closing the connection').catch(() => undefined);
   }
 }
@@ -137,24 +161,32 @@ export function driverDsn(dsn: string): string {
   return `${dsn}${dsn.includes('?') ? '&' : '?'}retry_count=1`;
 }
 
-/** Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). */
+/**
+ * Connects with `connection.attempts` tries, about `connection.backoff.ms` apart (jittered). Every
+ * login (the first, and each after `abandon`) sets the session's time zone to UTC and `settings`.
+ */
 export async function connectDatabend(
   config: DatabendConnectionConfig,
   onRetry: (attempt: number, error: Error) => void = () => undefined,
   events: SinkEventPublisher = UNOBSERVED,
+  settings: Readonly<Record<string, string>> = {},
 ): Promise<DatabendSession> {
   const { Client } = loadDriver();
   let last: Error = new Error('no attempt made');
   for (let attempt = 1; attempt <= Math.max(1, config.attempts); attempt++) {
     try {
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const conn = await withRequestTimeout(new Client(driverDsn(config.dsn)).getConn(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
+      const login = async () => {
+        const conn = await new Client(driverDsn(config.dsn)).getConn();
+        // Values are rendered in UTC by the sink; the session must not shift them.
+        await conn.exec("SET timezone = 'UTC'");
+        for (const [name, value] of Object.entries(settings)) await conn.exec(`SET ${name} = ${sqlStringLiteral(value)}`);
+        return conn;
+      };
+      const conn = await withRequestTimeout(login(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);
       const probe = new DriverSession(conn, timeoutMs, { version: 'unknown', loadPath: 'statement' });
       const version = (await probe.query('SELECT version()'))[0]?.[0] ?? '';
-      const session = new DriverSession(conn, timeoutMs, describeServer(version), events);
-      // Values are rendered in UTC by the sink; the session must not shift them.
-      await session.exec("SET timezone = 'UTC'");
-      return session;
+      return new DriverSession(conn, timeoutMs, describeServer(version), login, events);
     } catch (err) {
       const classified = err instanceof SinkError || err instanceof DatabendQueryError ? err : classifyDriverError(err, `connecting to Databend at ${config.host}:${config.port}`);
       if (!(classified instanceof SinkError) || !classified.isRetriable) throw classified;

@@ -71,5 +71,11 @@ export interface DatabendSession {
    * `REPLACE INTO … ON (…) VALUES`; returns rows written.
    */
   loadCsv(sql: string, csv: string | Buffer): Promise<number>;
+  /**
+   * Leaves the server session (and a transaction open in it) behind without another statement in
+   * it: the next call logs in afresh. For a transaction whose statement timed out: it may still run
+   * on the server, and a ROLLBACK sent meanwhile would let it commit on its own when it ends.
+   */
+  abandon(): void;
   close(): Promise<void>;
 }

@@ -4,8 +4,9 @@ import { UNOBSERVED, type SinkEventPublisher } from '../events/sink-events';
 import type { DeadLetterQueue, ErrorStage } from '../ports/dead-letter-queue';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource } from '../ports/record-source';
 import type { Logger } from '../logging/logger';
-import type { RecordWriter } from '../ports/record-writer';
+import type { RecordWriter, TransactionalRecordWriter } from '../ports/record-writer';
 import type { SinkRecord } from '../record/sink-record';
+import { type Failure, writeChunkExactlyOnce } from './exactly-once-chunk';
 import { ProgressMeter } from './progress-meter';
 import { RetryPolicy, withRetries } from '../retry/retry';
 
@@ -23,12 +24,6 @@ export interface SinkTaskOptions {
   events?: SinkEventPublisher;
 }
 
-interface Failure {
-  raw: RawRecord;
-  error: SinkError;
-  stage: ErrorStage;
-}
-
 /**
  * The consumer loop: per partition batch, convert, write, report errant records, then commit.
  * Offsets are committed only after the rows are durable (and errant records are in the DLQ), so
@@ -44,7 +39,8 @@ export class SinkTask {
     private readonly source: RecordSource,
     private readonly keyConverter: Converter,
     private readonly valueConverter: Converter,
-    private readonly writer: RecordWriter,
+    /** A transactional writer (exactly.once.enabled) stores each chunk's offset with its rows. */
+    private readonly writer: RecordWriter | TransactionalRecordWriter,
     private readonly dlq: DeadLetterQueue | null,
     private readonly log: Logger,
     private readonly options: SinkTaskOptions,
@@ -100,6 +96,8 @@ export class SinkTask {
       if ('failure' in result) failures.push(result.failure);
       else converted.push(result.record);
     }
+    const writer = this.writer;
+    if ('writeWithOffset' in writer) return this.processExactlyOnce(writer, chunk, converted, failures, context, started);
     // Under tolerance=none nothing at or after the first bad record may be committed.
     const firstBad = this.options.tolerance === 'none' && failures.length > 0 ? failures[0] : null;
     const toWrite = firstBad ? converted.filter((r) => BigInt(r.offset) < BigInt(firstBad.raw.offset)) : converted;
@@ -107,11 +105,8 @@ export class SinkTask {
     const rejected = await withRetries(
       'writing to Databend',
       this.options.retry,
-      () => this.writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
-      (attempt, error) => {
-        this.retried('writing to Databend', attempt, error);
-        this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying');
-      },
+      () => writer.write(toWrite, { stopAtFirstFailure: this.options.tolerance === 'none' }),
+      (attempt, error) => this.writeRetried(attempt, error),
       context.signal,
     );
     if (rejected.length > 0) {
@@ -133,6 +128,26 @@ export class SinkTask {
     this.events.publish('batch', { topic: last.topic, partition: last.partition, consumed: chunk.length, written: toWrite.length - rejected.length, failed: failures.length, durationMs: Date.now() - started });
     if (context.stillOwned()) await this.commitUpTo(last, BigInt(last.offset) + 1n, context.signal);
     else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; offsets not committed, the new owner rewrites it');
+    await context.heartbeat();
+  }
+
+  /** `process` under exactly-once: the offset moves with the rows in Databend; Kafka's follows. */
+  private async processExactlyOnce(writer: TransactionalRecordWriter, chunk: RawRecord[], converted: SinkRecord[], failures: Failure[], context: BatchContext, started: number): Promise<void> {
+    const done = await withRetries(
+      'writing to Databend',
+      this.options.retry,
+      () => writeChunkExactlyOnce(writer, chunk, converted, failures, this.options.tolerance, (failure) => this.report(failure, context.signal)),
+      (attempt, error) => this.writeRetried(attempt, error),
+      context.signal,
+    );
+    const last = chunk[chunk.length - 1];
+    if (this.options.tolerance === 'none' && done.failures.length > 0) {
+      if (context.stillOwned()) await this.commitUpTo(last, done.next, context.signal);
+      throw done.failures[0].error;
+    }
+    this.events.publish('batch', { topic: last.topic, partition: last.partition, consumed: chunk.length, written: done.written, failed: done.failures.length, durationMs: Date.now() - started });
+    if (context.stillOwned()) await this.commitUpTo(last, done.next, context.signal);
+    else this.log.info({ topic: last.topic, partition: last.partition }, 'partition revoked during the batch; its rows and offset are in Databend, the Kafka offset is left to the new owner');
     await context.heartbeat();
   }
 
@@ -230,6 +245,11 @@ export class SinkTask {
 
   private retried(what: string, attempt: number, error: SinkError): void {
     this.events.publish('retry', { what, attempt, code: error.code });
+  }
+
+  private writeRetried(attempt: number, error: SinkError): void {
+    this.retried('writing to Databend', attempt, error);
+    this.log.warn({ attempt, maxRetries: this.options.retry.maxRetries, code: error.code, err: error.message }, 'Databend unavailable, retrying');
   }
 
   private fail(error: Error): void {

@@ -322,6 +322,7 @@ class ExistingTableSession implements DatabendSession {
     this.loaded.push(csv);
     return 0;
   }
+  abandon(): void {}
   async close(): Promise<void> {}
 }
 
@@ -388,6 +389,7 @@ class NoTablesSession implements DatabendSession {
   async loadCsv(): Promise<number> {
     throw new Error('no rows expected');
   }
+  abandon(): void {}
   async close(): Promise<void> {}
 }
 

@@ -18,7 +18,7 @@ import { SinkError } from '../../errors';
 import type { IdentifierQuoting } from '../../dialect/identifiers';
 import { UNOBSERVED, type SinkEventPublisher } from '../../events/sink-events';
 import type { Logger } from '../../logging/logger';
-import { type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
+import { type BatchPlan, type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
 import { fitToTable } from '../../planner/table-fit';
 import type { InsertMode } from '../../planner/planner-options';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
@@ -71,61 +71,80 @@ export class DatabendWriter implements RecordWriter {
    */
   async write(records: SinkRecord[], options: WriteOptions = {}): Promise<RecordFailure[]> {
     if (records.length === 0) return [];
-    const plan = this.planner.plan(records);
-    const failures: RecordFailure[] = [...plan.failed];
+    const { operations: planned, failed, ignoredTombstones } = this.planner.plan(records);
+    const failures: RecordFailure[] = [...failed];
     const executed = await this.pool.with(async (session) => {
-      const operations: Operation[] = [];
-      for (const op of plan.operations) {
-        if (op.kind === 'delete') {
-          operations.push(op);
-          continue;
-        }
-        try {
-          await this.tables.ensure(session, op.table, op.shape);
-        } catch (err) {
-          if (!(err instanceof SinkError) || !err.isRecordError) throw err;
-          for (const record of op.records) failures.push({ record, error: err.at(record) });
-          continue;
-        }
-        // The table may say more than the record schemas (NOT NULL columns of a user-made table).
-        const fit = fitToTable(op, this.tables.columnsOf(op.table), { quoting: this.quoting, tableName: this.tables.describe(op.table) });
-        for (const { record, error } of fit.refused) failures.push({ record, error: error.at(record) });
-        if (fit.op) operations.push(fit.op);
-      }
+      const operations = await this.prepare(session, planned, failures);
       if (options.stopAtFirstFailure && failures.length > 0) return false;
       for (const op of operations) {
         const started = Date.now();
-        const refused = await this.execute(session, op);
+        const refused = await this.isolate(session, op, (part) => this.run(session, part));
         failures.push(...refused);
-        this.events.publish('load', { table: this.tables.describe(op.table), kind: op.kind, rows: op.records.length - refused.length, durationMs: Date.now() - started });
+        this.loaded(op, op.records.length - refused.length, Date.now() - started);
       }
       return true;
     });
     if (!executed) return [...failures, ...(await this.write(beforeFirstFailure(records, failures), options))];
-    if (plan.ignoredTombstones.length > 0) {
-      const first = plan.ignoredTombstones[0];
-      this.log.warn(
-        { count: plan.ignoredTombstones.length, topic: first.topic, partition: first.partition, offset: first.offset },
-        'tombstones ignored: delete.enabled is false',
-      );
+    if (ignoredTombstones.length > 0) {
+      const first = ignoredTombstones[0];
+      this.log.warn({ count: ignoredTombstones.length, topic: first.topic, partition: first.partition, offset: first.offset }, 'tombstones ignored: delete.enabled is false');
     }
     return failures;
   }
 
-  private execute(session: DatabendSession, op: Operation): Promise<RecordFailure[]> {
+  /**
+   * The stages of a write, for a writer that runs them in a transaction of its own
+   * (exactly-once-writer.ts): the planner, table preparation (DDL, never inside a transaction),
+   * the execute stage without and with rejected-row isolation, and the session pool.
+   */
+  plan(records: readonly SinkRecord[]): BatchPlan {
+    return this.planner.plan(records);
+  }
+
+  withSession<T>(work: (session: DatabendSession) => Promise<T>): Promise<T> {
+    return this.pool.with(work);
+  }
+
+  /** Stages 2–3: every table made ready (created, evolved) and every row fitted to it; record errors go to `failures`. */
+  async prepare(session: DatabendSession, planned: readonly Operation[], failures: RecordFailure[]): Promise<Operation[]> {
+    const operations: Operation[] = [];
+    for (const op of planned) {
+      if (op.kind === 'delete') {
+        operations.push(op);
+        continue;
+      }
+      try {
+        await this.tables.ensure(session, op.table, op.shape);
+      } catch (err) {
+        if (!(err instanceof SinkError) || !err.isRecordError) throw err;
+        for (const record of op.records) failures.push({ record, error: err.at(record) });
+        continue;
+      }
+      // The table may say more than the record schemas (NOT NULL columns of a user-made table).
+      const fit = fitToTable(op, this.tables.columnsOf(op.table), { quoting: this.quoting, tableName: this.tables.describe(op.table) });
+      for (const { record, error } of fit.refused) failures.push({ record, error: error.at(record) });
+      if (fit.op) operations.push(fit.op);
+    }
+    return operations;
+  }
+
+  /** Stage 5 alone: runs the operation; throws what Databend throws (DatabendQueryError: refused). */
+  run(session: DatabendSession, op: Operation): Promise<void> {
+    return op.kind === 'delete' ? executeDelete(session, op, this.quoting).then(() => undefined) : this.mode.execute(session, op, this.quoting);
+  }
+
+  /** Publishes a finished load (the `load` event): rows written into the operation's table. */
+  loaded(op: Operation, rows: number, durationMs: number): void {
+    this.events.publish('load', { table: this.tables.describe(op.table), kind: op.kind, rows, durationMs });
+  }
+
+  /** Stage 6: `run` with rejected-row isolation; returns the rejected records, throws STATEMENT_REJECTED. */
+  isolate(session: DatabendSession, op: Operation, run: (part: Operation) => Promise<void>): Promise<RecordFailure[]> {
     const refused = () => this.tables.invalidate(op.table);
     const stop = (statement: string) => (err: Error) =>
       new SinkError('STATEMENT_REJECTED', `Databend ${session.server.version} refused the ${statement} into ${this.tables.describe(op.table)}: ${err.message}`, undefined, { cause: err });
-    if (op.kind === 'delete') {
-      return isolateRejected(op, { run: (part) => executeDelete(session, part, this.quoting), slice: sliceDelete, refused, statementRefused: stop(DELETE_STATEMENT) });
-    }
-    const mode = this.mode;
-    return isolateRejected<WriteOperation>(op, {
-      run: (part) => mode.execute(session, part, this.quoting),
-      slice: sliceWrite,
-      refused,
-      statementRefused: stop(mode.statement(op, session.server)),
-    });
+    if (op.kind === 'delete') return isolateRejected(op, { run, slice: sliceDelete, refused, statementRefused: stop(DELETE_STATEMENT) });
+    return isolateRejected<WriteOperation>(op, { run, slice: sliceWrite, refused, statementRefused: stop(this.mode.statement(op, session.server)) });
   }
 }
 

@@ -460,6 +460,86 @@ describe('sessions', () => {
   });
 });
 
+/**
+ * What the sink's exactly-once writes rely on (src/databend/write/exactly-once-writer.ts): a
+ * transaction holds the rows of a stage load (either path) and an offset advance together, a
+ * concurrent transaction that moved the same offset row makes the later COMMIT fail, and a failed
+ * statement leaves a transaction that commits nothing — the server's rules, not the embedded engine's.
+ */
+describe('transactions', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'front-txn-'));
+  const file = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  const count = async (c: Conn, sql: string) => Number((await c.queryRow(sql))?.values()[0]);
+  beforeAll(async () => {
+    await conn.exec('CREATE TABLE eo_rows (id INT NOT NULL)');
+    await conn.exec('CREATE TABLE eo_offsets (p INT NOT NULL, nxt BIGINT NOT NULL) ROW_PER_BLOCK = 1 BLOCK_PER_SEGMENT = 1');
+    await conn.exec('INSERT INTO eo_offsets VALUES (0, 0)');
+    await conn.exec('INSERT INTO eo_offsets VALUES (1, 0)');
+  });
+
+  it('a stage load and an UPDATE in one transaction are invisible to others until COMMIT and gone after ROLLBACK', async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.exec('BEGIN');
+    expect(Number((await a.loadFile('INSERT INTO eo_rows VALUES', file('two.csv', '"1"\n"2"\n'))).writeRows)).toBe(2);
+    expect(await a.exec('UPDATE eo_offsets SET nxt = 2 WHERE p = 0 AND nxt = 0')).toBe(1);
+    expect(await count(a, 'SELECT count(*) FROM eo_rows')).toBe(2);
+    expect(await count(b, 'SELECT count(*) FROM eo_rows')).toBe(0);
+    await a.exec('ROLLBACK');
+    expect(await count(b, 'SELECT count(*) FROM eo_rows')).toBe(0);
+    expect(await count(b, 'SELECT sum(nxt) FROM eo_offsets')).toBe(0);
+  });
+
+  it('of two transactions that advance the same offset row, the second COMMIT fails with [4001] and its rows never show', async () => {
+    const a = await connect();
+    const b = await connect();
+    for (const c of [a, b]) {
+      await c.exec('BEGIN');
+      expect(await count(c, 'SELECT nxt FROM eo_offsets WHERE p = 0')).toBe(0);
+    }
+    await a.loadFile('INSERT INTO eo_rows VALUES', file('a.csv', '"10"\n'));
+    await b.loadFile('INSERT INTO eo_rows VALUES', file('b.csv', '"20"\n'));
+    expect(await a.exec('UPDATE eo_offsets SET nxt = 1 WHERE p = 0 AND nxt = 0')).toBe(1);
+    expect(await b.exec('UPDATE eo_offsets SET nxt = 1 WHERE p = 0 AND nxt = 0')).toBe(1);
+    await a.exec('COMMIT');
+    await expect(b.exec('COMMIT')).rejects.toThrow(/\[4001\]Unresolvable conflict/);
+    expect((await conn.queryAll('SELECT id FROM eo_rows ORDER BY id')).map((r) => Number(r.values()[0]))).toEqual([10]);
+    // The session is out of its transaction: it works on.
+    expect(await count(b, 'SELECT nxt FROM eo_offsets WHERE p = 0')).toBe(1);
+  });
+
+  it('transactions that advance the rows of other partitions (each in a block of its own) both commit', async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.exec('BEGIN');
+    await b.exec('BEGIN');
+    expect(await a.exec('UPDATE eo_offsets SET nxt = 2 WHERE p = 0 AND nxt = 1')).toBe(1);
+    expect(await b.exec('UPDATE eo_offsets SET nxt = 1 WHERE p = 1 AND nxt = 0')).toBe(1);
+    await a.exec('COMMIT');
+    await b.exec('COMMIT');
+    expect((await conn.queryAll('SELECT p, nxt FROM eo_offsets ORDER BY p')).map((r) => r.values().map(Number))).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
+  });
+
+  it('after a failed statement the transaction takes nothing but its end ([4002]) and its COMMIT commits nothing, as on a server', async () => {
+    const a = await connect();
+    await a.exec('BEGIN');
+    await a.loadFile('INSERT INTO eo_rows VALUES', file('ok.csv', '"30"\n'));
+    await expect(a.loadFile('INSERT INTO eo_rows VALUES', file('bad.csv', '"x"\n'))).rejects.toThrow(/\[1046\]/);
+    await expect(a.exec('INSERT INTO eo_rows VALUES (31)')).rejects.toThrow(/\[4002\]Current transaction is aborted/);
+    await a.exec('COMMIT');
+    expect(await count(conn, 'SELECT count(*) FROM eo_rows WHERE id >= 30')).toBe(0);
+    // Out of the transaction, statements run again.
+    expect(await a.exec('INSERT INTO eo_rows VALUES (32)')).toBe(1);
+  });
+});
+
 // Last: restarts the front this file started (skipped against a shared or external Databend).
 (process.env.CONFORMANCE_DATABEND_DSN ? describe.skip : describe)('restart', () => {
   it('stop() and start() serve again on the same port; the embedded catalog does not survive (README)', async () => {

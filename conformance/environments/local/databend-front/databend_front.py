@@ -57,6 +57,7 @@ BAD_BYTES = 1046
 HTTP_NOT_FOUND = 1072
 UNKNOWN_QUERY = 1127
 AUTHENTICATE_FAILURE = 5100
+CURRENT_TRANSACTION_IS_ABORTED = 4002
 
 
 class DatabendError(Exception):
@@ -906,8 +907,15 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
             with sess.lock:
                 try:
                     sess.apply_client_state(client_state)
-                    res = run_statement(front, sess, sql, attachment, want_arrow)
                     kw = first_keyword(sql)
+                    if sess.txn_state == "Fail" and kw not in ("COMMIT", "ROLLBACK", "ABORT"):
+                        # As a server does (auto_commit_if_not_allowed_in_transaction): after an
+                        # error the transaction takes nothing but its end. The embedded engine
+                        # would go on running statements in it.
+                        raise DatabendError(CURRENT_TRANSACTION_IS_ABORTED, "Current transaction is aborted, commands ignored until end of transaction block")
+                    # A server's COMMIT of a failed transaction commits nothing (the transaction is
+                    # no longer active) and succeeds; the engine would commit what did run.
+                    res = run_statement(front, sess, "ROLLBACK" if sess.txn_state == "Fail" else sql, attachment, want_arrow)
                     if kw in ("USE", "SET", "UNSET"):
                         sess.refresh_state()
                     elif kw == "BEGIN" or (kw == "START" and re.match(r"\s*START\s+TRANSACTION", sql, re.I)):
@@ -916,7 +924,10 @@ def make_handler(front: Front, connections: Connections) -> type[BaseHTTPRequest
                         sess.txn_state = "AutoCommit"
                 except DatabendError as e:
                     err = e
-                    if sess.txn_state == "Active":
+                    # A COMMIT that fails (a conflict) still ends the transaction, as on a server.
+                    if first_keyword(sql) in ("COMMIT", "ROLLBACK", "ABORT"):
+                        sess.txn_state = "AutoCommit"
+                    elif sess.txn_state == "Active":
                         sess.txn_state = "Fail"
             self._served.update({"sql": sql[:500], "rows": res.write_rows if res else 0, **({"error": err.code} if err else {})})
             return res, err

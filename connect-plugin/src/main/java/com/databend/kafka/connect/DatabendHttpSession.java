@@ -36,9 +36,12 @@ public final class DatabendHttpSession {
     private final String baseUrl;
     private final String authorization;
     private final Duration timeout;
-    private final HttpClient http;
+    private final String database;
+    private HttpClient http;
     private JsonNode sessionState;
     private String version = "";
+    /** Set by {@link #abandon()}: the next call starts a new server session. */
+    private boolean abandoned;
 
     DatabendHttpSession(Map<String, Object> connection) {
         boolean ssl = Boolean.TRUE.equals(connection.get("ssl"));
@@ -47,10 +50,13 @@ public final class DatabendHttpSession {
         String password = String.valueOf(connection.get("password"));
         authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         timeout = Duration.ofMillis(((Number) connection.get("requestTimeoutMs")).longValue());
+        database = String.valueOf(connection.get("database"));
+        newServerSession();
+    }
+
+    private void newServerSession() {
         http = HttpClient.newBuilder().connectTimeout(timeout).cookieHandler(new CookieManager()).build();
-        ObjectNode state = JSON.createObjectNode();
-        state.put("database", String.valueOf(connection.get("database")));
-        sessionState = state;
+        sessionState = JSON.createObjectNode().put("database", database);
     }
 
     /** Asks the server's version (the load path depends on it); throws SessionException when that fails. */
@@ -66,9 +72,23 @@ public final class DatabendHttpSession {
         return version;
     }
 
+    /**
+     * Leaves the server session (and a transaction open in it) behind: the next call logs in anew.
+     * Used after a statement of a transaction timed out (it may still run on the server).
+     */
+    @HostAccess.Export
+    public void abandon() {
+        abandoned = true;
+    }
+
     @HostAccess.Export
     public String call(String kind, String sql, String csv) {
         try {
+            if (abandoned) {
+                newServerSession();
+                connect();
+                abandoned = false;
+            }
             ObjectNode answer = JSON.createObjectNode().put("ok", true);
             switch (kind) {
                 case "query": {
