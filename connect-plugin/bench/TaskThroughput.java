@@ -1,4 +1,3 @@
-import com.databend.kafka.connect.DatabendSinkTask;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
@@ -20,7 +20,10 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  * batches of Connect records (a struct as AvroConverter gives it), preCommit after each, against a
  * real Databend. Run by connect-plugin/bench/run.sh (docs/benchmarks.md), with no JVM flags.
  *
- * args: <databend host:port> <records> <batch size> <insert|upsert>
+ * The same harness drives another connector's task on the same records (its class as the fifth
+ * argument, its jars on the class path): Databend's Java connector, for the comparison.
+ *
+ * args: <databend host:port> <records> <batch size> <insert|upsert> [task class]
  */
 public class TaskThroughput {
     static final Schema ORDER = SchemaBuilder.struct().name("bench.Order")
@@ -54,9 +57,12 @@ public class TaskThroughput {
         props.put("batch.size", String.valueOf(batchSize));
         props.put("value.converter", "io.confluent.connect.avro.AvroConverter");
 
-        DatabendSinkTask task = new DatabendSinkTask();
+        String taskClass = args.length > 4 ? args[4] : "com.databend.kafka.connect.DatabendSinkTask";
+        SinkTask task = (SinkTask) Class.forName(taskClass).getDeclaredConstructor().newInstance();
         task.initialize(new Context());
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long startProcessCpu = os.getProcessCpuTime();
         long startCpu = cpu.getCurrentThreadCpuTime();
         long started = System.nanoTime();
         task.start(props);
@@ -67,7 +73,7 @@ public class TaskThroughput {
         long window = System.nanoTime();
         long windowCpu = cpu.getCurrentThreadCpuTime();
         long windowRecords = 0;
-        List<double[]> windows = new ArrayList<>();
+        long windowProcessCpu = os.getProcessCpuTime();
         while (offset < total) {
             List<SinkRecord> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < batchSize && offset < total; i++, offset++) {
@@ -88,18 +94,20 @@ public class TaskThroughput {
             if (System.nanoTime() - window > 10_000_000_000L || offset >= total) {
                 double secs = (System.nanoTime() - window) / 1e9;
                 double cpuSecs = (cpu.getCurrentThreadCpuTime() - windowCpu) / 1e9;
-                windows.add(new double[] {windowRecords, secs, cpuSecs});
-                System.out.printf("  %,d records: %.0f rec/s wall, %.0f rec/CPU-s (task thread)%n", windowRecords, windowRecords / secs, windowRecords / cpuSecs);
+                double processSecs = (os.getProcessCpuTime() - windowProcessCpu) / 1e9;
+                System.out.printf("  %,d records: %.0f rec/s wall, %.0f rec/CPU-s (task thread), %.0f rec/CPU-s (whole JVM)%n", windowRecords, windowRecords / secs, windowRecords / cpuSecs, windowRecords / processSecs);
                 window = System.nanoTime();
                 windowCpu = cpu.getCurrentThreadCpuTime();
+                windowProcessCpu = os.getProcessCpuTime();
                 windowRecords = 0;
             }
         }
         double secs = (System.nanoTime() - started) / 1e9;
         double cpuSecs = (cpu.getCurrentThreadCpuTime() - startCpu) / 1e9;
+        double processSecs = (os.getProcessCpuTime() - startProcessCpu) / 1e9;
         task.stop();
-        System.out.printf("%s %s: %,d records in %.1f s (start %.1f s): %.0f rec/s wall, %.0f rec/CPU-s; JVM %s, flags %s%n",
-                mode, table, total, secs, startSeconds, total / secs, total / cpuSecs, System.getProperty("java.version"),
+        System.out.printf("%s %s: %,d records in %.1f s (start %.1f s): %.0f rec/s wall, %.0f rec/CPU-s task thread, %.0f rec/CPU-s whole JVM; JVM %s, flags %s%n",
+                mode, table, total, secs, startSeconds, total / secs, total / cpuSecs, total / processSecs, System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
