@@ -17,6 +17,12 @@ describe('connectConfigDefinitions', () => {
     }
   });
 
+  it('lists dependents without a cycle, each declared after its key (Connect follows them recursively)', () => {
+    const position = new Map(names.map((n, i) => [n, i]));
+    for (const [i, key] of keys.entries()) for (const d of key.dependents) expect(position.get(d)).toBeGreaterThan(i);
+    expect(keys.find((k) => k.name === 'delete.enabled')?.dependents).toEqual(['pk.mode']);
+  });
+
   it('marks PASSWORD keys sensitive and offers enum values', () => {
     const byName = new Map(keys.map((k) => [k.name, k]));
     expect(byName.get('connection.password')).toMatchObject({ type: 'PASSWORD', sensitive: true });

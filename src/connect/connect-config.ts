@@ -29,8 +29,13 @@ export interface ConnectKeyDefinition extends ConfigKeyInfo {
 /** The keys the plugin's ConfigDef declares, in declaration order. */
 export function connectConfigDefinitions(): ConnectKeyDefinition[] {
   const byName = new Map(configDefinitions().map((d) => [d.name, d]));
-  return CONFIG_KEYS.filter((def) => !CONNECT_OWNED_GROUPS.includes(def.group)).map((def) => ({
+  const declared = CONFIG_KEYS.filter((def) => !CONNECT_OWNED_GROUPS.includes(def.group));
+  const position = new Map(declared.map((def, i) => [def.name, i]));
+  return declared.map((def, i) => ({
     ...(byName.get(def.name) as ConfigKeyInfo),
+    // Connect's ConfigDef.validate follows dependents recursively and overflows its stack on a cycle
+    // (delete.enabled ↔ pk.mode): only dependents declared after the key are kept, which makes none.
+    dependents: def.dependents.filter((d) => (position.get(d) ?? -1) > i),
     sensitive: isSensitiveKey(def.name),
     recommended_values: def.validator?.kind === 'enum' ? [...def.validator.values] : def.type === 'BOOLEAN' ? ['true', 'false'] : [],
   }));
