@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: type-check, lint, build the plugin archive, unit tests, then the conformance suite
 // on the selected environment (which runs the sink from that archive by default), then the legacy
-// run: a subset of the suite against a Databend that reports an old server version.
+// run: a subset of the suite against a Databend that reports an old server version, then the
+// `connect` adapter on the vendor example (Databend's Java connector in a Kafka Connect worker).
 // Ends with one plain `N passed, N failed` line counting every test and every check.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -53,6 +54,62 @@ if (only.length === 0) {
     CONFORMANCE_DATABEND_PROTOCOL: 'legacy',
     JEST_JUNIT_OUTPUT_NAME: 'junit-legacy.xml',
   });
+  vendorExample();
+}
+
+/**
+ * The `connect` adapter on the vendor example: Databend's Java connector, packaged as a Kafka Connect
+ * plugin, in a real worker, on a few scenarios. It fails some of them, rightly: what must hold is
+ * that every verdict equals the one recorded in docs/vendor-example.verdicts.json (a change means
+ * the suite or the plugin moved). Its scenarios' own failures are those verdicts, not failures of
+ * this run; the comparison counts one check per scenario.
+ */
+function vendorExample() {
+  const SUBSET = ['append.basic', 'upsert.value-key', 'errors.poison-dlq', 'config.invalid', 'package.archive'];
+  if (!fs.existsSync('../shared/peers/databend-kafka-connect/databend-kafka-connect-0.0.4.jar')) {
+    console.log('connect adapter (vendor example): skipped — ../shared/peers/databend-kafka-connect/ is not here (see docs/vendor-example.md)');
+    skipped += SUBSET.length;
+    return;
+  }
+  const t0 = Date.now();
+  const spec = 'scripts/vendor-example/databend-kafka-connect.plugin.json';
+  const pack = spawnSync('npm', ['run', '--silent', 'package-plugin', '--', '--connect', spec, '--force'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stdout.write(pack.stdout ?? '');
+  console.log(`package-plugin (connect: Java connector): ${pack.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (pack.status !== 0) {
+    failed++;
+    failures.push('package-plugin (connect)');
+    return;
+  }
+  passed++;
+  const zip = pack.stdout.split('\n')[0].split(/\s+/)[0];
+  const results = 'reports/jest-results-connect.json';
+  fs.rmSync(results, { force: true });
+  const t1 = Date.now();
+  const files = SUBSET.map((id) => `conformance/scenarios/${id === 'config.invalid' ? 'config-invalid' : id}.conformance.test.ts`);
+  const jest = spawnSync('npx', ['jest', '--json', `--outputFile=${results}`, '--maxWorkers=2', '--selectProjects', 'conformance', '--', ...files], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      CONFORMANCE_SINK: 'connect',
+      CONFORMANCE_CONNECT_PLUGIN: zip,
+      CONFORMANCE_SINK_CAPABILITIES: 'scripts/vendor-example/databend-kafka-connect.capabilities.json',
+      CONFORMANCE_REPORT_FILE: 'reports/conformance-report-connect.md',
+      JEST_JUNIT_OUTPUT_NAME: 'junit-connect.xml',
+    },
+  });
+  console.log(`jest (connect: Java connector): exit ${jest.status} (${((Date.now() - t1) / 1000).toFixed(1)} s) — its verdicts are compared below`);
+  if (!fs.existsSync(results)) {
+    failed++;
+    failures.push('jest (connect: Java connector) (no results written)');
+    return;
+  }
+  const check = spawnSync('npx', ['tsx', 'scripts/vendor-example/main.ts', '--check', results, ...SUBSET], { stdio: 'inherit' });
+  if (check.status === 0) passed += SUBSET.length;
+  else {
+    failed++;
+    failures.push('connect adapter verdicts (docs/vendor-example.verdicts.json)');
+  }
 }
 
 function runJest(name, resultsFile, args, env) {

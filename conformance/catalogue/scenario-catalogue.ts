@@ -109,19 +109,19 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     priority: 0,
     expectation:
       "a current Databend server (databend-driver uploads, then INSERT … FROM @~; REPLACE refused there): upsert, tombstone deletes, update and the type matrix exact, uploading directly and by presigned URL, proven by the server's record of the requests",
-    requires: ['auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:current', 'environment-request-log'],
+    requires: ['client:databend-driver', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:current', 'environment-request-log'],
   },
   {
     id: 'protocol.legacy',
     priority: 0,
     expectation: "an old Databend server (≤ 1.2.781: loads by stage attachment): the same writes exact, proven by the server's record of the requests",
-    requires: ['auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:legacy', 'environment-request-log'],
+    requires: ['client:databend-driver', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:legacy', 'environment-request-log'],
   },
   {
     id: 'errors.poison-stop',
     priority: 0,
-    expectation: 'undecodable record, errors.tolerance=none → sink exits non-zero naming topic/partition/offset; committed offset stays before it',
-    requires: ['converter:avro', 'mode:insert'],
+    expectation: 'undecodable record, errors.tolerance=none → sink fails naming topic/partition/offset; committed offset stays before it',
+    requires: ['auto-create', 'converter:avro', 'mode:insert'],
   },
   {
     id: 'errors.poison-dlq',
@@ -132,8 +132,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   {
     id: 'delivery.crash',
     priority: 0,
-    expectation: 'SIGKILL mid-stream, restart → no record lost; upsert: no duplicate keys; insert: duplicates only within the last uncommitted batch (reported)',
-    requires: ['converter:avro', 'mode:insert', 'mode:upsert', 'pk:record_value', 'hard-kill'],
+    expectation: 'SIGKILL mid-stream, restart → no record lost; upsert: no duplicate keys; insert: duplicates only of records uncommitted at the kill (reported as a number)',
+    requires: ['auto-create', 'converter:avro', 'mode:insert', 'mode:upsert', 'pk:record_value', 'hard-kill'],
   },
   {
     id: 'config.invalid',
@@ -225,8 +225,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
   {
     id: 'registry.misconfigured',
     priority: 1,
-    expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (exit 2) naming the key, secrets hidden, nothing consumed',
-    requires: ['converter:avro', 'mode:insert'],
+    expectation: 'schema registry URL with a wrong path, wrong credentials, a refused port → the sink refuses to start (stops by itself with a failure) naming the key, secrets hidden, nothing consumed',
+    requires: ['converter:avro', 'mode:insert', 'registry-client-config'],
   },
   {
     id: 'ops.observability',

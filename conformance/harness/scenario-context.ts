@@ -6,6 +6,8 @@ import { kafkaClient } from '../clients/kafka';
 import { schemaRegistryClient } from '../clients/schema-registry';
 import type { Endpoints } from '../environments/environment';
 import type { RunEnvironment } from '../jest/run-environment';
+import { NOT_APPLICABLE } from '../report/scenario-results';
+import { notApplicableReason, unmetRequirements, type Requirement, type RunFacts } from '../sink-under-test/capabilities';
 import type { SinkSpec } from '../sink-under-test/select-sink';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../sink-under-test/sink-under-test';
 import { recordMeasurement } from '../report/measurements';
@@ -38,7 +40,7 @@ export class ScenarioContext {
   /** The environment's fault hooks (`pause`/`resume` a service); `faults.supported` is false on external endpoints. */
   readonly faults: EnvironmentFaults;
   private connection: DatabendConnection | undefined;
-  private readonly sinks: { name: string; running: RunningSink }[] = [];
+  private readonly sinks: { name: string; running: RunningSink; stopped: boolean }[] = [];
   private readonly extraDatabases: string[] = [];
   private lastSql: string | undefined;
   private configCount = 0;
@@ -48,6 +50,8 @@ export class ScenarioContext {
     readonly run: RunEnvironment,
     readonly spec: SinkSpec,
     readonly sink: SinkUnderTest,
+    /** What the run offers besides the sink's declaration (see `runFacts`). */
+    readonly facts: RunFacts,
   ) {
     this.endpoints = run.endpoints;
     this.database = this.name('db');
@@ -78,6 +82,7 @@ export class ScenarioContext {
     let resumeError: unknown;
     await this.faults.resumeAll().catch((err: unknown) => (resumeError = err));
     await Promise.all(this.sinks.map(({ running }) => (this.sink.isProcess ? running.kill() : running.stop(10_000)).catch(() => undefined)));
+    await this.sink.close?.().catch(() => undefined);
     if (this.connection) {
       for (const database of [...this.extraDatabases, this.database]) await this.connection.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
       await this.connection.close();
@@ -100,7 +105,7 @@ export class ScenarioContext {
         try {
           await body();
         } catch (err) {
-          throw await this.explain(err, before);
+          throw this.explain(err, before);
         }
       },
       timeoutMs,
@@ -108,17 +113,31 @@ export class ScenarioContext {
   }
 
   /**
+   * A test that needs more than its scenario as a whole (one converter among several, the sink's
+   * own Kafka client): not applicable — reported, never run — when the sink or the run lacks it.
+   */
+  itRequiring(requires: Requirement[], title: string, body: () => Promise<void>, timeoutMs?: number): void {
+    const reason = notApplicableReason(unmetRequirements(requires, this.sink.capabilities, this.facts), this.sink.description);
+    if (reason) it.skip(`${NOT_APPLICABLE} ${title}: ${reason}`, () => undefined);
+    else this.it(title, body, timeoutMs);
+  }
+
+  /** Whether the sink and the run offer everything in `requires` (for a check inside a test). */
+  offers(requires: Requirement[]): boolean {
+    return notApplicableReason(unmetRequirements(requires, this.sink.capabilities, this.facts), this.sink.description) === undefined;
+  }
+
+  /**
    * A new error whose message adds the context: jest prints an amended assertion error's message
    * several times (message, stack, matcher result), a fresh error once. Sinks from earlier tests
    * are included only while they still run.
    */
-  private async explain(err: unknown, firstSinkOfTest: number): Promise<unknown> {
+  private explain(err: unknown, firstSinkOfTest: number): unknown {
     if (!(err instanceof Error)) return err;
     const parts = [];
     if (this.lastSql) parts.push(`compared SQL: ${this.lastSql}`);
-    for (const [index, { name, running }] of this.sinks.entries()) {
-      const stillRunning = await Promise.race([running.exited.then(() => false), Promise.resolve(true)]);
-      if (index >= firstSinkOfTest || stillRunning) parts.push(`sink "${name}" log tail:\n${tail(running.logs(), LOG_TAIL_LINES)}`);
+    for (const [index, { name, running, stopped }] of this.sinks.entries()) {
+      if (index >= firstSinkOfTest || !stopped) parts.push(`sink "${name}" log tail:\n${tail(running.logs(), LOG_TAIL_LINES)}`);
     }
     if (parts.length === 0) return err;
     const explained = new Error(`${err.message}\n\n${parts.join('\n\n')}`, { cause: err });
@@ -245,7 +264,11 @@ export class ScenarioContext {
 
   /**
    * A connector config pointing at this run's services and this scenario's database, with a name
-   * unique to the scenario (and so its own consumer group `connect-<name>`).
+   * unique to the scenario (and so its own consumer group `connect-<name>`). Only keys of the Java
+   * connector `DatabendSinkConnector` and of Kafka Connect: the database is named the way a JDBC
+   * URL names it and in `connection.database` too, so a sink reading either finds the same one; the
+   * write mode and key mode are always stated (insert, no key), since sinks' defaults differ (the
+   * Java connector's `pk.mode` defaults to `record_value`, which makes every value field a key).
    */
   config(overrides: Record<string, string>, name = `${this.slug.replace(/_/g, '-')}-${this.suffix}-${++this.configCount}`): ConnectorConfig {
     const { kafka, schemaRegistry, databend } = this.endpoints;
@@ -261,7 +284,7 @@ export class ScenarioContext {
       name,
       config: {
         'connector.class': 'com.databend.kafka.connect.DatabendSinkConnector',
-        'connection.url': `jdbc:databend://${databend.host}:${databend.port}${databend.sslmode === 'enable' ? '?ssl=true' : ''}`,
+        'connection.url': `jdbc:databend://${databend.host}:${databend.port}/${this.database}${databend.sslmode === 'enable' ? '?ssl=true' : ''}`,
         'connection.user': databend.user,
         'connection.password': databend.password,
         'connection.database': this.database,
@@ -269,7 +292,8 @@ export class ScenarioContext {
         ...kafka.clientSettings,
         ...registry,
         'auto.create': 'true',
-        'linger.ms': '100',
+        'insert.mode': 'insert',
+        'pk.mode': 'none',
         ...overrides,
       },
     };
@@ -289,7 +313,9 @@ export class ScenarioContext {
 
   async start(config: ConnectorConfig): Promise<RunningSink> {
     const running = await this.sink.start(config);
-    this.sinks.push({ name: config.name, running });
+    const entry = { name: config.name, running, stopped: false };
+    void running.exited.then(() => (entry.stopped = true));
+    this.sinks.push(entry);
     return running;
   }
 
@@ -323,6 +349,15 @@ export class ScenarioContext {
     return this.query(
       `SELECT name, data_type, is_nullable FROM system.columns WHERE database = '${this.database}' AND table = '${table.replace(/'/g, "''")}' ORDER BY name`,
     );
+  }
+
+  /**
+   * A table's columns without their nullability: name and type, ordered by name. For scenarios
+   * whose subject is not the type mapping (evolution), which judge the nullability only of the
+   * columns their change concerns; the mapping's nullability rule is judged where tables are created.
+   */
+  async columnTypes(table: string): Promise<(string | null)[][]> {
+    return (await this.columns(table)).map(([name, type]) => [name, type]);
   }
 
   async tableExists(table: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 import { catalogueEntry } from '../catalogue/scenario-catalogue';
 import { databendLoadPath } from '../clients/databend-load-path';
-import { runEnvironment } from '../jest/run-environment';
-import { isRunRequirement, unmetRequirements, type RunFacts } from '../sink-under-test/capabilities';
-import { sinkSpec, sinkUnderTest } from '../sink-under-test/select-sink';
+import { runEnvironment, type RunEnvironment } from '../jest/run-environment';
+import { notApplicableReason, unmetRequirements, type Requirement, type RunFacts } from '../sink-under-test/capabilities';
+import { sinkSpec, sinkUnderTest, type SinkSpec } from '../sink-under-test/select-sink';
+import type { SinkUnderTest } from '../sink-under-test/sink-under-test';
 import { NOT_APPLICABLE } from '../report/scenario-results';
 import { acquireLease, LEASE_WAIT_MS, type EnvironmentLease } from './environment-faults';
 import { ScenarioContext } from './scenario-context';
@@ -16,38 +17,52 @@ const SCENARIO_TEST_TIMEOUT_MS = 180_000;
  */
 export function scenario(id: string, body: (s: ScenarioContext) => void): void {
   const entry = catalogueEntry(id);
+  gatedDescribe(id, entry.requires, body);
+}
+
+/**
+ * A check outside the catalogue (the README walk-through, the tombstone/DLQ/update walk), gated by
+ * what it needs exactly like a scenario; the report lists it under "Other checks".
+ */
+export function check(name: string, requires: Requirement[], body: (s: ScenarioContext) => void): void {
+  gatedDescribe(name, requires, body);
+}
+
+/** What the run offers besides the sink's declaration: how it is launched and what the environment can do. */
+export function runFacts(spec: SinkSpec, sink: SinkUnderTest, run: RunEnvironment): RunFacts {
+  return {
+    hardKill: sink.isProcess,
+    archive: spec.archive !== undefined,
+    environmentFaults: run.supportsFaults,
+    environmentAuth: run.endpoints.kafkaSecured !== undefined && run.endpoints.schemaRegistrySecured !== undefined,
+    databendLoadPath: databendLoadPath(run.versions.databend),
+    databendRequestLog: run.endpoints.databend.requestLog !== undefined,
+    kafkaTools: run.endpoints.kafka.tools !== undefined,
+    converters: spec.connect?.converters,
+    kafkaClientInConfig: spec.kind !== 'connect',
+    registryClientInConfig: spec.kind !== 'connect',
+  };
+}
+
+function gatedDescribe(name: string, requires: readonly Requirement[], body: (s: ScenarioContext) => void): void {
   // jest reads `testTimeout` only from the root config, not from a project's: without this every
   // scenario test would get jest's default of 5 s.
   jest.setTimeout(SCENARIO_TEST_TIMEOUT_MS);
-  describe(id, () => {
+  describe(name, () => {
     const run = runEnvironment();
     const spec = sinkSpec();
     const sink = sinkUnderTest(spec);
-    const facts: RunFacts = {
-      hardKill: sink.isProcess,
-      archive: spec.archive !== undefined,
-      environmentFaults: run.supportsFaults,
-      environmentAuth: run.endpoints.kafkaSecured !== undefined && run.endpoints.schemaRegistrySecured !== undefined,
-      databendLoadPath: databendLoadPath(run.versions.databend),
-      databendRequestLog: run.endpoints.databend.requestLog !== undefined,
-      kafkaTools: run.endpoints.kafka.tools !== undefined,
-    };
-    const unmet = unmetRequirements(entry.requires, sink.capabilities, facts);
-    if (unmet.length > 0) {
-      const ofRun = unmet.filter(isRunRequirement);
-      const ofSink = unmet.filter((r) => !isRunRequirement(r));
-      const reasons = [
-        ...(ofSink.length > 0 ? [`${sink.description} does not declare ${ofSink.join(', ')}`] : []),
-        ...(ofRun.length > 0 ? [`this run does not offer ${ofRun.join(', ')}`] : []),
-      ];
-      it.skip(`${NOT_APPLICABLE} ${reasons.join('; ')}`, () => undefined);
+    const facts = runFacts(spec, sink, run);
+    const reason = notApplicableReason(unmetRequirements(requires, sink.capabilities, facts), sink.description);
+    if (reason) {
+      it.skip(`${NOT_APPLICABLE} ${reason}`, () => undefined);
       return;
     }
-    const context = new ScenarioContext(id, run, spec, sink);
+    const context = new ScenarioContext(name, run, spec, sink, facts);
     let lease: EnvironmentLease | undefined;
     beforeAll(async () => {
       // A scenario that stops services runs alone; all others share the services.
-      lease = await acquireLease(run, entry.requires.includes('environment-faults') ? 'exclusive' : 'shared');
+      lease = await acquireLease(run, requires.includes('environment-faults') ? 'exclusive' : 'shared');
       await context.open();
     }, LEASE_WAIT_MS);
     afterAll(async () => {

@@ -2,6 +2,7 @@ import type { StartedEnvironment } from '../environments/environment';
 import { selectEnvironment } from '../environments/select-environment';
 import { clearMeasurements } from '../report/measurements';
 import { prepareArchiveSink } from '../sink-under-test/archive-sink';
+import { prepareConnectSink, probeConnectSink } from '../sink-under-test/connect/connect-plugin';
 import { plainSinkSpec, selectedSinkKind, SINK_SPEC_VARIABLE, type SinkSpec } from '../sink-under-test/select-sink';
 import { startFaultControlServer, type FaultControlServer } from './fault-control-server';
 import { RUN_ENVIRONMENT_VARIABLE, RunEnvironment } from './run-environment';
@@ -14,11 +15,13 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   clearMeasurements();
   // The sink is chosen first: a wrong CONFORMANCE_SINK should fail before services start.
-  const sink = await prepareSink();
-  process.env[SINK_SPEC_VARIABLE] = JSON.stringify(sink);
+  let sink = await prepareSink();
   const environment = await selectEnvironment();
   const started = await environment.start();
   globalThis.conformanceEnvironment = started;
+  // A Kafka Connect plugin is loaded once by a worker, which needs the services, before any scenario.
+  if (sink.kind === 'connect') sink = await probeConnectSink(sink, started.endpoints);
+  process.env[SINK_SPEC_VARIABLE] = JSON.stringify(sink);
   globalThis.conformanceFaultControl = await startFaultControlServer(started);
   const run: RunEnvironment = {
     name: started.name,
@@ -38,7 +41,9 @@ export default async function globalSetup(): Promise<void> {
 
 async function prepareSink(): Promise<SinkSpec> {
   const kind = selectedSinkKind();
-  return kind === 'archive' ? prepareArchiveSink() : plainSinkSpec(kind);
+  if (kind === 'archive') return prepareArchiveSink();
+  if (kind === 'connect') return prepareConnectSink();
+  return plainSinkSpec(kind);
 }
 
 function describeStart(env: StartedEnvironment): string {

@@ -41,11 +41,12 @@ export default class ConformanceReporter {
     // The run against a legacy Databend (CONFORMANCE_DATABEND_PROTOCOL=legacy, after the main run in
     // `npm test`) gets its own report, and the main report a summary of it: one report names both paths.
     const legacy = process.env.CONFORMANCE_DATABEND_PROTOCOL === 'legacy';
-    const REPORT = legacy ? LEGACY_REPORT : MAIN_REPORT;
-    fs.mkdirSync(REPORTS, { recursive: true });
+    // Runs of another sink (the vendor example, npm test's connect subset) name their own report.
+    const REPORT = process.env.CONFORMANCE_REPORT_FILE ? path.resolve(process.env.CONFORMANCE_REPORT_FILE) : legacy ? LEGACY_REPORT : MAIN_REPORT;
+    fs.mkdirSync(path.dirname(REPORT), { recursive: true });
     const input = { outcomes, measurements: readMeasurements(), environment: fromEnv<RunEnvironment>(RUN_ENVIRONMENT_VARIABLE), sink: fromEnv<SinkSpec>(SINK_SPEC_VARIABLE), startedAt: this.startedAt, totalMs: Date.now() - this.startedAt.getTime() };
     fs.writeFileSync(REPORT, markdownReport(input));
-    if (legacy && fs.existsSync(MAIN_REPORT)) {
+    if (legacy && REPORT === LEGACY_REPORT && fs.existsSync(MAIN_REPORT)) {
       fs.writeFileSync(MAIN_REPORT, withRunSummary(fs.readFileSync(MAIN_REPORT, 'utf8'), runSummary(input, path.basename(LEGACY_REPORT))));
     }
     const scenarios = scenarioResults(outcomes);

@@ -42,7 +42,8 @@ export function markdownReport(input: ReportInput): string {
   lines.push('');
   lines.push('## Scenarios', '', '| id | P | result | time | expectation |', '|---|---|---|---|---|');
   for (const r of results) {
-    lines.push(`| \`${r.entry.id}\` | ${r.entry.priority} | ${ICON[r.status]} | ${r.status === 'passed' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)} s` : ''} | ${cell(r.entry.expectation)} |`);
+    const partly = r.notApplicableChecks.length > 0 ? ` (${r.notApplicableChecks.length} check${r.notApplicableChecks.length > 1 ? 's' : ''} n/a)` : '';
+    lines.push(`| \`${r.entry.id}\` | ${r.entry.priority} | ${ICON[r.status]}${partly} | ${r.status === 'passed' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)} s` : ''} | ${cell(r.entry.expectation)} |`);
   }
   if (input.measurements && input.measurements.length > 0) {
     lines.push('', '## Measurements', '', '| scenario | what | value | bound |', '|---|---|---|---|');
@@ -53,10 +54,13 @@ export function markdownReport(input: ReportInput): string {
     lines.push('', '## Other checks', '', '| check | passed | failed | skipped | time |', '|---|---|---|---|---|');
     for (const g of extra) lines.push(`| ${cell(g.name)} | ${g.passed} | ${g.failed} | ${g.skipped} | ${(g.durationMs / 1000).toFixed(1)} s |`);
   }
-  const notApplicable = results.filter((r) => r.status === 'not applicable');
+  const notApplicable = results.filter((r) => r.status === 'not applicable' || r.notApplicableChecks.length > 0);
   if (notApplicable.length > 0) {
     lines.push('', '## Not applicable', '');
-    for (const r of notApplicable) lines.push(`- \`${r.entry.id}\`: ${r.details.join('; ')}`);
+    for (const r of notApplicable) {
+      if (r.status === 'not applicable') lines.push(`- \`${r.entry.id}\`: ${r.details.join('; ')}`);
+      else for (const check of r.notApplicableChecks) lines.push(`- \`${r.entry.id}\`, the check "${check}"`);
+    }
   }
   const failed = results.filter((r) => r.status === 'failed');
   const failedExtra = input.outcomes.filter((o) => o.status === 'failed' && !results.some((r) => r.entry.id === o.ancestors[0]));

@@ -18,6 +18,8 @@ export interface ScenarioResult {
   durationMs: number;
   /** Why it is not applicable, or the failure messages of its tests. */
   details: string[];
+  /** Checks of a scenario that ran which did not apply (`s.itRequiring`), each with why. */
+  notApplicableChecks: string[];
 }
 
 /** Marker the harness puts in the title of a scenario it did not run. */
@@ -26,18 +28,21 @@ export const NOT_APPLICABLE = 'not applicable:';
 /**
  * Folds test outcomes into one result per catalogue id. A scenario fails if any of its tests
  * failed, passes only if it ran at least one test and none failed, and is "not implemented" when
- * no test carries its id — so a missing scenario can never pass by absence.
+ * no test carries its id — so a missing scenario can never pass by absence. A scenario some of
+ * whose checks did not apply passes on the others, and names those checks.
  */
 export function scenarioResults(outcomes: readonly TestOutcome[]): ScenarioResult[] {
   return SCENARIO_CATALOGUE.map((entry) => {
     const own = outcomes.filter((o) => o.ancestors[0] === entry.id);
     const durationMs = own.reduce((sum, o) => sum + o.durationMs, 0);
+    const notApplicable = own.filter((o) => o.status === 'skipped' && o.title.startsWith(NOT_APPLICABLE)).map((o) => o.title.slice(NOT_APPLICABLE.length).trim());
+    const ran = own.some((o) => o.status === 'passed' || o.status === 'failed');
+    const notApplicableChecks = ran ? notApplicable : [];
     const failed = own.filter((o) => o.status === 'failed');
-    if (failed.length > 0) return { entry, status: 'failed', durationMs, details: failed.flatMap((o) => [`${o.title}:`, ...o.failureMessages]) };
-    const notApplicable = own.filter((o) => o.status === 'skipped' && o.title.startsWith(NOT_APPLICABLE));
-    if (notApplicable.length > 0) return { entry, status: 'not applicable', durationMs, details: notApplicable.map((o) => o.title.slice(NOT_APPLICABLE.length).trim()) };
-    if (own.some((o) => o.status === 'passed')) return { entry, status: 'passed', durationMs, details: [] };
-    return { entry, status: 'not implemented', durationMs, details: [] };
+    if (failed.length > 0) return { entry, status: 'failed', durationMs, details: failed.flatMap((o) => [`${o.title}:`, ...o.failureMessages]), notApplicableChecks };
+    if (own.some((o) => o.status === 'passed')) return { entry, status: 'passed', durationMs, details: [], notApplicableChecks };
+    if (notApplicable.length > 0) return { entry, status: 'not applicable', durationMs, details: notApplicable, notApplicableChecks };
+    return { entry, status: 'not implemented', durationMs, details: [], notApplicableChecks };
   });
 }
 

@@ -36,6 +36,17 @@ describe('scenarioResults', () => {
     expect(r).toMatchObject({ status: 'not applicable', details: ['the sink does not declare hard-kill'] });
   });
 
+  it('passes a scenario on the checks that ran, naming those that did not apply; all not applicable is not applicable', () => {
+    const partly = [outcome(['json.envelope'], 'envelopes', 'passed'), outcome(['json.envelope'], `${NOT_APPLICABLE} JSON Schema: this run does not offer converter:json-schema`, 'skipped')];
+    expect(resultOf(partly, 'json.envelope')).toMatchObject({ status: 'passed', notApplicableChecks: ['JSON Schema: this run does not offer converter:json-schema'] });
+    const failing = [outcome(['json.envelope'], 'envelopes', 'failed', ['x']), partly[1]];
+    expect(resultOf(failing, 'json.envelope')).toMatchObject({ status: 'failed', notApplicableChecks: ['JSON Schema: this run does not offer converter:json-schema'] });
+    expect(resultOf([partly[1]], 'json.envelope')).toMatchObject({ status: 'not applicable', notApplicableChecks: [] });
+    const report = markdownReport({ outcomes: partly, startedAt: new Date(0), totalMs: 0 });
+    expect(report).toContain('| `json.envelope` | 0 | pass (1 check n/a) |');
+    expect(report).toContain('- `json.envelope`, the check "JSON Schema: this run does not offer converter:json-schema"');
+  });
+
   it('sums the time of a scenario\'s tests', () => {
     expect(resultOf([outcome(['append.basic'], 'a', 'passed'), outcome(['append.basic'], 'b', 'passed')], 'append.basic')?.durationMs).toBe(2000);
   });

@@ -24,7 +24,9 @@ const partitionOf = (i: number) => i % PARTITIONS;
 /**
  * SIGKILL the sink while it is writing, restart it with the same config (same group): nothing is
  * lost. Upsert: one row per key, each with its last value. Insert: every record at least once, and
- * only records that were not committed at the kill duplicated — at most one batch per task.
+ * only records that were not committed at the kill duplicated, each at most once more; how many
+ * is reported. (How many records a sink leaves uncommitted is its commit cadence — one batch for
+ * ours, up to `offset.flush.interval.ms` of records in Kafka Connect — not a verdict.)
  */
 scenario('delivery.crash', (s) => {
   const schema = avroFixture('delivery.crash', 'event');
@@ -86,7 +88,7 @@ scenario('delivery.crash', (s) => {
     await caughtUp(s, running, config, topic, 120_000);
   }
 
-  s.it(`insert: every record at least once; duplicates only of records uncommitted at the kill, at most batch.size × tasks.max (${BATCH_SIZE * TASKS})`, async () => {
+  s.it('insert: every record at least once; duplicates only of records uncommitted at the kill, reported', async () => {
     const topic = await s.createTopic('insert', PARTITIONS);
     await produceEvents(topic, (i) => i);
     const config = crashConfig(topic, { 'insert.mode': 'insert' });
@@ -116,10 +118,8 @@ scenario('delivery.crash', (s) => {
       perPartition[partitionOf(i)] += Number(copies) - 1;
     }
     const duplicates = Number(rows) - RECORDS;
-    s.measure(`insert: duplicate rows after SIGKILL and restart (per partition ${perPartition.join(', ')})`, duplicates, 'rows', `≤ ${BATCH_SIZE} per partition (the uncommitted batch)`);
+    s.measure(`insert: duplicate rows after SIGKILL and restart (per partition ${perPartition.join(', ')}; batch.size ${BATCH_SIZE})`, duplicates, 'rows', 'only records uncommitted at the kill, once each');
     expect(unexpected).toEqual([]);
-    expect(perPartition.every((n) => n <= BATCH_SIZE)).toBe(true);
-    expect(duplicates).toBeLessThanOrEqual(BATCH_SIZE * TASKS);
   });
 
   s.it(`upsert: one row per key, each with its last value (${SINGLES} keys written once, ${REPEATED} keys ${(RECORDS - SINGLES) / REPEATED} times)`, async () => {

@@ -1,4 +1,6 @@
+import { PartitionAssigners, type Consumer, type PartitionAssigner } from 'kafkajs';
 import { scenario } from '../harness/scenario';
+import type { ScenarioContext } from '../harness/scenario-context';
 import { exitWatch, KeyedUpserts } from '../support/keyed-upserts';
 
 /** The shortest session a stock broker accepts (group.min.session.timeout.ms): a write must outlast it easily. */
@@ -27,7 +29,7 @@ scenario('group.rejoin', (s) => {
   s.it(
     'one write lasts more than twice session.timeout.ms (Databend away 15 s): no exit, nothing lost, each key once',
     async () => {
-      const stream = new KeyedUpserts(s, await s.createTopic('slow', 2), 50);
+      const stream = await KeyedUpserts.create(s, 'slow', 2, 50);
       const config = stream.config(tuning);
       const sinkExit = exitWatch(await s.start(config));
       const producing = stream.startProducing(200);
@@ -50,7 +52,7 @@ scenario('group.rejoin', (s) => {
   s.it(
     'another member joins the group during that slow write and leaves again: the sink rejoins, nothing lost, no exit',
     async () => {
-      const stream = new KeyedUpserts(s, await s.createTopic('rebalanced', 2), 50);
+      const stream = await KeyedUpserts.create(s, 'rebalanced', 2, 50);
       const config = stream.config(tuning);
       const sinkExit = exitWatch(await s.start(config));
       const producing = stream.startProducing(200);
@@ -58,7 +60,7 @@ scenario('group.rejoin', (s) => {
         await stream.waitForEveryKeyAt(1);
         await s.faults.pause('databend');
         // A member that takes its share of the partitions and processes nothing (it never commits).
-        const intruder = s.kafka.consumer({ groupId: s.groupId(config), sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1000 });
+        const intruder = await intruderOf(s, s.groupId(config));
         await intruder.connect();
         await intruder.subscribe({ topic: stream.topic });
         let assigned = false;
@@ -79,3 +81,20 @@ scenario('group.rejoin', (s) => {
     240_000,
   );
 });
+
+/**
+ * A consumer that joins a sink's group as a member the group accepts. A group runs one assignment
+ * protocol, one every member offers (a kafkajs sink's `RoundRobinAssigner`, a Java consumer's `range`
+ * or `cooperative-sticky`): the intruder offers the one the group runs, with kafkajs's round-robin
+ * assignment behind it (used only if it is elected leader) and version 0 metadata, which Java's
+ * consumer protocol reads too.
+ */
+async function intruderOf(s: ScenarioContext, groupId: string): Promise<Consumer> {
+  const admin = s.kafka.admin();
+  await admin.connect();
+  const { groups } = await admin.describeGroups([groupId]).finally(() => admin.disconnect());
+  const protocol = groups[0]?.protocol;
+  if (!protocol) throw new Error(`group ${groupId} runs no assignment protocol (state ${groups[0]?.state ?? 'unknown'}): the sink is not a member`);
+  const assigner: PartitionAssigner = (config) => ({ ...PartitionAssigners.roundRobin(config), name: protocol, version: 0 });
+  return s.kafka.consumer({ groupId, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1000, partitionAssigners: [assigner] });
+}

@@ -72,7 +72,8 @@ async function expectReadings(s: ScenarioContext, topic: string, messages: Messa
  * (int8…int64, float32/64, boolean, string, bytes, Decimal as base64 bytes, Date, Timestamp, Time,
  * a default, an optional nested struct) in a {"schema","payload"} envelope, and the table gets typed
  * columns and exact values. The same readings through Confluent's JsonSchemaConverter (schema in
- * the registry) give the same table. A Connect-JSON struct key drives a record_key upsert.
+ * the registry) give the same table, where the sink and the run offer that converter. A
+ * Connect-JSON struct key drives a record_key upsert.
  */
 scenario('json.envelope', (s) => {
   s.it('JsonConverter envelopes → typed columns and exact values', async () => {
@@ -85,14 +86,14 @@ scenario('json.envelope', (s) => {
     });
   });
 
-  s.it('JSON Schema via the Schema Registry → typed columns', async () => {
+  s.itRequiring(['converter:json-schema'], 'JSON Schema via the Schema Registry → typed columns', async () => {
     const topic = await s.createTopic('jsonschema');
     const { id } = await s.registry.register({ type: SchemaType.JSON, schema: fixture('json-schema.json') }, { subject: `${topic}-value` });
     const messages = fixtureLines('json-schema-values.jsonl').map((payload, i) => ({ key: String(i + 1), value: jsonSchemaWire(id, payload) }));
     await expectReadings(s, topic, messages, { 'value.converter': 'io.confluent.connect.json.JsonSchemaConverter' });
   });
 
-  s.it('a JsonConverter struct key upserts by record_key: one row per key, last value wins', async () => {
+  s.itRequiring(['mode:upsert', 'pk:record_key'], 'a JsonConverter struct key upserts by record_key: one row per key, last value wins', async () => {
     const topic = await s.createTopic('keyed');
     const keySchema = '{"type":"struct","optional":false,"fields":[{"field":"id","type":"int64","optional":false}]}';
     const valueSchema = '{"type":"struct","optional":false,"fields":[{"field":"name","type":"string","optional":true}]}';

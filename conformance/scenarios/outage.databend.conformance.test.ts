@@ -15,7 +15,7 @@ scenario('outage.databend', (s) => {
   s.it(
     'Databend is away for 20 s mid-stream: the sink retries and resumes, nothing lost, each key once',
     async () => {
-      const stream = new KeyedUpserts(s, await s.createTopic('stream', 2), 100);
+      const stream = await KeyedUpserts.create(s, 'stream', 2, 100);
       const config = stream.config({ 'max.retries': '40', 'retry.backoff.ms': '1000' });
       const sinkExit = exitWatch(await s.start(config));
       const producing = stream.startProducing(100);

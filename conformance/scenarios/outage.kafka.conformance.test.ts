@@ -13,7 +13,7 @@ scenario('outage.kafka', (s) => {
   s.it(
     'the broker restarts mid-stream: the sink resumes, nothing lost, each key once',
     async () => {
-      const stream = new KeyedUpserts(s, await s.createTopic('stream', 2), 100);
+      const stream = await KeyedUpserts.create(s, 'stream', 2, 100);
       await stream.produceRounds(BACKLOG_ROUNDS);
       // Retries for well beyond a broker restart (a stop, then a JVM start: 5–20 s locally).
       const config = stream.config({ 'batch.size': '100', 'max.retries': '60', 'retry.backoff.ms': '1000' });

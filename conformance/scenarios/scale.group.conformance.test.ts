@@ -10,7 +10,7 @@ import { exitWatch, KeyedUpserts } from '../support/keyed-upserts';
  */
 scenario('scale.group', (s) => {
   s.it('a sink joins and another leaves mid-stream: every key once, at its last value', async () => {
-    const stream = new KeyedUpserts(s, await s.createTopic('stream', 4), 100);
+    const stream = await KeyedUpserts.create(s, 'stream', 4, 100);
     const config = stream.config();
     const group = s.groupId(config);
     const membersAre = (n: number) => eventually(async () => expect(await s.groupMembers(group)).toHaveLength(n), `${n} member(s) in ${group}`, 60_000);

@@ -16,7 +16,7 @@ scenario('shutdown.prompt', (s) => {
   s.it(
     'SIGTERM during a Databend outage: exit 0 within the grace period, nothing committed past what is durable, nothing lost after a restart',
     async () => {
-      const stream = new KeyedUpserts(s, await s.createTopic('stream', 2), 50);
+      const stream = await KeyedUpserts.create(s, 'stream', 2, 50);
       const config = stream.config({ 'task.shutdown.graceful.timeout.ms': String(GRACE_MS), 'max.retries': '100', 'retry.backoff.ms': '1000' });
       const first = await s.start(config);
       await stream.produceRounds(1);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractArchive } from '../../src/plugin-archive';
 import { componentFolderName } from '../../src/plugin-archive/manifest-rules';
-import { OWN_CAPABILITIES, type SinkSpec } from './select-sink';
+import { OWN_CAPABILITIES, OWN_SINK_DEFAULTS, type SinkSpec } from './select-sink';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -36,5 +36,6 @@ export async function prepareArchiveSink(env: NodeJS.ProcessEnv = process.env): 
     command: [launcher, 'run', '--config', '{config}'],
     configFormat: 'json',
     archive: { zip, folder },
+    configDefaults: OWN_SINK_DEFAULTS,
   };
 }

@@ -16,6 +16,12 @@ export interface SinkCapabilities {
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
   /**
+   * The Databend client library the sink loads through, where it matters: the protocol scenarios
+   * prove the load path databend-driver takes per server version. Optional; undeclared means none
+   * of the client-specific checks apply.
+   */
+  databendClient?: DatabendClient;
+  /**
    * Optional (false when absent): given `metrics.port=<port>` (and `metrics.host`), the sink answers
    * GET /healthz, /readyz, /metrics (Prometheus text) and /status (JSON) on that port while it runs
    * (`ops.observability` names the metrics and fields it reads).
@@ -28,6 +34,10 @@ export interface SinkCapabilities {
   exactlyOnceConfig?: Record<string, string>;
 }
 
+export type Converter = SinkCapabilities['converters'][number];
+export const DATABEND_CLIENTS = ['databend-driver', 'databend-jdbc', 'other'] as const;
+export type DatabendClient = (typeof DATABEND_CLIENTS)[number];
+
 /** Facts about the run rather than the sink's features: how it is launched, where services come from. */
 export interface RunFacts {
   /** The sink runs as its own OS process that the suite can SIGKILL and measure. */
@@ -36,12 +46,31 @@ export interface RunFacts {
   archive: boolean;
   /** The environment can stop and restart services. */
   environmentFaults: boolean;
-  /** The environment offers an authenticated Kafka listener and Schema Registry (`Endpoints.kafkaSecured`: SASL_SSL with known users; `Endpoints.schemaRegistrySecured`: basic auth). */
+  /** The environment offers an authenticated Kafka listener (`Endpoints.kafkaSecured`: SASL_SSL with known users). */
   environmentAuth: boolean;
   /** The path databend-driver takes against the run's Databend, from its version (`databendLoadPath`). */
   databendLoadPath: DatabendLoadPath;
   /** The environment records the requests its Databend served (`DatabendEndpoint.requestLog`: the local front). */
   databendRequestLog: boolean;
+  /**
+   * The converters this run can give the sink, where the launch restricts them (the `connect`
+   * adapter: Kafka's own, and Avro only through Apicurio's converter against an Apicurio registry);
+   * undefined where the sink brings its own.
+   */
+  converters?: readonly Converter[];
+  /**
+   * The sink reaches Kafka with the Kafka settings of its own config (`bootstrap.servers`,
+   * `security.protocol`, `sasl.*`): true for a standalone sink; false in Kafka Connect, where the
+   * worker owns the Kafka clients and their errors.
+   */
+  kafkaClientInConfig: boolean;
+  /**
+   * The sink reaches the Schema Registry with the registry settings of its own config
+   * (`*.converter.schema.registry.url`, `*.basic.auth.*`): true for a standalone sink; false in the
+   * `connect` setup, whose Avro converter (Apicurio's) is pointed at the registry by the setup and
+   * reads none of Confluent's registry keys.
+   */
+  registryClientInConfig: boolean;
   /** The environment offers Kafka's own Java command-line tools (`KafkaEndpoint.tools`). */
   kafkaTools: boolean;
 }
@@ -69,16 +98,28 @@ export type Requirement =
   | 'environment-auth'
   | `databend-path:${DatabendLoadPath}`
   | 'environment-request-log'
-  | 'kafka-tools';
+  | 'kafka-client-config'
+  | 'registry-client-config'
+  | 'kafka-tools'
+  | `client:${DatabendClient}`;
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
 export function isRunRequirement(r: Requirement): boolean {
-  return r === 'hard-kill' || r === 'archive' || r.startsWith('environment-') || r.startsWith('databend-path:') || r === 'kafka-tools';
+  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r === 'registry-client-config' || r === 'kafka-tools' || r.startsWith('environment-') || r.startsWith('databend-path:');
 }
 
-/** The requirements a sink and run do not meet; empty when the scenario applies. */
-export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Requirement[] {
-  const offered = new Set<string>([
+/** What a scenario needs and does not get: from the sink's declaration, and from this run. */
+export interface Unmet {
+  sink: Requirement[];
+  run: Requirement[];
+}
+
+/**
+ * The requirements a sink and run do not meet (both lists empty when the scenario applies). A
+ * converter the sink declares but the run cannot give it is the run's lack, not the sink's.
+ */
+export function unmetRequirements(requires: readonly Requirement[], caps: SinkCapabilities, facts: RunFacts): Unmet {
+  const declared = new Set<string>([
     ...caps.insertModes.map((m) => `mode:${m}`),
     ...caps.pkModes.map((m) => `pk:${m}`),
     ...caps.converters.map((c) => `converter:${c}`),
@@ -94,12 +135,30 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.environmentAuth ? ['environment-auth'] : []),
     `databend-path:${facts.databendLoadPath}`,
     ...(facts.databendRequestLog ? ['environment-request-log'] : []),
+    ...(facts.kafkaClientInConfig ? ['kafka-client-config'] : []),
+    ...(facts.registryClientInConfig ? ['registry-client-config'] : []),
     ...(facts.kafkaTools ? ['kafka-tools'] : []),
+    ...(caps.databendClient ? [`client:${caps.databendClient}`] : []),
   ]);
-  return requires.filter((r) => !offered.has(r));
+  const runConverters = facts.converters === undefined ? undefined : new Set<string>(facts.converters.map((c) => `converter:${c}`));
+  const unmet: Unmet = { sink: [], run: [] };
+  for (const r of requires) {
+    if (!declared.has(r)) (isRunRequirement(r) ? unmet.run : unmet.sink).push(r);
+    else if (r.startsWith('converter:') && runConverters && !runConverters.has(r)) unmet.run.push(r);
+  }
+  return unmet;
 }
 
-const LISTS: Record<Exclude<keyof SinkCapabilities, 'exactlyOnceConfig'>, readonly string[] | 'boolean'> = {
+/** Why a scenario (or one of its checks) does not apply, in the report's words; undefined when it does. */
+export function notApplicableReason(unmet: Unmet, sinkDescription: string): string | undefined {
+  const reasons = [
+    ...(unmet.sink.length > 0 ? [`${sinkDescription} does not declare ${unmet.sink.join(', ')}`] : []),
+    ...(unmet.run.length > 0 ? [`this run does not offer ${unmet.run.join(', ')}`] : []),
+  ];
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+const LISTS: Record<Exclude<keyof SinkCapabilities, 'databendClient' | 'exactlyOnceConfig'>, readonly string[] | 'boolean'> = {
   insertModes: ['insert', 'upsert', 'update'],
   pkModes: ['record_value', 'record_key', 'kafka'],
   autoCreate: 'boolean',
@@ -110,9 +169,10 @@ const LISTS: Record<Exclude<keyof SinkCapabilities, 'exactlyOnceConfig'>, readon
   exactlyOnce: 'boolean',
   observability: 'boolean',
 };
-
-/** Keys a capability file may leave out (false): added after vendors wrote theirs. */
-const OPTIONAL: ReadonlySet<keyof SinkCapabilities> = new Set(['observability']);
+/** Keys of LISTS a capability file may leave out (false): added after vendors wrote theirs. */
+const OPTIONAL_LISTS: ReadonlySet<string> = new Set(['observability']);
+/** Optional keys with a value of their own kind. */
+const OPTIONAL: Record<string, readonly string[] | 'config'> = { databendClient: DATABEND_CLIENTS, exactlyOnceConfig: 'config' };
 
 /** Reads and checks a capability file; every problem is named with the file and key. */
 export function loadCapabilities(file: string): SinkCapabilities {
@@ -130,7 +190,10 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
   const record = raw as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(record)) {
-    if (!(key in LISTS) && key !== '$comment' && key !== 'exactlyOnceConfig') problems.push(`unknown key "${key}" (allowed: ${[...Object.keys(LISTS), 'exactlyOnceConfig'].join(', ')})`);
+    if (!(key in LISTS) && !(key in OPTIONAL) && key !== '$comment') problems.push(`unknown key "${key}" (allowed: ${[...Object.keys(LISTS), ...Object.keys(OPTIONAL)].join(', ')})`);
+  }
+  for (const [key, allowed] of Object.entries(OPTIONAL)) {
+    if (allowed !== 'config' && key in record && !allowed.includes(record[key] as string)) problems.push(`"${key}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (or left out)`);
   }
   const eoConfig = record.exactlyOnceConfig;
   if (eoConfig !== undefined && (typeof eoConfig !== 'object' || eoConfig === null || Array.isArray(eoConfig) || Object.values(eoConfig).some((v) => typeof v !== 'string'))) {
@@ -140,7 +203,7 @@ export function parseCapabilities(raw: unknown, source: string): SinkCapabilitie
   }
   for (const [key, allowed] of Object.entries(LISTS)) {
     const value = record[key];
-    if (value === undefined && OPTIONAL.has(key as keyof SinkCapabilities)) continue;
+    if (value === undefined && OPTIONAL_LISTS.has(key)) continue;
     if (allowed === 'boolean') {
       if (typeof value !== 'boolean') problems.push(`"${key}" must be true or false`);
     } else if (!Array.isArray(value) || value.some((v) => !allowed.includes(v as string))) {

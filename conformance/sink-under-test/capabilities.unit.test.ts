@@ -1,4 +1,4 @@
-import { parseCapabilities, unmetRequirements, type RunFacts, type SinkCapabilities } from './capabilities';
+import { notApplicableReason, parseCapabilities, unmetRequirements, type RunFacts, type SinkCapabilities } from './capabilities';
 import { loadCapabilities } from './capabilities';
 import { OWN_CAPABILITIES } from './select-sink';
 
@@ -12,27 +12,39 @@ const full: SinkCapabilities = {
   deadLetterQueue: true,
   exactlyOnce: false,
 };
-const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaTools: false };
+const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false };
 
 describe('unmetRequirements', () => {
   it('is empty when the sink and the run offer everything', () => {
-    expect(unmetRequirements(['mode:upsert', 'pk:kafka', 'evolve:widen', 'converter:avro', 'dlq', 'deletes', 'auto-create', 'hard-kill', 'archive', 'environment-faults'], full, processRun)).toEqual([]);
+    expect(unmetRequirements(['mode:upsert', 'pk:kafka', 'evolve:widen', 'converter:avro', 'dlq', 'deletes', 'auto-create', 'hard-kill', 'archive', 'environment-faults', 'kafka-client-config'], full, processRun)).toEqual({ sink: [], run: [] });
   });
 
   it('names each missing sink capability', () => {
     const insertOnly: SinkCapabilities = { ...full, insertModes: ['insert'], deletes: false, deadLetterQueue: false, evolution: ['add'] };
-    expect(unmetRequirements(['mode:insert', 'mode:upsert', 'deletes', 'dlq', 'evolve:add', 'evolve:drop'], insertOnly, processRun)).toEqual(['mode:upsert', 'deletes', 'dlq', 'evolve:drop']);
+    expect(unmetRequirements(['mode:insert', 'mode:upsert', 'deletes', 'dlq', 'evolve:add', 'evolve:drop'], insertOnly, processRun)).toEqual({ sink: ['mode:upsert', 'deletes', 'dlq', 'evolve:drop'], run: [] });
   });
 
   it('names what the run lacks: an in-process sink cannot be killed, external services cannot be paused', () => {
-    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaTools: false };
-    expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual([
-      'hard-kill',
-      'archive',
-      'environment-faults',
-      'environment-auth',
-      'exactly-once',
-    ]);
+    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false };
+    expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual({
+      sink: ['exactly-once'],
+      run: ['hard-kill', 'archive', 'environment-faults', 'environment-auth'],
+    });
+  });
+
+  it('a converter the sink declares but the run cannot give it (a Connect setup without one) is the run\'s lack', () => {
+    const connectRun: RunFacts = { ...processRun, converters: ['json-envelope', 'json-schemaless', 'string'], kafkaClientInConfig: false, registryClientInConfig: false };
+    const unmet = unmetRequirements(['converter:avro', 'converter:json-schema', 'converter:json-envelope', 'kafka-client-config', 'registry-client-config'], full, connectRun);
+    expect(unmet).toEqual({ sink: [], run: ['converter:avro', 'converter:json-schema', 'kafka-client-config', 'registry-client-config'] });
+    expect(notApplicableReason(unmet, 'a plugin')).toBe('this run does not offer converter:avro, converter:json-schema, kafka-client-config, registry-client-config');
+    const jsonOnly: SinkCapabilities = { ...full, converters: ['json-schemaless'] };
+    expect(notApplicableReason(unmetRequirements(['converter:avro'], jsonOnly, connectRun), 'a plugin')).toBe('a plugin does not declare converter:avro');
+  });
+
+  it('client-specific checks apply only to a sink that declares that Databend client', () => {
+    expect(unmetRequirements(['client:databend-driver'], full, processRun)).toEqual({ sink: ['client:databend-driver'], run: [] });
+    expect(unmetRequirements(['client:databend-driver'], { ...full, databendClient: 'databend-driver' }, processRun)).toEqual({ sink: [], run: [] });
+    expect(notApplicableReason({ sink: [], run: [] }, 'x')).toBeUndefined();
   });
 });
 
@@ -49,6 +61,12 @@ describe('parseCapabilities', () => {
     expect(attempt).toThrow(/"deletes" must be true or false/);
     expect(attempt).toThrow(/"pkModes" must be an array/);
     expect(attempt).toThrow(/"exactlyOnce" must be true or false/);
+  });
+
+  it('takes databendClient as optional, one of the known clients', () => {
+    expect(parseCapabilities(full, 'x.json').databendClient).toBeUndefined();
+    expect(parseCapabilities({ ...full, databendClient: 'databend-jdbc' }, 'x.json').databendClient).toBe('databend-jdbc');
+    expect(() => parseCapabilities({ ...full, databendClient: 'odbc' }, 'x.json')).toThrow(/"databendClient" must be one of "databend-driver", "databend-jdbc", "other" \(or left out\)/);
   });
 
   it('with exactlyOnce: true, needs the config keys that turn it on, as an object of strings', () => {

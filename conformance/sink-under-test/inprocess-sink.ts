@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { runCommand } from '../../src/cli/run-command';
 import type { SinkCapabilities } from './capabilities';
-import { writeConfigFile } from './process-sink';
+import { withDefaults, writeConfigFile } from './process-sink';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from './sink-under-test';
 
 /**
@@ -13,7 +13,10 @@ export class InProcessSink implements SinkUnderTest {
   readonly description = 'databend-kafka-sink from src/, in the test process';
   readonly isProcess = false;
 
-  constructor(readonly capabilities: SinkCapabilities) {}
+  constructor(
+    readonly capabilities: SinkCapabilities,
+    private readonly configDefaults: Record<string, string> = {},
+  ) {}
 
   start(config: ConnectorConfig): Promise<RunningSink> {
     let output = '';
@@ -24,10 +27,11 @@ export class InProcessSink implements SinkUnderTest {
       },
     });
     const stop = new AbortController();
-    const exited = runCommand(writeConfigFile(config, 'json'), stop.signal, { log, stderr: (text) => (output += text) });
+    const exited = runCommand(writeConfigFile(withDefaults(config, this.configDefaults), 'json'), stop.signal, { log, stderr: (text) => (output += text) });
     return Promise.resolve({
       exited,
       logs: () => output,
+      failureOutput: () => output,
       stop: () => {
         stop.abort('stop');
         return exited;

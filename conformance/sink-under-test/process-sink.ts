@@ -12,6 +12,8 @@ export interface ProcessSinkOptions {
   /** The program and its arguments; `{config}` is replaced by the config file's path, else the path is appended. */
   command: string[];
   configFormat: 'json' | 'properties';
+  /** Keys added to every config a scenario does not set (`SinkSpec.configDefaults`). */
+  configDefaults?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -29,7 +31,7 @@ export class ProcessSink implements SinkUnderTest {
   }
 
   start(config: ConnectorConfig): Promise<RunningSink> {
-    const file = writeConfigFile(config, this.options.configFormat);
+    const file = writeConfigFile(withDefaults(config, this.options.configDefaults), this.options.configFormat);
     const [program, ...args] = substituteConfig(this.options.command, file);
     return Promise.resolve(spawnSink(program, args, { env: this.options.env ?? process.env }));
   }
@@ -62,6 +64,8 @@ export function spawnSink(program: string, args: string[], options: { env: NodeJ
     exited,
     pid: child.pid,
     logs: () => output,
+    // A process has one output: whatever it says about a failure is in it.
+    failureOutput: () => output,
     stop: async (timeoutMs = 30_000) => {
       signalGroup('SIGTERM');
       const timer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs);
@@ -74,6 +78,11 @@ export function spawnSink(program: string, args: string[], options: { env: NodeJ
       await exited;
     },
   };
+}
+
+/** The config with `defaults` under the keys it does not set. */
+export function withDefaults(config: ConnectorConfig, defaults: Record<string, string> = {}): ConnectorConfig {
+  return { name: config.name, config: { ...defaults, ...config.config } };
 }
 
 function substituteConfig(command: string[], file: string): string[] {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { sinkVersion } from '../../src/version';
+import { runEnvironment } from '../jest/run-environment';
 import { loadCapabilities } from './capabilities';
+import { ConnectSink, type ConnectSpec } from './connect/connect-sink';
 import { InProcessSink } from './inprocess-sink';
 import { ProcessSink } from './process-sink';
 import type { SinkKind, SinkUnderTest } from './sink-under-test';
@@ -20,13 +22,23 @@ export interface SinkSpec {
   /** For process kinds: the program and its arguments, `{config}` standing for the config file. */
   command?: string[];
   configFormat: 'json' | 'properties';
-  /** For `archive`: the zip under test and the folder it was unpacked into. */
+  /** For `archive` (and `connect` with a zip): the component archive under test and the folder it was unpacked into. */
   archive?: { zip: string; folder: string };
+  /** For `connect`: the plugin, the worker runtime and what the setup offers. */
+  connect?: ConnectSpec;
+  /**
+   * Keys the adapter adds to every config unless a scenario sets them: settings of our own sink
+   * that make the suite faster (`linger.ms`), never sent to another sink.
+   */
+  configDefaults?: Record<string, string>;
 }
 
 export const SINK_SPEC_VARIABLE = 'CONFORMANCE_SINK_SPEC';
 
-export const SINK_KINDS: readonly SinkKind[] = ['archive', 'inprocess', 'source', 'command'];
+export const SINK_KINDS: readonly SinkKind[] = ['archive', 'inprocess', 'source', 'command', 'connect'];
+
+/** Our sink waits at most this long for a Kafka fetch to fill a batch (its default is 1 s): scenarios produce little. */
+export const OWN_SINK_DEFAULTS: Record<string, string> = { 'linger.ms': '100' };
 
 /** `CONFORMANCE_SINK` (default `archive`), checked with every problem named. */
 export function selectedSinkKind(env: NodeJS.ProcessEnv = process.env): SinkKind {
@@ -35,11 +47,18 @@ export function selectedSinkKind(env: NodeJS.ProcessEnv = process.env): SinkKind
   return kind;
 }
 
-/** The spec for the kinds that need no preparation; `archive` is prepared by `prepareArchiveSink`. */
-export function plainSinkSpec(kind: Exclude<SinkKind, 'archive'>, env: NodeJS.ProcessEnv = process.env): SinkSpec {
+/** The spec for the kinds that need no preparation; `archive` and `connect` are prepared by `prepareArchiveSink` and `prepareConnectSink`. */
+export function plainSinkSpec(kind: Exclude<SinkKind, 'archive' | 'connect'>, env: NodeJS.ProcessEnv = process.env): SinkSpec {
   switch (kind) {
     case 'inprocess':
-      return { kind, description: 'databend-kafka-sink from src/, in the test process', version: sinkVersion(), capabilitiesFile: OWN_CAPABILITIES, configFormat: 'json' };
+      return {
+        kind,
+        description: 'databend-kafka-sink from src/, in the test process',
+        version: sinkVersion(),
+        capabilitiesFile: OWN_CAPABILITIES,
+        configFormat: 'json',
+        configDefaults: OWN_SINK_DEFAULTS,
+      };
     case 'source':
       return {
         kind,
@@ -48,6 +67,7 @@ export function plainSinkSpec(kind: Exclude<SinkKind, 'archive'>, env: NodeJS.Pr
         capabilitiesFile: OWN_CAPABILITIES,
         command: [process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'run', '--config', '{config}'],
         configFormat: 'json',
+        configDefaults: OWN_SINK_DEFAULTS,
       };
     case 'command': {
       const missing = ['CONFORMANCE_SINK_CMD', 'CONFORMANCE_SINK_CAPABILITIES'].filter((v) => !env[v]);
@@ -74,9 +94,13 @@ export function plainSinkSpec(kind: Exclude<SinkKind, 'archive'>, env: NodeJS.Pr
 /** Builds the adapter a test worker uses, from the spec the global setup chose. */
 export function sinkUnderTest(spec: SinkSpec = sinkSpec()): SinkUnderTest {
   const capabilities = loadCapabilities(spec.capabilitiesFile);
-  if (spec.kind === 'inprocess') return new InProcessSink(capabilities);
+  if (spec.kind === 'connect') {
+    if (!spec.connect) throw new Error('sink spec of kind connect has no plugin');
+    return new ConnectSink(spec.connect, capabilities, spec.description, runEnvironment());
+  }
+  if (spec.kind === 'inprocess') return new InProcessSink(capabilities, spec.configDefaults);
   if (!spec.command) throw new Error(`sink spec of kind ${spec.kind} has no command`);
-  return new ProcessSink({ kind: spec.kind, description: spec.description, capabilities, command: spec.command, configFormat: spec.configFormat });
+  return new ProcessSink({ kind: spec.kind, description: spec.description, capabilities, command: spec.command, configFormat: spec.configFormat, configDefaults: spec.configDefaults });
 }
 
 export function sinkSpec(): SinkSpec {

@@ -7,16 +7,24 @@ import { eventually } from './eventually';
  * Upserts over a fixed set of keys, in rounds: round r sets every key's `seq` to r and `v` to
  * `<id>:<r>` (schemaless JSON, keyed by the id). After rounds 1…n the table must hold every key
  * exactly once with `seq` n: a lost record shows as an older `seq` or a missing key, a
- * double-written one as a duplicate key, a stale rewrite as an older `seq`.
+ * double-written one as a duplicate key, a stale rewrite as an older `seq`. The table is created
+ * beforehand: the scenarios that use this judge delivery, not table creation from schemaless JSON.
  */
 export class KeyedUpserts {
   private rounds = 0;
 
-  constructor(
+  private constructor(
     private readonly s: ScenarioContext,
     readonly topic: string,
     readonly keys: number,
   ) {}
+
+  /** A new topic of `partitions` and its table (`id` the key, NOT NULL). */
+  static async create(s: ScenarioContext, part: string, partitions: number, keys: number): Promise<KeyedUpserts> {
+    const topic = await s.createTopic(part, partitions);
+    await s.db.exec(`CREATE TABLE "${s.database}"."${topic}" (id BIGINT NOT NULL, seq BIGINT NULL, v VARCHAR NULL)`);
+    return new KeyedUpserts(s, topic, keys);
+  }
 
   /** The last round produced so far. */
   get lastRound(): number {

@@ -29,13 +29,14 @@ export interface StopExpectation {
 }
 
 /**
- * A record error under `errors.tolerance=none` (sink.md §5): the sink exits non-zero by itself, its
- * output names the record's topic, partition and offset in one line (and `names` anywhere), and the group's committed
- * offset is not past the record. Returns the sink's output.
+ * A record error under `errors.tolerance=none` (sink.md §5): the sink stops by itself with a
+ * failure, what it says about the failure names the record's topic, partition and offset in one
+ * line (and `names` anywhere), and the group's committed offset is not past the record. Returns
+ * that failure output.
  */
 export async function expectStoppedAtRecord(s: ScenarioContext, config: ConnectorConfig, running: RunningSink, at: StopExpectation): Promise<string> {
   expect(await exitedByItself(running)).not.toBe(0);
-  const logs = running.logs();
+  const logs = running.failureOutput();
   for (const name of at.names) expect(logs).toContain(name);
   // One line names the whole position, so a partition or offset number logged elsewhere cannot pass for it.
   const position = logs.split('\n').filter((line) => line.includes(at.topic) && numbered('partition', at.partition).test(line) && numbered('offset', at.offset).test(line));

@@ -103,6 +103,7 @@ export async function landMessages(s: ScenarioContext, topic: string, messages: 
   });
   await caughtUp(s, await s.start(config), config, topic);
   const columns = await s.columns(topic);
+  if (columns.length === 0) throw new Error(`no table ${topic} in ${s.database}: the sink committed all ${messages.length} records and wrote none (its log tail says why)`);
   const names = columns.map(([name]) => name as string);
   const renderings = columns.map(([name, type]) => renderColumn(name as string, type as string));
   const rows = (await s.query(`SELECT ${renderings.map((r) => r.sql).join(', ')} FROM "${topic}"`)).map((row) => row.map((raw, i) => renderings[i].text(raw)));

@@ -1,15 +1,27 @@
-/** `npm run package-plugin [-- --force]`: see package-plugin.ts. */
+/**
+ * `npm run package-plugin [-- --force]`: our sink's archive (package-plugin.ts).
+ * `npm run package-plugin -- --connect <spec.json> [--force]`: a Kafka Connect plugin from a
+ * connector jar and Maven coordinates (connect-plugin.ts).
+ */
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { packageConnectPlugin } from './connect-plugin';
 import { packagePlugin } from './package-plugin';
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--force');
-if (unknown.length > 0) {
-  process.stderr.write(`package-plugin: unknown argument ${unknown.join(' ')}\nusage: npm run package-plugin [-- --force]   (--force replaces a different archive of the same version)\n`);
+const USAGE = `usage: npm run package-plugin [-- --force]                       this project's sink
+       npm run package-plugin -- --connect <spec.json> [--force]   a Kafka Connect plugin (connector jar + Maven dependencies)
+--force replaces a different archive of the same version`;
+
+let args: { force?: boolean; connect?: string };
+try {
+  args = parseArgs({ options: { force: { type: 'boolean' }, connect: { type: 'string' } }, strict: true }).values;
+} catch (err) {
+  process.stderr.write(`package-plugin: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
   process.exit(2);
 }
 const started = Date.now();
-packagePlugin({ force: args.includes('--force') }).then(
+const build = args.connect ? packageConnectPlugin(args.connect, { force: args.force }) : packagePlugin({ force: args.force });
+build.then(
   (r) => {
     const rel = (f: string) => path.relative(process.cwd(), f);
     process.stdout.write(

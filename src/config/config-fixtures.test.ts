@@ -47,7 +47,7 @@ describe('fixtures/configs/five-mistakes.json', () => {
     expect(problems.map((p) => [p.key, p.value])).toEqual([
       ['insert.mode', 'merge'],
       ['db.timezone', 'Mars/Olympus'],
-      ['value.converter', 'io.apicurio.registry.utils.converter.AvroConverter'],
+      ['value.converter', 'com.amazonaws.services.schemaregistry.kafkaconnect.AWSKafkaAvroConverter'],
       ['bootstrap.servers', null],
       ['errors.deadletterqueue.topic.name', 'orders'],
     ]);

@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { kafkaClient } from '../../clients/kafka';
+import { kafkaClient, kafkaClientSecurity } from '../../clients/kafka';
 import { schemaRegistryClient } from '../../clients/schema-registry';
-import { kafkaSecurity } from '../../../src/kafka/kafka-client-settings';
 import { holdSharedServices } from '../../harness/environment-faults';
 import { runEnvironment } from '../../jest/run-environment';
 import type { KafkaEndpoint, KafkaUser, SchemaRegistryEndpoint, SecuredKafkaEndpoint } from '../environment';
@@ -264,7 +263,7 @@ function securedClient(endpoint: SecuredKafkaEndpoint, user: KafkaUser, override
     brokers: endpoint.bootstrapServers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
-    ...kafkaSecurity({
+    ...kafkaClientSecurity({
       'security.protocol': 'SASL_SSL',
       'sasl.mechanism': user.mechanism,
       'sasl.jaas.config': `${module} required username="${user.username}" password="${user.password}";`,

@@ -1,5 +1,6 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -39,21 +40,24 @@ export class ManagedProcess {
   private exited = false;
   private exitInfo = '';
   private readonly exitPromise: Promise<void>;
+  /** Resolves when the process is gone: its exit code, or 128 + the signal's number. */
+  readonly exitCode: Promise<number>;
 
   private constructor(
     readonly options: ManagedProcessOptions,
     private readonly child: ChildProcess,
     private readonly pidFile: string,
   ) {
-    this.exitPromise = new Promise((resolve) => {
+    this.exitCode = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exited = true;
         this.exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
         live.delete(this);
         fs.rmSync(this.pidFile, { force: true });
-        resolve();
+        resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0));
       });
     });
+    this.exitPromise = this.exitCode.then(() => undefined);
   }
 
   get pid(): number {

@@ -5,16 +5,17 @@
  * machine running other tests — and the targets are the full benchmark's business (docs/benchmarks.md).
  */
 import * as path from 'node:path';
-import { holdSharedServices } from '../harness/environment-faults';
-import { runEnvironment } from '../jest/run-environment';
-import { sinkSpec } from '../sink-under-test/select-sink';
-import { runBench } from '../../scripts/bench/bench';
-import { parseBenchOptions, SCENARIOS } from '../../scripts/bench/bench-options';
-import { formatReport, writeReport } from '../../scripts/bench/report';
-import { archiveSinkCommand, REPO_ROOT, sourceSinkCommand, type SinkCommand } from '../../scripts/bench/sink-process';
+import { holdSharedServices } from '../../conformance/harness/environment-faults';
+import { runEnvironment } from '../../conformance/jest/run-environment';
+import { sinkSpec } from '../../conformance/sink-under-test/select-sink';
+import { runBench } from './bench';
+import { parseBenchOptions, SCENARIOS } from './bench-options';
+import { formatReport, writeReport } from './report';
+import { archiveSinkCommand, REPO_ROOT, sourceSinkCommand, type SinkCommand } from './sink-process';
 
 const spec = sinkSpec();
-const sink: SinkCommand | null = spec.archive
+// Our sink only: the benchmark runs our launcher (a Connect plugin's archive has none).
+const sink: SinkCommand | null = spec.kind === 'archive' && spec.archive
   ? archiveSinkCommand(spec.archive.folder, `${spec.description} (the conformance run's archive)`)
   : spec.kind === 'source' || spec.kind === 'inprocess'
     ? sourceSinkCommand()
