@@ -42,3 +42,26 @@ function runMaven(dir: string, version: string): void {
     }
   }
 }
+
+/** The run-time dependencies of the connector jar (GraalJS 23.1.8: js-community is a POM of these). */
+const GRAALJS = ['org.graalvm.polyglot:polyglot:23.1.8', 'org.graalvm.js:js-language:23.1.8', 'org.graalvm.truffle:truffle-runtime:23.1.8'];
+
+/**
+ * Builds the connector jar and writes the packaging spec of our plugin for
+ * `packageConnectPlugin` (connect-plugin.ts) into connect-plugin/target/: the jar, GraalJS's Maven
+ * coordinates, the licence and connect-plugin/manifest.template.json with package.json's version.
+ */
+export async function writeSinkConnectSpec(root: string, version: string): Promise<string> {
+  await buildSinkConnectJar(root, version);
+  const dir = path.join(root, CONNECT_PLUGIN_DIR);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.template.json'), 'utf8')) as Record<string, unknown>;
+  const spec = {
+    connector: { jar: `databend-kafka-sink-connect-${version}.jar`, class: 'com.databend.kafka.connect.DatabendSinkConnector' },
+    dependencies: GRAALJS,
+    license_file: path.join(root, 'LICENSE'),
+    manifest: { ...manifest, version },
+  };
+  const file = path.join(dir, 'target', 'connect-plugin.spec.json');
+  fs.writeFileSync(file, `${JSON.stringify(spec, null, 2)}\n`);
+  return file;
+}
