@@ -9,7 +9,9 @@ import { jsonFixtureLines } from '../support/json-fixture';
  * object and array → VARIANT holding the JSON. JSON null and missing members are NULL, never ''.
  * A member that was null so far gets its column once it has a value; a member that appears in a
  * later record adds a column (auto.evolve, §4) while earlier rows stay NULL. A record with no typed
- * member (`{}`, every member null) still is a row, NULL in every column.
+ * member (`{}`, every member null) still is a row, NULL in every column. Into a table the user made
+ * with DEFAULTs, records of many shapes in one batch: a field a record lacks gets the column's
+ * DEFAULT (NULL where there is none), the values it has are kept.
  */
 scenario('json.schemaless', (s) => {
   let topic: string;
@@ -95,5 +97,32 @@ scenario('json.schemaless', (s) => {
     const allNull = `${columns.map(([name]) => `"${name}" IS NULL`).join(' AND ')} AND extra IS NULL`;
     expect(await s.query(`SELECT count(*)::String FROM "${topic}" WHERE ${allNull}`)).toEqual([['2']]);
     expect((await s.columns(topic)).map(([name]) => name)).not.toContain('unknown');
+  });
+
+  s.it('records of many shapes in one batch, into a table with DEFAULTs: a field a record lacks gets the DEFAULT', async () => {
+    const table = await s.createTopic('shapes');
+    await s.db.exec(`CREATE TABLE "${s.database}"."${table}" (id BIGINT NULL, name VARCHAR NULL DEFAULT 'anon', qty INT NOT NULL DEFAULT 1, ratio DOUBLE NULL, ok BOOLEAN NULL)`);
+    const values = [
+      '{"id": 1, "name": "a", "qty": 10, "ratio": 0.30000000000000004, "ok": true}',
+      '{"id": 2, "qty": 20, "ratio": 2.5, "ok": false}',
+      '{"id": 3, "name": "c", "ratio": 1e-7}',
+      '{"id": 4, "name": "d", "qty": 40, "ok": true}',
+      '{"id": 5, "name": "e", "qty": 50, "ratio": 5.5, "ok": null}',
+      '{"id": 6}',
+      '{"id": 7, "name": "g", "qty": 70, "ratio": 7.25, "ok": false}',
+    ];
+    await s.produce(table, values.map((value, i) => ({ key: String(i), value })));
+    const shapes = configFor(table);
+    const sink = await s.start(shapes);
+    await caughtUp(s, sink, shapes, table);
+    expect(await s.query(`SELECT id::String, name, qty::String, ratio::String, ok::String FROM "${table}" ORDER BY id`)).toEqual([
+      ['1', 'a', '10', '0.30000000000000004', 'true'],
+      ['2', 'anon', '20', '2.5', 'false'],
+      ['3', 'c', '1', '1e-7', null],
+      ['4', 'd', '40', null, 'true'],
+      ['5', 'e', '50', '5.5', null],
+      ['6', 'anon', '1', null, null],
+      ['7', 'g', '70', '7.25', 'false'],
+    ]);
   });
 });

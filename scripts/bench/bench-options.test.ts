@@ -6,7 +6,7 @@ describe('bench options', () => {
     expect(o.size).toBe('full');
     expect(o.records).toBe(1_000_000);
     expect(o.runs).toBe(3);
-    expect(o.only).toEqual(['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'evolution', 'latency']);
+    expect(o.only).toEqual(['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'json', 'evolution', 'latency']);
     expect(o.out).toBe('reports/bench.json');
   });
 

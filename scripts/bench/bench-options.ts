@@ -4,7 +4,7 @@
  */
 import type { SinkLaunch } from './sink-process';
 
-export const SCENARIOS = ['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'evolution', 'latency'] as const;
+export const SCENARIOS = ['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'json', 'evolution', 'latency'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -16,6 +16,8 @@ export interface BenchOptions {
   keys: number;
   /** Records of each evolution topic (the v2 schema starts in the middle of one of them). */
   evolutionRecords: number;
+  /** Records of each schemaless JSON topic (dense, sparse) run side by side with the peers; the Connect JSON topic has at most 200,000. */
+  jsonRecords: number;
   converterRecords: number;
   latencyRate: number;
   latencySeconds: number;
@@ -38,6 +40,7 @@ const SIZES: Record<BenchOptions['size'], Omit<BenchOptions, 'size' | 'sink' | '
     partitions: 4,
     keys: 100_000,
     evolutionRecords: 200_000,
+    jsonRecords: 500_000,
     converterRecords: 200_000,
     latencyRate: 5_000,
     latencySeconds: 30,
@@ -52,6 +55,7 @@ const SIZES: Record<BenchOptions['size'], Omit<BenchOptions, 'size' | 'sink' | '
     partitions: 4,
     keys: 5_000,
     evolutionRecords: 10_000,
+    jsonRecords: 20_000,
     converterRecords: 20_000,
     latencyRate: 5_000,
     latencySeconds: 4,
@@ -68,6 +72,7 @@ const NUMERIC: Record<string, keyof BenchOptions> = {
   '--partitions': 'partitions',
   '--keys': 'keys',
   '--evolution-records': 'evolutionRecords',
+  '--json-records': 'jsonRecords',
   '--converter-records': 'converterRecords',
   '--latency-rate': 'latencyRate',
   '--latency-seconds': 'latencySeconds',
@@ -84,6 +89,7 @@ export const USAGE = `npm run bench -- [options]
   --records N              backlog for ceilings, append, upsert and RSS (full: 1000000)
   --partitions N           topic partitions (4)            --keys N         distinct keys (full: 100000)
   --evolution-records N    records per evolution topic     --converter-records N
+  --json-records N         records per JSON topic, run beside the peers (full: 500000)
   --latency-rate N         records/s (5000)                --latency-seconds N
   --runs N                 repetitions of every scenario (3; at least 3 for a median and spread)
   --tasks-max N  --batch-size N  --linger-ms N             sink settings (2, 10000, 1000)

@@ -1,21 +1,22 @@
 /**
  * The benchmark run: fills the topics once, then runs every scenario `runs` times against the same
  * services — converter CPU, the two ceilings (consume-only, direct load) and convert + load between
- * them, end-to-end append and upsert, schema evolution, produce→visible latency — and builds the
- * report with the targets.
+ * them, end-to-end append and upsert, the JSON topics side by side with the peers (peers.ts),
+ * schema evolution, produce→visible latency — and builds the report with the targets.
  * `runBench` takes started services, so the conformance suite can run the smoke size in-process
  * against its own environment; `main.ts` starts them for `npm run bench`.
  */
 import * as os from 'node:os';
-import type { Endpoints } from '../../conformance/environments/environment';
+import type { Endpoints, EnvironmentName, ServiceVersions } from '../../conformance/environments/environment';
 import type { DatabendConnectionConfig } from '../../src/databend/connection-options';
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
 import type { ConverterCpuRun } from './converter-cpu';
-import { drainWithSink, type BenchContext, type DrainRun } from './end-to-end';
+import { drainWithSink, fewestLoads, type BenchContext, type DrainRun } from './end-to-end';
 import { latencyRun, type LatencyRun } from './latency';
-import { produceTopic, type ProducedTopic } from './produce';
-import { machine, metric, target, type BenchReport, type Metric } from './report';
+import { type JsonShape, produceJsonTopic, type ProducedJsonTopic, produceTopic, type ProducedTopic } from './produce';
+import { jsonOrdersTableSql, PEERS, type Peer } from './peers';
+import { machine, metric, target, unavailableTarget, type BenchReport, type Metric } from './report';
 import { reportedVersion, sinkCommand, type SinkCommand } from './sink-process';
 import { runWorker } from './worker-process';
 
@@ -34,7 +35,16 @@ export const GOALS = {
   converterVsAvsc: 0.5,
   rssMb: 300,
   latencyP99Ms: 2_000,
+  jsonVsBendIngest: 1.5,
+  jsonCpuUsPerRecord: 5,
+  loadsPer500k: 60,
+  aheadOfJava: 1,
 } as const;
+
+/** The JSON topics: schemaless dense and sparse beside bend-ingest-kafka, Connect JSON beside the Java connector. */
+const JSON_SHAPES: readonly JsonShape[] = ['dense', 'sparse', 'connect'];
+/** The Connect JSON topic's records are ~1.2 KB (the schema travels with each): at most this many. */
+const CONNECT_JSON_RECORDS = 200_000;
 
 function connectionConfig(endpoints: Endpoints): DatabendConnectionConfig {
   const d = endpoints.databend;
@@ -68,10 +78,12 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
     metrics: [],
     targets: [],
     runs: {},
+    unavailable: [],
     errors: [],
   };
   const ctx: BenchContext = {
     endpoints: services.endpoints,
+    environment: { name: services.name as EnvironmentName, endpoints: services.endpoints, versions: services.versions as ServiceVersions, timings: [], supportsFaults: false },
     sink: sinkCmd,
     settings: { tasksMax: options.tasksMax, batchSize: options.batchSize, lingerMs: options.lingerMs },
     runId,
@@ -97,12 +109,16 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       log(`${scenario}: FAILED ${error}`);
     }
   };
+  /** Loads per LOADS_PER records, where the Databend front counted them (its request log); NaN and no metric elsewhere. */
+  const loadsMetric = (prefix: string, runs: readonly DrainRun[]): number =>
+    runs.every((r) => Number.isFinite(r.loads)) ? addMetric(`${prefix} loads per ${LOADS_PER.toLocaleString('en-US')} records`, '', runs.map((r) => (r.loads * LOADS_PER) / r.records)) : NaN;
   const times = <T>(n: number, f: (i: number) => Promise<T>) => Array.from({ length: n }, (_, i) => i).reduce<Promise<T[]>>(async (acc, i) => [...(await acc), await f(i)], Promise.resolve([]));
 
   // ---- data
   let main: ProducedTopic | null = null;
   let evolution: { base: ProducedTopic; evolved: ProducedTopic } | null = null;
   const needsMain = wants('ceilings') || wants('append') || wants('append-exactly-once') || wants('upsert');
+  const jsonTopics = new Map<JsonShape, ProducedJsonTopic>();
   await attempt('produce', async () => {
     if (needsMain) {
       main = await produceTopic(ctx.endpoints, { topic: `bench-main-${runId}`, count: options.records, partitions: options.partitions, keyCardinality: options.keys, seed: options.seed });
@@ -114,8 +130,16 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       const evolved = await produceTopic(ctx.endpoints, { ...spec, topic: `bench-evo-${runId}`, evolveAt: Math.floor(spec.count / 2) });
       evolution = { base, evolved };
     }
+    if (wants('json')) {
+      for (const shape of JSON_SHAPES) {
+        const count = shape === 'connect' ? Math.min(options.jsonRecords, CONNECT_JSON_RECORDS) : options.jsonRecords;
+        const produced = await produceJsonTopic(ctx.endpoints, { topic: `bench-json-${shape}-${runId}`, shape, count, partitions: options.partitions, keyCardinality: options.keys, seed: options.seed });
+        log(`produce: ${produced.count} JSON ${shape} records (${(produced.bytes / 1e6).toFixed(1)} MB) in ${(produced.produceMs / 1000).toFixed(1)} s`);
+        jsonTopics.set(shape, produced);
+      }
+    }
   });
-  report.data = { main, evolution };
+  report.data = { main, evolution, json: Object.fromEntries(jsonTopics) };
 
   // ---- converter CPU
   if (wants('converter')) {
@@ -209,10 +233,11 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('e2e append: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
       addMetric('e2e append: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
       addMetric('e2e append: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
-      addMetric('e2e append: rate with every core busy (CPU bound)', 'rec/s', runs.map((r) => r.rate / r.machineBusy));
+      const cpuBound = addMetric('e2e append: rate with every core busy (CPU bound)', 'rec/s', runs.map((r) => r.rate / r.machineBusy));
+      loadsMetric('e2e append:', runs);
       const rss = addMetric(`sink peak RSS draining ${topic.count.toLocaleString('en-US')} records`, 'MB', runs.map((r) => Math.max(r.peakRssMb, r.hwmMb)));
       const ceiling = Math.min(consumeRate, loadRate);
-      report.targets.push(target('e2e append vs ceiling', appendRate, '>=', GOALS.appendVsCeiling * ceiling, `${GOALS.appendVsCeiling} × min(consume-only, direct load)`, 'rec/s'));
+      report.targets.push(target('e2e append vs ceiling', appendRate, '>=', GOALS.appendVsCeiling * ceiling, `${GOALS.appendVsCeiling} × min(consume-only, direct load); limit: ${Math.round(cpuBound).toLocaleString('en-US')} rec/s with every core busy`, 'rec/s'));
       report.targets.push(target('e2e append absolute', appendRate, '>=', GOALS.appendAbsolute, 'absolute, 2 cores', 'rec/s'));
       report.targets.push(target(`sink peak RSS (${topic.count.toLocaleString('en-US')} backlog)`, rss, '<=', GOALS.rssMb, 'absolute (VmHWM / sampled RSS)', 'MB'));
     });
@@ -249,11 +274,101 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       addMetric('e2e upsert: sink CPU per record', 'µs', runs.map((r) => r.cpuUsPerRecord));
       addMetric('e2e upsert: machine CPU busy', '%', runs.map((r) => r.machineBusy * 100));
       addMetric('e2e upsert: machine CPU per record', 'µs', runs.map(machineCpuPerRecord));
-      report.targets.push(target('e2e upsert vs append', upsertRate, '>=', GOALS.upsertVsAppend * appendRate, `${GOALS.upsertVsAppend} × e2e append`, 'rec/s'));
       // Paired runs of the two ceilings: what REPLACE costs Databend itself, with no sink involved.
-      if (replaceRuns.length > 0 && replaceRuns.length === directRuns.length) addMetric('Databend alone: direct upsert ÷ direct load', '×', replaceRuns.map((r, i) => r.rate / directRuns[i].rate));
+      const engine = replaceRuns.length > 0 && replaceRuns.length === directRuns.length ? addMetric('Databend alone: direct upsert ÷ direct load', '×', replaceRuns.map((r, i) => r.rate / directRuns[i].rate)) : NaN;
+      const limit = Number.isFinite(engine) ? `; limit: Databend alone upserts at ${engine.toFixed(2)} × its load rate` : '';
+      report.targets.push(target('e2e upsert vs append', upsertRate, '>=', GOALS.upsertVsAppend * appendRate, `${GOALS.upsertVsAppend} × e2e append${limit}`, 'rec/s'));
     });
   }
+  // ---- JSON, side by side with the peers: runs interleaved (ours, then each peer, per run), every peer figure a ratio to ours of the same run
+  for (const [shape, topic] of jsonTopics) {
+    await attempt(`json ${shape}`, async () => {
+      const label = `e2e JSON ${shape === 'connect' ? 'Connect (schema + payload)' : `${shape} (schemaless)`}`;
+      // The least CPU per record a sink on kafkajs pays for these records: fetch, decode, JSON.parse.
+      const floor = await times(options.runs, (i) =>
+        runWorker<CeilingResult>('consume-only', {
+          endpoints: ctx.endpoints,
+          topic: topic.topic,
+          count: topic.count,
+          schemaIds: { v1: 0, v2: 0 },
+          concurrency: options.tasksMax,
+          batchSize: options.batchSize,
+          lingerMs: options.lingerMs,
+          groupId: `bench-consume-json-${shape}-${runId}-${i}`,
+          format: 'json',
+        }),
+      );
+      addMetric(`${label}: consume-only (kafkajs + JSON.parse)`, 'rec/s', floor.map((r) => r.rate));
+      const floorCpu = addMetric(`${label}: consume-only CPU per record`, 'µs', floor.map((r) => (r.cpuSeconds * 1e6) / r.records));
+      const peers = PEERS.map((peer) => ({ peer, reason: peer.unavailable(shape) }));
+      const running = peers.filter((p): p is { peer: Peer; reason: null } => p.reason === null).map((p) => p.peer);
+      for (const { peer, reason } of peers) if (reason !== null) report.unavailable.push({ name: `${label}: ${peer.name}`, reason });
+      const ours: DrainRun[] = [];
+      const theirs = new Map<Peer, DrainRun[]>(running.map((peer) => [peer, []]));
+      const scenario = `json-${shape}`;
+      const timeoutMs = timeoutFor(topic.count);
+      for (let i = 0; i < options.runs; i++) {
+        ours.push(
+          await drainWithSink(ctx, {
+            scenario,
+            index: i,
+            topic: topic.topic,
+            mode: 'insert',
+            expectRows: topic.count,
+            timeoutMs,
+            overrides: { 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': String(shape === 'connect') },
+            // Into an existing table, as the peers write (bend-ingest-kafka creates none).
+            prepare: (db, table) => db.exec(jsonOrdersTableSql(table)).then(() => undefined),
+          }),
+        );
+        for (const peer of running) theirs.get(peer)!.push(await peer.drain(ctx, { topic: topic.topic, shape, scenario, index: i, expectRows: topic.count, timeoutMs: timeoutMs * 3 }));
+      }
+      report.runs[scenario] = [{ consumeOnly: floor, ours, peers: Object.fromEntries([...theirs].map(([peer, runs]) => [peer.name, runs])) }];
+      const rate = addMetric(`${label}: ours`, 'rec/s', ours.map((r) => r.rate));
+      const cpu = addMetric(`${label}: sink CPU per record`, 'µs', ours.map((r) => r.cpuUsPerRecord));
+      addMetric(`${label}: machine CPU per record`, 'µs', ours.map(machineCpuPerRecord));
+      const cpuBound = addMetric(`${label}: rate with every core busy (CPU bound)`, 'rec/s', ours.map((r) => r.rate / r.machineBusy));
+      const loads = loadsMetric(`${label}:`, ours);
+      const rss = addMetric(`${label}: sink peak RSS`, 'MB', ours.map((r) => Math.max(r.peakRssMb, r.hwmMb)));
+      for (const [peer, runs] of theirs) {
+        addMetric(`${label}: ${peer.name}`, 'rec/s', runs.map((r) => r.rate));
+        addMetric(`${label}: ${peer.name} CPU per record`, 'µs', runs.map((r) => r.cpuUsPerRecord));
+        addMetric(`${label}: ${peer.name} machine CPU per record`, 'µs', runs.map(machineCpuPerRecord));
+        loadsMetric(`${label}: ${peer.name}`, runs);
+        addMetric(`${label}: ${peer.name} peak RSS`, 'MB', runs.map((r) => Math.max(r.peakRssMb, r.hwmMb)));
+        // Paired: run i of ours against run i of the peer, one right after the other.
+        addMetric(`${label}: ours ÷ ${peer.name} (paired runs)`, '×', runs.map((r, i) => ours[i].rate / r.rate));
+      }
+      const bendIngest = PEERS[0];
+      if (shape !== 'connect') {
+        const theirRate = metrics.get(`${label}: ${bendIngest.name}`)?.summary.median ?? NaN;
+        const reason = bendIngest.unavailable(shape);
+        report.targets.push(
+          reason === null
+            ? target(`${label}: ours vs ${bendIngest.name}`, rate, '>=', GOALS.jsonVsBendIngest * theirRate, `${GOALS.jsonVsBendIngest} × ${bendIngest.name}, same run; limit: ours ${Math.round(cpuBound).toLocaleString('en-US')} rec/s with every core busy`, 'rec/s')
+            : unavailableTarget(`${label}: ours vs ${bendIngest.name}`, '>=', NaN, `${GOALS.jsonVsBendIngest} × ${bendIngest.name}, same run`, 'rec/s', reason),
+        );
+        report.targets.push(target(`${label}: sink CPU per record`, cpu, '<=', GOALS.jsonCpuUsPerRecord, `absolute (consume-only alone: ${floorCpu.toFixed(2)} µs)`, 'µs'));
+      } else {
+        const java = PEERS[1];
+        const reason = java.unavailable(shape);
+        const theirRate = metrics.get(`${label}: ${java.name}`)?.summary.median ?? NaN;
+        report.targets.push(
+          reason === null
+            ? target(`${label}: ours vs ${java.name}`, rate, '>=', GOALS.aheadOfJava * theirRate, `ahead of ${java.name}, same run`, 'rec/s')
+            : unavailableTarget(`${label}: ours vs ${java.name}`, '>=', NaN, `ahead of ${java.name}, same run`, 'rec/s', reason),
+        );
+      }
+      const loadsTarget = `${label}: loads per ${LOADS_PER.toLocaleString('en-US')} records`;
+      report.targets.push(
+        Number.isFinite(loads)
+          ? target(loadsTarget, loads, '<=', GOALS.loadsPer500k, `absolute (the Databend front’s request log); limit: ≥ ${((fewestLoads(ours[0].partitionRecords, options.batchSize) * LOADS_PER) / ours[0].records).toFixed(1)} at ${options.batchSize.toLocaleString('en-US')} records of a partition per load`, '')
+          : unavailableTarget(loadsTarget, '<=', GOALS.loadsPer500k, 'absolute', '', 'the services have no request log (only the local Databend front keeps one)'),
+      );
+      report.targets.push(target(`sink peak RSS (${label}, ${topic.count.toLocaleString('en-US')} backlog)`, rss, '<=', GOALS.rssMb, 'absolute (VmHWM / sampled RSS)', 'MB'));
+    });
+  }
+
   if (wants('evolution') && evolution) {
     const { base, evolved } = evolution as { base: ProducedTopic; evolved: ProducedTopic };
     await attempt('evolution', async () => {
@@ -300,6 +415,9 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
 function machineCpuPerRecord(r: { machineBusy: number; rate: number }): number {
   return (r.machineBusy * os.cpus().length * 1e6) / r.rate;
 }
+
+/** Loads are counted per this many records (the issue's unit: bend-ingest-kafka makes ~53 per 500,000). */
+const LOADS_PER = 500_000;
 
 /** Generous: a drain slower than 2,000 records/s (+ a minute) is a failure, not a measurement. */
 function timeoutFor(records: number): number {

@@ -3,8 +3,9 @@
  * (each runs in its own worker process, as the sink does):
  *
  * - consume-only: kafkajs with the sink's consumer settings (fetch sizes, `linger.ms`, partitions
- *   consumed concurrently = `tasks.max`), every value decoded with plain avsc, then discarded;
- *   no commits, no Databend.
+ *   consumed concurrently = `tasks.max`), every value decoded with plain avsc (JSON topics: UTF-8
+ *   text and JSON.parse), then discarded; no commits, no Databend. Its CPU per record is the
+ *   least any sink on kafkajs pays.
  * - direct load: the rows of the same records, as the CSV the sink writes (produced untimed by the
  *   sink's own converters and planner), loaded in `batch.size` chunks through the sink's own load
  *   path (`DatabendSession.loadCsv`: temp file + databend-driver `loadFile`) on `tasks.max`
@@ -22,7 +23,8 @@
  */
 import * as avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
-import { fetchSizes, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
+import { FetchSizing, kafkaSecurity } from '../../src/kafka/kafka-client-settings';
+import { sizeFetches } from '../../src/kafka/kafkajs-runtime';
 import { connectDatabend } from '../../src/databend/databend-connection';
 import type { DatabendSession } from '../../src/databend/databend-session';
 import { upsertCsv } from '../../src/databend/write/execute-upsert';
@@ -43,6 +45,8 @@ export interface ConsumeOnlyArgs {
   batchSize: number;
   lingerMs: number;
   groupId: string;
+  /** The values: Confluent Avro (the default) or JSON text. */
+  format?: 'avro' | 'json';
 }
 
 export interface CeilingResult {
@@ -65,9 +69,10 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
     [args.schemaIds.v2, avro.Type.forSchema(ORDER_V2 as unknown as avro.Schema)],
   ]);
   const kafka = new Kafka({ clientId: 'bench-consume-only', brokers: args.endpoints.kafka.bootstrapServers, logLevel: logLevel.NOTHING, ...kafkaSecurity(args.endpoints.kafka.clientSettings) });
-  // The sink's own fetch limits, so the ceiling fetches as the sink does.
-  const sizes = fetchSizes(args.batchSize, args.concurrency);
-  const consumer = kafka.consumer({ groupId: args.groupId, maxWaitTimeInMs: args.lingerMs, ...sizes });
+  // The sink's own fetch limits (sized in bytes by the records seen), so the ceiling fetches as the sink does.
+  const sizing = new FetchSizing(args.batchSize, args.concurrency);
+  const consumer = kafka.consumer({ groupId: args.groupId, maxWaitTimeInMs: args.lingerMs, ...sizing.sizes() });
+  const stopSizing = sizeFetches(args.groupId, () => sizing.sizes());
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   await consumer.connect();
@@ -83,13 +88,20 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: args.concurrency,
       eachBatch: async ({ batch, resolveOffset }) => {
+        let bytes = 0;
         for (const m of batch.messages) {
           const value = m.value as Buffer;
+          bytes += value.length + (m.key?.length ?? 0);
+          if (args.format === 'json') {
+            sink += (JSON.parse(value.toString('utf8')) as { qty: number }).qty;
+            continue;
+          }
           const type = types.get(value.readUInt32BE(1));
           if (!type) throw new Error(`unknown schema id ${value.readUInt32BE(1)}`);
           const decoded = type.decode(value, 5).value as { qty: number };
           sink += decoded.qty;
         }
+        sizing.observe(batch.messages.length, bytes);
         seen += batch.messages.length;
         if (firstBatchAt === 0) {
           firstBatchAt = Date.now();
@@ -105,6 +117,7 @@ export async function consumeOnly(args: ConsumeOnlyArgs): Promise<CeilingResult>
   const machineBusy = busyShare(ticks0, machineTicks());
   const cpu = process.cpuUsage(cpu0);
   await consumer.disconnect();
+  stopSizing();
   if (sink < 0) throw new Error('unreachable');
   const steadyRecords = seen - firstBatchCount;
   const steadyMs = end - firstBatchAt;

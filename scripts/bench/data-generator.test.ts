@@ -1,5 +1,5 @@
 import * as avro from 'avsc';
-import { FIELD_COUNT_V1, ORDER_V1, ORDER_V2, OrderGenerator, decimalBytes, prng, wireFormat } from './data-generator';
+import { FIELD_COUNT_V1, JSON_ORDER_COLUMNS, JsonOrderGenerator, ORDER_V1, ORDER_V2, OrderGenerator, decimalBytes, prng, wireFormat } from './data-generator';
 
 describe('bench data generator', () => {
   it('gives the same bytes for the same seed, and different bytes for another seed', () => {
@@ -51,5 +51,20 @@ describe('bench data generator', () => {
     const values = Array.from({ length: 1000 }, r);
     expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
     expect(prng(3)()).toBe(values[0]);
+  });
+
+  it('writes the JSON orders: the table’s columns, dense without nulls, sparse with 8 combinations of null members', () => {
+    const take = (density: 'dense' | 'sparse') => {
+      const g = new JsonOrderGenerator({ keyCardinality: 1000, seed: 5 }, density);
+      return Array.from({ length: 2000 }, () => JSON.parse(g.next().json.toString()) as Record<string, unknown>);
+    };
+    const dense = take('dense');
+    expect(Object.keys(dense[0])).toEqual(JSON_ORDER_COLUMNS.map(([name]) => name));
+    expect(dense.every((r) => Object.values(r).every((v) => v !== null))).toBe(true);
+    const sparse = take('sparse');
+    const nullSets = new Set(sparse.map((r) => Object.keys(r).filter((k) => r[k] === null).join(',')));
+    expect(nullSets.size).toBe(8);
+    expect(new Set([...nullSets].flatMap((s) => s.split(',')).filter(Boolean))).toEqual(new Set(['ship_date', 'note', 'score']));
+    expect(take('sparse')).toEqual(sparse);
   });
 });

@@ -128,3 +128,68 @@ export function wireFormat(schemaId: number, avroBytes: Buffer): Buffer {
   out.set(avroBytes as unknown as Uint8Array, 5);
   return out;
 }
+
+/**
+ * The JSON topics (schemaless, `JsonConverter` with `schemas.enable=false`, as `bend-ingest-kafka`
+ * reads them): the same orders as JSON objects written by `JSON.stringify`, so doubles come with up
+ * to 17 significant digits as JavaScript prints them. `dense`: every member has a value; `sparse`:
+ * the nullable members `ship_date`, `note` and `score` are JSON null in about 20 %, 40 % and 30 %
+ * of the records (8 combinations of null members: a sink that loads per record shape loads 8 times
+ * per batch). About 230 bytes per record.
+ */
+export type JsonDensity = 'dense' | 'sparse';
+
+/** The table both sinks write the JSON topics into (what the sink's schemaless inference creates). */
+export const JSON_ORDER_COLUMNS: readonly (readonly [string, string])[] = [
+  ['id', 'BIGINT'],
+  ['customer', 'VARCHAR'],
+  ['amount', 'DOUBLE'],
+  ['qty', 'BIGINT'],
+  ['price', 'DOUBLE'],
+  ['paid', 'BOOLEAN'],
+  ['created_at', 'VARCHAR'],
+  ['ship_date', 'VARCHAR'],
+  ['status', 'VARCHAR'],
+  ['note', 'VARCHAR'],
+  ['score', 'DOUBLE'],
+];
+
+export class JsonOrderGenerator {
+  private readonly orders: OrderGenerator;
+  private readonly random: () => number;
+
+  constructor(
+    options: GeneratorOptions,
+    private readonly density: JsonDensity,
+  ) {
+    this.orders = new OrderGenerator(options);
+    this.random = prng((options.seed ?? 42) + 7919);
+  }
+
+  /** The next record as a plain object (the value JSON.stringify writes). */
+  nextObject(): Record<string, unknown> {
+    const v = this.orders.nextValue(1);
+    const r = this.random;
+    const sparse = this.density === 'sparse';
+    const micros = v.created_at as number;
+    const day = (v.ship_date as number | null) ?? BASE_DAY + Math.floor(r() * 60);
+    return {
+      id: v.id,
+      customer: v.customer,
+      amount: (v.amount as Buffer).readIntBE(0, (v.amount as Buffer).length) / 100,
+      qty: v.qty,
+      price: v.price,
+      paid: v.paid,
+      created_at: new Date(micros / 1000).toISOString().replace('T', ' ').replace('Z', ''),
+      ship_date: sparse && r() < 0.2 ? null : new Date(day * 86_400_000).toISOString().slice(0, 10),
+      status: v.status,
+      note: sparse && r() < 0.4 ? null : ((v.note as string | null) ?? `note #${v.id}`),
+      score: sparse && r() < 0.3 ? null : r() * 100,
+    };
+  }
+
+  next(): { key: string; id: number; json: Buffer } {
+    const value = this.nextObject();
+    return { key: String(value.id), id: value.id as number, json: Buffer.from(JSON.stringify(value)) };
+  }
+}

@@ -13,8 +13,10 @@ import type { Admin } from 'kafkajs';
 import { databendConnection, queryStrings, type DatabendConnection } from '../../conformance/clients/databend';
 import { kafkaClient } from '../../conformance/clients/kafka';
 import type { Endpoints } from '../../conformance/environments/environment';
+import type { RunEnvironment } from '../../conformance/jest/run-environment';
 import type { ConnectorConfig } from '../../conformance/sink-under-test/sink-under-test';
-import { busyShare, machineTicks, startSink, type SinkCommand } from './sink-process';
+import { servedRequests } from '../../conformance/support/protocol-path';
+import { busyShare, machineTicks, type ProcessUsage, startSink, type SinkCommand } from './sink-process';
 import { rate } from './stats';
 
 export interface SinkSettings {
@@ -25,6 +27,8 @@ export interface SinkSettings {
 
 export interface BenchContext {
   endpoints: Endpoints;
+  /** The run's services as the conformance suite's adapters take them (the Kafka Connect worker). */
+  environment: RunEnvironment;
   sink: SinkCommand;
   settings: SinkSettings;
   /** Unique per bench run: names of groups and tables. */
@@ -82,6 +86,10 @@ export interface DrainRun {
   /** Share of all cores busy (anything on the machine) during the steady window. */
   machineBusy: number;
   rows: number;
+  /** Statements that wrote rows into the table (the Databend front's request log; NaN without one). */
+  loads: number;
+  /** Records per partition of the topic drained. */
+  partitionRecords: number[];
 }
 
 /** Sum of committed offsets of a group on a topic (partitions start at offset 0). */
@@ -91,8 +99,18 @@ export async function committedCount(admin: Admin, groupId: string, topic: strin
 }
 
 export async function endCount(admin: Admin, topic: string): Promise<number> {
+  return (await partitionCounts(admin, topic)).reduce((sum, n) => sum + n, 0);
+}
+
+/** Records held by each partition of a topic. */
+export async function partitionCounts(admin: Admin, topic: string): Promise<number[]> {
   const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  return offsets.map((p) => Number(p.high) - Number(p.low));
+}
+
+/** The fewest loads a sink can make of a topic when a load holds at most `batchSize` records of one partition. */
+export function fewestLoads(perPartition: readonly number[], batchSize: number): number {
+  return perPartition.reduce((sum, n) => sum + Math.ceil(n / batchSize), 0);
 }
 
 export interface DrainSpec {
@@ -101,11 +119,13 @@ export interface DrainSpec {
   index: number;
   topic: string;
   mode: 'insert' | 'upsert';
-  /** Config keys of the variant (exactly-once). */
+  /** Connector config keys beside the scenario's: the variant's (exactly-once), the JSON converter. */
   overrides?: Record<string, string>;
   /** Rows the table must hold when done. */
   expectRows: number;
   timeoutMs: number;
+  /** Makes the table before the sink starts (else the sink creates it). */
+  prepare?: (db: DatabendConnection, table: string) => Promise<void>;
 }
 
 export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise<DrainRun> {
@@ -115,27 +135,69 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
   if (spec.mode === 'upsert') Object.assign(overrides, { 'pk.mode': 'record_value', 'pk.fields': 'id' });
   Object.assign(overrides, spec.overrides);
   const config = connectorConfig(ctx, name, spec.topic, table, overrides);
-  const groupId = `connect-${name}`;
+  const nodeArgs = ctx.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const offsetsTable = overrides['exactly.once.offsets.table'];
+  const target: DrainTarget = { what: 'the sink', topic: spec.topic, groupId: `connect-${name}`, table, expectRows: spec.expectRows, timeoutMs: spec.timeoutMs, prepare: spec.prepare, alsoDrop: offsetsTable ? [offsetsTable] : [] };
+  return measureDrain(ctx, target, () => startSink(ctx.sink, config, { nodeArgs }));
+}
+
+/** A process that drains a topic into a table: the sink under benchmark, or a peer. */
+export interface DrainProcess {
+  readonly usage: { read(): ProcessUsage };
+  readonly exited: Promise<number>;
+  logs(): string;
+  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves with the exit code. */
+  stop(timeoutMs?: number): Promise<number>;
+}
+
+export interface DrainTarget {
+  /** Names the process in errors. */
+  what: string;
+  topic: string;
+  /** The consumer group whose committed offsets show the progress. */
+  groupId: string;
+  /** The table in the default database (`bench_…`, no quoting needed). */
+  table: string;
+  expectRows: number;
+  timeoutMs: number;
+  prepare?: (db: DatabendConnection, table: string) => Promise<void>;
+  /** Other tables the run leaves behind, dropped with the table (exactly-once's offsets table). */
+  alsoDrop?: string[];
+  /** Whether a non-zero exit on SIGTERM is an error (a peer's own shutdown is not ours to judge). */
+  tolerateExitCode?: boolean;
+}
+
+/**
+ * Starts `start()` against a topic that is already full and measures the drain: progress read from
+ * the group's committed offsets every 100 ms (a sink commits after the rows are durable), the steady
+ * rate between the first observed commit and the last, CPU and memory of the process tree, the
+ * loads it made, and the row count once done. The table is dropped afterwards.
+ */
+export async function measureDrain(ctx: BenchContext, target: DrainTarget, start: () => DrainProcess | Promise<DrainProcess>): Promise<DrainRun> {
   const kafka = kafkaClient(ctx.endpoints.kafka, 'bench-watch');
   const admin = kafka.admin();
   await admin.connect();
   const db = await databendConnection(ctx.endpoints.databend);
   try {
-    const total = await endCount(admin, spec.topic);
-    const nodeArgs = ctx.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+    await dropTable(db, target.table);
+    if (target.prepare) await target.prepare(db, target.table);
+    const partitionRecords = await partitionCounts(admin, target.topic);
+    const total = partitionRecords.reduce((sum, n) => sum + n, 0);
+    const requestLog = ctx.endpoints.databend.requestLog;
+    const requestsBefore = requestLog ? servedRequests(requestLog).length : 0;
     const t0 = Date.now();
-    const sink = startSink(ctx.sink, config, { nodeArgs });
+    const running = await start();
     let exitCode: number | null = null;
-    void sink.exited.then((code) => (exitCode = code));
+    void running.exited.then((code) => (exitCode = code));
     let firstAt = 0;
     let firstCount = 0;
     let doneAt = 0;
     let firstTicks = machineTicks();
     try {
       for (;;) {
-        if (exitCode !== null) throw new Error(`the sink exited with ${exitCode} before draining ${spec.topic}:\n${sink.logs().slice(-3000)}`);
-        if (Date.now() - t0 > spec.timeoutMs) throw new Error(`the sink did not drain ${spec.topic} within ${spec.timeoutMs / 1000} s:\n${sink.logs().slice(-3000)}`);
-        const committed = await committedCount(admin, groupId, spec.topic);
+        if (exitCode !== null) throw new Error(`${target.what} exited with ${exitCode} before draining ${target.topic}:\n${running.logs().slice(-3000)}`);
+        if (Date.now() - t0 > target.timeoutMs) throw new Error(`${target.what} did not drain ${target.topic} within ${target.timeoutMs / 1000} s:\n${running.logs().slice(-3000)}`);
+        const committed = await committedCount(admin, target.groupId, target.topic);
         const now = Date.now();
         if (committed > 0 && firstAt === 0) {
           firstAt = now;
@@ -149,18 +211,17 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
         await sleep(100);
       }
     } catch (err) {
-      await sink.stop(10_000);
+      await running.stop(10_000);
       throw err;
     }
     const machineBusy = busyShare(firstTicks, machineTicks());
-    const usage = sink.usage.read();
-    const code = await sink.stop();
-    if (code !== 0) throw new Error(`the sink exited with ${code} on SIGTERM:\n${sink.logs().slice(-3000)}`);
-    const rows = Number((await queryStrings(db, `SELECT count(*) FROM "${table}"`))[0][0]);
-    if (rows !== spec.expectRows) throw new Error(`${table} holds ${rows} rows after ${spec.scenario}, expected ${spec.expectRows}`);
-    await dropTable(db, table);
-    const offsetsTable = overrides['exactly.once.offsets.table'];
-    if (offsetsTable) await dropTable(db, offsetsTable);
+    const usage = running.usage.read();
+    const code = await running.stop();
+    if (code !== 0 && !target.tolerateExitCode) throw new Error(`${target.what} exited with ${code} on SIGTERM:\n${running.logs().slice(-3000)}`);
+    const rows = Number((await queryStrings(db, `SELECT count(*) FROM "${target.table}"`))[0][0]);
+    if (rows !== target.expectRows) throw new Error(`${target.table} holds ${rows} rows after ${target.what} drained ${target.topic}, expected ${target.expectRows}`);
+    const loads = requestLog ? servedRequests(requestLog).slice(requestsBefore).filter((r) => writesInto(r.sql, target.table)).length : NaN;
+    for (const table of [target.table, ...(target.alsoDrop ?? [])]) await dropTable(db, table);
     const steadyRecords = total - firstCount;
     const steadyMs = doneAt - firstAt;
     const drainMs = doneAt - t0;
@@ -176,11 +237,22 @@ export async function drainWithSink(ctx: BenchContext, spec: DrainSpec): Promise
       cpuUsPerRecord: (usage.cpuSeconds * 1e6) / total,
       machineBusy,
       rows,
+      loads,
+      partitionRecords,
     };
   } finally {
     await admin.disconnect();
     await db.close().catch(() => undefined);
   }
+}
+
+/** Whether a statement writes rows into `table` (INSERT, REPLACE or COPY INTO it, quoted or with its database). */
+export function writesInto(sql: string | undefined, table: string): boolean {
+  if (sql === undefined) return false;
+  const m = /^\s*(?:INSERT|REPLACE|COPY)\s+INTO\s+((?:"[^"]+"|[\w]+)(?:\.(?:"[^"]+"|[\w]+))?)/i.exec(sql);
+  if (!m) return false;
+  const parts = m[1].split('.').map((p) => p.replace(/^"|"$/g, ''));
+  return parts[parts.length - 1] === table;
 }
 
 export async function dropTable(db: DatabendConnection, table: string): Promise<void> {

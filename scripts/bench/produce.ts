@@ -1,7 +1,7 @@
 /**
  * Fills benchmark topics: registers the Order schemas, creates the topic and produces generated
  * records (Confluent wire format, string keys, Kafka's default key partitioner) as fast as the
- * producer allows. Each topic is produced once and read by every run (each run uses its own
+ * producer allows; the JSON topics the same way (JSON orders, no registry). Each topic is produced once and read by every run (each run uses its own
  * consumer group and table).
  */
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
@@ -9,7 +9,8 @@ import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import { kafkaClient } from '../../conformance/clients/kafka';
 import { schemaRegistryClient } from '../../conformance/clients/schema-registry';
 import type { Endpoints } from '../../conformance/environments/environment';
-import { ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
+import { JsonOrderGenerator, type JsonDensity, ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
+import { connectJsonEnvelope } from './sink-pipeline';
 
 export interface TopicSpec {
   topic: string;
@@ -57,12 +58,44 @@ const SEND_BATCH = 2_000;
 const IN_FLIGHT = 4;
 
 export async function produceTopic(endpoints: Endpoints, spec: TopicSpec): Promise<ProducedTopic> {
-  const kafka = kafkaClient(endpoints.kafka, 'bench-producer');
   const schemaIds = await registerSchemas(endpoints, spec.topic);
+  const generator = new OrderGenerator({ keyCardinality: spec.keyCardinality, seed: spec.seed });
+  const produced = await produceMessages(endpoints, spec, (index) => {
+    const version = spec.evolveAt !== undefined && index >= spec.evolveAt ? 2 : 1;
+    const record = generator.next(version);
+    return { id: record.id, key: record.key, value: wireFormat(version === 1 ? schemaIds.v1 : schemaIds.v2, record.avro) };
+  });
+  return { ...spec, schemaIds, ...produced };
+}
+
+/** The JSON orders: schemaless (`dense` or `sparse`), or `connect`: the dense ones in Kafka Connect's schema + payload envelope. */
+export type JsonShape = JsonDensity | 'connect';
+
+export interface JsonTopicSpec extends Omit<TopicSpec, 'evolveAt'> {
+  shape: JsonShape;
+}
+
+export interface ProducedJsonTopic extends JsonTopicSpec {
+  distinctKeys: number;
+  bytes: number;
+  produceMs: number;
+}
+
+export async function produceJsonTopic(endpoints: Endpoints, spec: JsonTopicSpec): Promise<ProducedJsonTopic> {
+  const generator = new JsonOrderGenerator({ keyCardinality: spec.keyCardinality, seed: spec.seed }, spec.shape === 'sparse' ? 'sparse' : 'dense');
+  const produced = await produceMessages(endpoints, spec, () => {
+    const record = generator.next();
+    return { id: record.id, key: record.key, value: spec.shape === 'connect' ? connectJsonEnvelope(record.json) : record.json };
+  });
+  return { ...spec, ...produced };
+}
+
+/** Creates the topic and produces `spec.count` messages from `next(index)` as fast as the producer allows. */
+async function produceMessages(endpoints: Endpoints, spec: { topic: string; count: number; partitions: number }, next: (index: number) => { id: number; key: string; value: Buffer }) {
+  const kafka = kafkaClient(endpoints.kafka, 'bench-producer');
   await createTopic(kafka, spec.topic, spec.partitions);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const generator = new OrderGenerator({ keyCardinality: spec.keyCardinality, seed: spec.seed });
   const t0 = Date.now();
   let bytes = 0;
   let produced = 0;
@@ -73,12 +106,10 @@ export async function produceTopic(endpoints: Endpoints, spec: TopicSpec): Promi
       const n = Math.min(SEND_BATCH, spec.count - produced);
       const messages: Message[] = new Array(n);
       for (let j = 0; j < n; j++) {
-        const version = spec.evolveAt !== undefined && produced + j >= spec.evolveAt ? 2 : 1;
-        const record = generator.next(version);
-        const value = wireFormat(version === 1 ? schemaIds.v1 : schemaIds.v2, record.avro);
+        const { id, key, value } = next(produced + j);
         bytes += value.length;
-        ids.add(record.id);
-        messages[j] = { key: record.key, value };
+        ids.add(id);
+        messages[j] = { key, value };
       }
       produced += n;
       const sent = producer.send({ topic: spec.topic, messages, acks: 1, compression: CompressionTypes.None });
@@ -90,5 +121,5 @@ export async function produceTopic(endpoints: Endpoints, spec: TopicSpec): Promi
   } finally {
     await producer.disconnect();
   }
-  return { ...spec, schemaIds, distinctKeys: ids.size, bytes, produceMs: Date.now() - t0 };
+  return { distinctKeys: ids.size, bytes, produceMs: Date.now() - t0 };
 }

@@ -51,11 +51,18 @@ export interface Target {
   basis: string;
   unit: string;
   met: boolean;
+  /** Why the target could not be evaluated in this run (a peer not available): shown as n/a, never as met. */
+  notAvailable?: string;
 }
 
 export function target(name: string, value: number, op: Target['op'], goal: number, basis: string, unit: string): Target {
   const met = Number.isFinite(value) && Number.isFinite(goal) && (op === '>=' ? value >= goal : op === '<=' ? value <= goal : value < goal);
   return { name, value, op, goal, basis, unit, met };
+}
+
+/** A target this run cannot evaluate, and why. */
+export function unavailableTarget(name: string, op: Target['op'], goal: number, basis: string, unit: string, reason: string): Target {
+  return { name, value: NaN, op, goal, basis, unit, met: false, notAvailable: reason };
 }
 
 export interface BenchReport {
@@ -71,6 +78,8 @@ export interface BenchReport {
   targets: Target[];
   /** Raw per-run results by scenario. */
   runs: Record<string, unknown[]>;
+  /** Rows a peer could not run here, with the reason (shown as n/a). */
+  unavailable: { name: string; reason: string }[];
   errors: { scenario: string; error: string }[];
 }
 
@@ -101,10 +110,12 @@ export function formatReport(report: BenchReport): string {
     const s = x.summary;
     return [x.name, fmt(s.median, x.unit), `${fmt(s.min, x.unit)} – ${fmt(s.max, x.unit)}`, Number.isFinite(s.spread) ? `${Math.round(s.spread * 100)}%` : '–', x.unit];
   });
+  for (const u of report.unavailable) metricRows.push([u.name, 'n/a', '', '', u.reason]);
   lines.push(...table(['metric', 'median', 'min – max', 'spread', 'unit'], metricRows, [false, true, true, true, false]));
   lines.push('');
   const targetRows = report.targets.map((t) => {
     const ratio = t.goal !== 0 ? t.value / t.goal : NaN;
+    if (t.notAvailable !== undefined) return [t.name, 'n/a', `${t.op} ${fmt(t.goal, t.unit)}`, '–', 'n/a', `${t.basis}; ${t.notAvailable}`];
     return [t.name, fmt(t.value, t.unit), `${t.op} ${fmt(t.goal, t.unit)}`, Number.isFinite(ratio) ? ratio.toFixed(2) : '–', t.met ? 'yes' : 'NO', t.basis];
   });
   lines.push(...table(['target', 'value', 'goal', 'value/goal', 'met', 'basis'], targetRows, [false, true, false, true, false, false]));

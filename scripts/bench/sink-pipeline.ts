@@ -12,7 +12,7 @@ import type { RegisteredSchema, SchemaSource } from '../../src/converters/schema
 import { BatchPlanner, type WriteOperation } from '../../src/planner/batch-plan';
 import { encodeCsvBytes } from '../../src/dialect/encode-rows';
 import type { SinkRecord } from '../../src/record/sink-record';
-import { ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
+import { JsonOrderGenerator, type JsonDensity, ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
 
 /** Schema ids used in memory (the registry's own ids do not matter here). */
 export const MEMORY_IDS = { v1: 1, v2: 2 } as const;
@@ -52,6 +52,49 @@ export class MessageStream {
     }
     return out;
   }
+}
+
+/** The messages of a JSON topic (schemaless) produced with this seed, key cardinality and density, in order. */
+export class JsonMessageStream {
+  private readonly generator: JsonOrderGenerator;
+
+  constructor(keyCardinality: number, seed: number, density: JsonDensity) {
+    this.generator = new JsonOrderGenerator({ keyCardinality, seed }, density);
+  }
+
+  take(count: number): RawMessage[] {
+    const out: RawMessage[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const r = this.generator.next();
+      out[i] = { key: Buffer.from(r.key), value: r.json };
+    }
+    return out;
+  }
+}
+
+/** Kafka Connect's JsonConverter schema of the JSON orders (`schemas.enable=true`). */
+const CONNECT_JSON_SCHEMA = JSON.stringify({
+  type: 'struct',
+  name: 'bench.Order',
+  optional: false,
+  fields: [
+    { field: 'id', type: 'int64', optional: false },
+    { field: 'customer', type: 'string', optional: false },
+    { field: 'amount', type: 'double', optional: false },
+    { field: 'qty', type: 'int64', optional: false },
+    { field: 'price', type: 'double', optional: false },
+    { field: 'paid', type: 'boolean', optional: false },
+    { field: 'created_at', type: 'string', optional: false },
+    { field: 'ship_date', type: 'string', optional: true },
+    { field: 'status', type: 'string', optional: false },
+    { field: 'note', type: 'string', optional: true },
+    { field: 'score', type: 'double', optional: true },
+  ],
+});
+
+/** A JSON order in Kafka Connect's envelope, `{"schema": …, "payload": …}`, as JsonConverter writes it. */
+export function connectJsonEnvelope(payload: Buffer): Buffer {
+  return Buffer.from(`{"schema":${CONNECT_JSON_SCHEMA},"payload":${payload.toString()}}`);
 }
 
 export class SinkPipeline {

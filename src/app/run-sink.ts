@@ -10,7 +10,7 @@ import { DatabendWriter } from '../databend/write/databend-writer';
 import { EXACTLY_ONCE_SESSION_SETTINGS, ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
 import { databendWriterOptions, exactlyOnceOptions, type SinkConfig } from '../config/sink-config';
 import { KafkajsDeadLetterQueue } from '../kafka/kafkajs-dead-letter-queue';
-import { consumerTuning, fetchSizes, kafkaSecurity } from '../kafka/kafka-client-settings';
+import { consumerTuning, kafkaSecurity } from '../kafka/kafka-client-settings';
 import { KafkajsRecordSource } from '../kafka/kafkajs-record-source';
 import type { Logger } from '../logging/logger';
 import { SinkEventPublisher } from '../events/sink-events';
@@ -91,7 +91,7 @@ async function runObserved(config: SinkConfig, log: Logger, stop: AbortSignal, e
     topicsRegex: config.topicsRegex,
     concurrency: config.tasksMax,
     maxWaitMs: config.lingerMs,
-    fetch: fetchSizes(config.batchSize, config.tasksMax),
+    batchSize: config.batchSize,
     tuning: consumerTuning(config.kafka.consumerOverrides).tuning,
     log,
     events,

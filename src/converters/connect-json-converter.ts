@@ -14,11 +14,13 @@ import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { JsonSchemaInference } from './json-inference';
 import { decodeJsonText, isJsonObject, lastParse, parseJsonText, scanObjectMembers, type JsonValue, type ParsedJson } from './json-text';
-import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';
+import { compileJsonConverter, type JsonValueConverter, readsNumberLiterals } from './json-value-conversion';
 
 interface CompiledSchema {
   schema: Schema;
   convert: JsonValueConverter;
+  /** The payload may hold a Decimal's number: parse keeping number literals (json-text.ts). */
+  numberLiterals: boolean;
 }
 
 const MAX_CACHED_SCHEMAS = 256;
@@ -53,7 +55,8 @@ export class ConnectJsonConverter implements Converter {
    */
   convertText(text: string): SchemaAndValue | null {
     if (!this.schemasEnable) {
-      const parsed = parseJsonText(text, 'JSON data');
+      // An inferred schema has no Decimal: numbers are read as integers or doubles.
+      const parsed = parseJsonText(text, 'JSON data', false);
       return this.inference.infer(parsed.value, parsed);
     }
     return this.envelope(text);
@@ -66,8 +69,9 @@ export class ConnectJsonConverter implements Converter {
       while (end > prefix.length && isWhitespace(text.charCodeAt(end))) end--;
       if (text.charCodeAt(end) === 125 /* } */) {
         // Whatever lies between the prefix and the final brace must parse as one JSON value.
-        const parsed = parseJsonText(text.slice(prefix.length, end), 'JSON payload');
-        return this.convertPayload(this.lastPrefixSchema, parsed.value, parsed);
+        const compiled = this.lastPrefixSchema;
+        const parsed = parseJsonText(text.slice(prefix.length, end), 'JSON payload', compiled?.numberLiterals ?? false);
+        return this.convertPayload(compiled, parsed.value, parsed);
       }
     }
     const members = scanObjectMembers(text);
@@ -86,7 +90,7 @@ export class ConnectJsonConverter implements Converter {
       this.lastPrefix = text.slice(0, payloadAt.start);
       this.lastPrefixSchema = compiled;
     }
-    const parsed = parseJsonText(text.slice(payloadAt.start, payloadAt.end), 'JSON payload');
+    const parsed = parseJsonText(text.slice(payloadAt.start, payloadAt.end), 'JSON payload', compiled?.numberLiterals ?? false);
     return this.convertPayload(compiled, parsed.value, parsed);
   }
 
@@ -122,5 +126,5 @@ function isWhitespace(c: number): boolean {
 
 function compile(json: JsonValue): CompiledSchema {
   const schema = connectSchemaFromJson(json);
-  return { schema, convert: compileJsonConverter(schema) };
+  return { schema, convert: compileJsonConverter(schema), numberLiterals: readsNumberLiterals(schema) };
 }

@@ -13,7 +13,8 @@
  * - top-level array → variant; top-level null → no value (like null bytes, i.e. a tombstone).
  *
  * Struct schemas are interned by field names and types, so records of the same shape share one
- * Schema object (the planner can recognise a schema it has seen by identity).
+ * Schema object (the planner can recognise a schema it has seen by identity). The few shapes seen
+ * last are matched member by member first, without building the signature text.
  */
 import { type Schema, type SchemaAndValue, UNTYPED_NULL_SCHEMA, type Value, type VariantValue } from '../record/schema';
 import { outOfRange } from './converter-errors';
@@ -44,9 +45,19 @@ const TOP_LEVEL = {
 type Code = keyof typeof FIELD_SCHEMAS;
 
 const MAX_INTERNED = 4096;
+/** Shapes matched member by member before the signature is built: a producer writes few shapes (null members make the others). */
+const RECENT_SHAPES = 8;
+
+interface Shape {
+  schema: Schema;
+  names: readonly string[];
+  codes: readonly Code[];
+}
 
 export class JsonSchemaInference {
   private readonly structs = new Map<string, Schema>();
+  /** The shapes seen last, most recent first. */
+  private readonly recent: Shape[] = [];
 
   /** `parsed`: how `json` was parsed (see json-text.ts); `json` is its value or a part of it. */
   infer(json: JsonValue, parsed: Omit<ParsedJson, 'value'>): SchemaAndValue | null {
@@ -58,30 +69,62 @@ export class JsonSchemaInference {
     return { schema: TOP_LEVEL[code], value: leafValue(code, json, hasBigFloat, 'value') };
   }
 
+  /** The struct's values are set in `json` itself (a parse result nothing else holds), converted where they differ. */
   private struct(json: JsonObject, hasBigFloat: boolean, integersAsNumbers: boolean): SchemaAndValue {
     const keys = Object.keys(json);
-    const fields: Record<string, Value> = {};
-    let signature = '';
-    for (const key of keys) {
+    const codes: Code[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const v = json[key];
       const code = codeOf(v, integersAsNumbers);
-      signature += `${code}${key.length}:${key}`;
+      codes[i] = code;
       const value = leafValue(code, v, hasBigFloat, key);
-      if (key === '__proto__') Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
-      else fields[key] = value;
+      if (value !== v) {
+        if (key === '__proto__') Object.defineProperty(json, key, { value, enumerable: true, writable: true, configurable: true });
+        else (json as Record<string, Value>)[key] = value;
+      }
     }
+    return { schema: this.recentShape(keys, codes) ?? this.internedShape(keys, codes), value: { kind: 'struct', fields: json as Record<string, Value> } };
+  }
+
+  private recentShape(keys: readonly string[], codes: readonly Code[]): Schema | undefined {
+    const recent = this.recent;
+    for (let r = 0; r < recent.length; r++) {
+      const shape = recent[r];
+      if (!sameShape(shape, keys, codes)) continue;
+      if (r > 0) {
+        recent.splice(r, 1);
+        recent.unshift(shape);
+      }
+      return shape.schema;
+    }
+    return undefined;
+  }
+
+  private internedShape(keys: readonly string[], codes: readonly Code[]): Schema {
+    let signature = '';
+    for (let i = 0; i < keys.length; i++) signature += `${codes[i]}${keys[i].length}:${keys[i]}`;
     let schema = this.structs.get(signature);
     if (!schema) {
       schema = Object.freeze({
         type: 'STRUCT',
         optional: false,
-        fields: Object.freeze(keys.map((name) => Object.freeze({ name, schema: FIELD_SCHEMAS[codeOf(json[name], integersAsNumbers)] }))),
+        fields: Object.freeze(keys.map((name, i) => Object.freeze({ name, schema: FIELD_SCHEMAS[codes[i]] }))),
       }) as Schema;
       if (this.structs.size >= MAX_INTERNED) this.structs.clear();
       this.structs.set(signature, schema);
     }
-    return { schema, value: { kind: 'struct', fields } };
+    this.recent.unshift({ schema, names: keys, codes });
+    if (this.recent.length > RECENT_SHAPES) this.recent.pop();
+    return schema;
   }
+}
+
+function sameShape(shape: Shape, keys: readonly string[], codes: readonly Code[]): boolean {
+  const { names, codes: known } = shape;
+  if (names.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if (names[i] !== keys[i] || known[i] !== codes[i]) return false;
+  return true;
 }
 
 function codeOf(v: JsonValue, integersAsNumbers: boolean): Code {

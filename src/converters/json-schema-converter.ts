@@ -10,7 +10,7 @@ import { SinkError } from '../errors';
 import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { decodeJsonText, parseJsonText, type JsonValue } from './json-text';
-import { compileJsonConverter, type JsonValueConverter } from './json-value-conversion';
+import { compileJsonConverter, type JsonValueConverter, readsNumberLiterals } from './json-value-conversion';
 import { translateJsonSchema } from './json-schema-translation';
 import { SchemaIdCache } from './schema-id-cache';
 import type { RegisteredSchema, SchemaSource } from './schema-registry-client';
@@ -19,6 +19,8 @@ import { readSchemaId, WIRE_HEADER_LENGTH } from './wire-format';
 interface CompiledSchema {
   schema: Schema;
   convert: JsonValueConverter;
+  /** Records may hold a Decimal's number: parse keeping number literals (json-text.ts). */
+  numberLiterals: boolean;
 }
 
 function compile(registered: RegisteredSchema): CompiledSchema {
@@ -29,7 +31,7 @@ function compile(registered: RegisteredSchema): CompiledSchema {
     const root = parseJsonText(registered.schema, `schema id ${registered.id}`).value;
     const translated = translateJsonSchema(root, references);
     const schema: Schema = { ...translated, version: registered.id };
-    return { schema, convert: compileJsonConverter(schema) };
+    return { schema, convert: compileJsonConverter(schema), numberLiterals: readsNumberLiterals(schema) };
   } catch (err) {
     if (err instanceof SinkError) throw undecodable(`schema id ${registered.id}: ${err.message}`);
     throw err;
@@ -55,7 +57,7 @@ export class JsonSchemaConverter implements Converter {
     const compiled = this.compiled.get(readSchemaId(bytes, 'JSON Schema'));
     if (compiled === undefined) return undefined;
     const text = decodeJsonText(bytes, WIRE_HEADER_LENGTH, 'JSON data');
-    const json = parseJsonText(text, 'JSON data').value;
+    const json = parseJsonText(text, 'JSON data', compiled.numberLiterals).value;
     // A JSON null is no value, whatever the schema says (as null bytes would be).
     const value = json === null ? null : compiled.convert(json);
     return value === null ? null : { schema: compiled.schema, value };

@@ -6,17 +6,14 @@ describe('parseJsonText', () => {
     ['small integers and fractions', '{"a": 1, "b": -2.5, "c": [0.125]}', true],
     ['numbers inside strings', '{"a": "1.0 1e5 12345678901234567890"}', true],
     ['an escaped quote before a number', '{"a": "x\\"", "b": 3}', true],
-    ['a 16-digit integer', '{"a": 1234567890123456}', false],
+    ['an escaped backslash ending a string, then an integral fraction', '{"a": "x\\\\", "b": 1.0}', false],
+    ['escaped backslashes and quotes around a fraction inside a string', '{"a": "\\\\\\"1.0\\\\"}', true],
+    ['a 16-digit integer up to 2^53', '{"a": 9007199254740992}', true],
+    ['a 16-digit integer beyond 2^53', '{"a": 9007199254740993}', false],
+    ['a 17-digit integer', '{"a": 12345678901234567}', false],
     ['an integral fraction', '{"a": 1.0}', false],
     ['an exponent', '[1e3]', false],
-    ['a long fraction', '0.12345678901234567', false],
-    ['16 digits across a fraction', '[1234567.123456789]', false],
-    ['15 digits across a fraction', '[123456.123456789]', true],
-    ['a fraction of zeros then more digits', '[12.0001, 7.05]', true],
-    ['several zeros', '[2.000]', false],
-    ['a negative exponent', '[-1.5e-3]', false],
-    ['an upper-case exponent', '[2E5]', false],
-    ['a 15-digit negative integer', '[-123456789012345]', true],
+    ['a long fraction (a DECIMAL may read it)', '0.12345678901234567', false],
   ])('takes the %s path (native JSON.parse: %s)', (_name, text, fast) => {
     expect(parseJsonText(text, 'data').integersAsNumbers).toBe(fast);
   });

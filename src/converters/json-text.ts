@@ -1,9 +1,17 @@
 /**
  * JSON text → values, with numbers kept exact.
  *
- * Fast path: when a quick scan finds no number a double could misrepresent (integers of at most 15
- * digits, non-integral fractions of at most 15 digits, no exponents), the native JSON.parse runs
- * and `integersAsNumbers` is set: every integral number came from an integer literal.
+ * Fast path: the native JSON.parse, when a scan of the number literals (strings skipped) finds none
+ * whose JavaScript number would differ from what the exact path makes of it. Then
+ * `integersAsNumbers` is set: every integral number came from an integer literal. A literal is
+ * fine for JSON.parse when it is
+ * - an integer of at most 16 digits and at most 2^53 in magnitude (a double holds it exactly), not `-0`;
+ * - a fraction or an exponent whose double is finite and not integral (so it cannot pass for an
+ *   integer, and 1e400, 1e-400, `1.0`, `1e3` stay on the exact path) — when `numberLiterals` is
+ *   set (a DECIMAL is to be read), only with at most 15 digits, which a double gives back exactly.
+ *   Ordinary doubles as JavaScript prints them (`0.30000000000000004`, 17 digits, `1e-7`) are fine:
+ *   every consumer that does not need the literal (a FLOAT or VARIANT, an inferred DOUBLE) reads
+ *   the same double from either path.
  * Otherwise lossless-json parses: an integer literal becomes a bigint, whatever its size; any other
  * number a JS number when it has at most 15 significant digits (a double holds those exactly),
  * else a `JsonBigFloat` holding the literal, so a DECIMAL can still be exact.
@@ -77,9 +85,12 @@ export interface ParsedJson {
 
 let lastParsed: ParsedJson = { value: null, hasBigFloat: false, integersAsNumbers: false };
 
-/** Parses JSON text; `what` names the data in errors (never quoting it). */
-export function parseJsonText(text: string, what: string): ParsedJson {
-  const fast = !needsExactParse(text);
+/**
+ * Parses JSON text; `what` names the data in errors (never quoting it). `numberLiterals`: a DECIMAL
+ * may read a number, so a fraction with more digits than a double gives back must keep its literal.
+ */
+export function parseJsonText(text: string, what: string, numberLiterals = true): ParsedJson {
+  const fast = !needsExactParse(text, numberLiterals);
   sawBigFloat = false;
   let value: JsonValue;
   try {
@@ -91,41 +102,61 @@ export function parseJsonText(text: string, what: string): ParsedJson {
   return lastParsed;
 }
 
+/** 2^53: integers up to it in magnitude are exact doubles; its 16 digits compare as text with others of 16. */
+const TWO_TO_53 = '9007199254740992';
+
 /**
- * Whether a number in `text` needs lossless-json: an integer of 16+ digits, an exponent, a
- * fraction of zeros (JSON.parse would make `1.0` look like the integer 1), or 16+ digits in a
- * fraction. Strings are skipped; malformed text returns true (lossless-json then reports it).
+ * Whether a number literal in `text` needs lossless-json (see the top of this file). Strings are
+ * skipped; malformed text may go either way (both parsers refuse it with the same error).
  */
-function needsExactParse(text: string): boolean {
-  // Most texts have none of these shapes anywhere (strings included): one regular-expression test
-  // then settles it, in compiled code where the scan below would run interpreted (GraalJS in the
-  // Kafka Connect plugin). In valid JSON every number the scan flags contains one of them.
+function needsExactParse(text: string, numberLiterals: boolean): boolean {
+  // Most texts hold none of these shapes anywhere (strings included): one regular-expression test
+  // settles it in compiled code, where the scan below runs interpreted in the Kafka Connect plugin
+  // (GraalJS). Every number the scan flags holds one of them.
   if (!MAYBE_INEXACT.test(text)) return false;
   const n = text.length;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
-      }
-      i++;
+      i = afterString(text, i);
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
-      let digits = 0;
-      let dot = false;
-      let nonZeroFraction = false;
-      for (; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d >= 48 && d <= 57) {
-          digits++;
-          if (dot && d !== 48) nonZeroFraction = true;
-        } else if (d === 46 /* . */) dot = true;
-        else if (d === 101 || d === 69 || d === 43 /* e E + */) return true;
-        else if (d !== 45) break;
+      const start = i;
+      if (c === 45) i++;
+      const intStart = i;
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      const intDigits = i - intStart;
+      let fracStart = i;
+      let fracDigits = 0;
+      if (text.charCodeAt(i) === 46 /* . */) {
+        fracStart = ++i;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+        fracDigits = i - fracStart;
       }
-      if (digits > 15 || (dot && !nonZeroFraction)) return true;
+      let exponent = false;
+      const e = text.charCodeAt(i);
+      if (e === 101 || e === 69 /* e E */) {
+        exponent = true;
+        i++;
+        const sign = text.charCodeAt(i);
+        if (sign === 43 || sign === 45) i++;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      }
+      if (fracDigits === 0 && !exponent) {
+        // An integer: exact as a double up to 2^53; -0 is the integer 0 on the exact path.
+        if (intDigits > 16 || (intDigits === 16 && text.slice(intStart, i) > TWO_TO_53)) return true;
+        if (c === 45 && intDigits === 1 && text.charCodeAt(intStart) === 48) return true;
+        continue;
+      }
+      const digits = intDigits + fracDigits;
+      if (!exponent && digits <= 15) {
+        if (!hasNonZero(text, fracStart, i)) return true;
+        continue;
+      }
+      if (numberLiterals && digits > 15) return true;
+      if (!exponent && fractionKeepsDoubleNonIntegral(text, intDigits, fracStart, i)) continue;
+      const v = Number(text.slice(start, i));
+      if (!Number.isFinite(v) || Number.isInteger(v)) return true;
     } else {
       i++;
     }
@@ -133,8 +164,45 @@ function needsExactParse(text: string): boolean {
   return false;
 }
 
-/** A digit before an exponent, a run of 16 digits or dots from a digit (16+ digits), a fraction of zeros or none. */
-const MAYBE_INEXACT = /[0-9][eE+]|[0-9][0-9.]{15}|[0-9]\.0*(?![0-9])/;
+/** An exponent, 16 digits (dots between them counted), a fraction of zeros or none, or -0. */
+const MAYBE_INEXACT = /[0-9][eE]|[0-9][0-9.]{15}|[0-9]\.0*(?![0-9])|-0(?![.0-9])/;
+
+/** Just past the string opening at `at` (its closing quote is the next one not escaped), or the end of the text. */
+function afterString(text: string, at: number): number {
+  for (let q = text.indexOf('"', at + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 92 /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+  }
+  return text.length;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function hasNonZero(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 48) return true;
+  return false;
+}
+
+/**
+ * Whether the digits alone show that `I.f` (I of `intDigits` digits) has no integral double, without
+ * converting it: when the first 15 − intDigits digits of f hold a digit other than 0 and one other
+ * than 9, the distance to the nearest integer is more than 10^(intDigits − 15), far more than half a
+ * double's spacing there (below 10^intDigits × 1.2e-16).
+ */
+function fractionKeepsDoubleNonIntegral(text: string, intDigits: number, fracStart: number, fracEnd: number): boolean {
+  const end = Math.min(fracEnd, fracStart + 15 - intDigits);
+  let nonZero = false;
+  let nonNine = false;
+  for (let i = fracStart; i < end; i++) {
+    const d = text.charCodeAt(i);
+    if (d !== 48) nonZero = true;
+    if (d !== 57) nonNine = true;
+  }
+  return nonZero && nonNine;
+}
 
 /** Strict UTF-8, then JSON; a leading byte order mark is skipped. */
 export function decodeJsonText(bytes: Buffer, start: number, what: string): string {

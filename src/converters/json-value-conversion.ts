@@ -47,6 +47,18 @@ export function compileJsonConverter(schema: Schema, path = ''): JsonValueConver
   };
 }
 
+/**
+ * Whether converting under `schema` may read a JSON number's literal: only a Decimal does (it
+ * rescales the digits as written); every other type reads the double or the integer.
+ */
+export function readsNumberLiterals(schema: Schema): boolean {
+  if (schema.logical?.kind === 'decimal') return true;
+  if (schema.items && readsNumberLiterals(schema.items)) return true;
+  if (schema.keys && readsNumberLiterals(schema.keys)) return true;
+  if (schema.values && readsNumberLiterals(schema.values)) return true;
+  return (schema.fields ?? []).some((f) => readsNumberLiterals(f.schema));
+}
+
 /** Converts a schema's JSON default (e.g. Connect's `"default"`) to the value model. */
 export function convertJsonDefault(schema: Schema, json: JsonValue, path: string): Value {
   if (json === null) return null;

@@ -1,4 +1,4 @@
-import { fetchSizes, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
+import { FetchSizing, kafkaSecurity, KafkaSettingsError, parseJaasConfig } from './kafka-client-settings';
 import { validateConfig } from '../config/validate-config';
 import { consumerTuning } from './kafka-client-settings';
 
@@ -70,17 +70,26 @@ describe('kafkaSecurity', () => {
   });
 });
 
-describe('fetchSizes', () => {
-  it('is 128 bytes per batch.size record and partition, between 1 MiB and 64 MiB', () => {
-    expect(fetchSizes(1, 1).maxBytesPerPartition).toBe(1024 * 1024);
-    expect(fetchSizes(10_000, 1).maxBytesPerPartition).toBe(1_280_000);
-    expect(fetchSizes(100_000, 1).maxBytesPerPartition).toBe(12_800_000);
-    expect(fetchSizes(10_000_000, 1).maxBytesPerPartition).toBe(64 * 1024 * 1024);
+describe('FetchSizing', () => {
+  it('starts at 128 bytes per batch.size record and partition, at least 64 KiB, a round at most 64 MiB', () => {
+    expect(new FetchSizing(10_000, 1).sizes()).toEqual({ maxBytesPerPartition: 1_280_000, maxBytes: 1_280_000 });
+    expect(new FetchSizing(1, 1).sizes().maxBytesPerPartition).toBe(64 * 1024);
+    expect(new FetchSizing(10_000_000, 1).sizes().maxBytesPerPartition).toBe(64 * 1024 * 1024);
+    expect(new FetchSizing(10_000_000, 4).sizes()).toEqual({ maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024 });
   });
 
   it('fetches the partitions handled at once, no more', () => {
-    expect(fetchSizes(10_000, 2)).toEqual({ maxBytesPerPartition: 1_280_000, maxBytes: 2_560_000 });
-    expect(fetchSizes(1, 4)).toEqual({ maxBytesPerPartition: 1024 * 1024, maxBytes: 4 * 1024 * 1024 });
+    expect(new FetchSizing(10_000, 2).sizes()).toEqual({ maxBytesPerPartition: 1_280_000, maxBytes: 2_560_000 });
+  });
+
+  it('sizes a fetch in bytes for about batch.size of the records seen (a little short of it), the newest batches weighing most', () => {
+    const sizing = new FetchSizing(10_000, 2);
+    sizing.observe(2_400, 2_400 * 218); // ~230 bytes on the wire per JSON record
+    expect(sizing.sizes()).toEqual({ maxBytesPerPartition: Math.ceil(10_000 * 230 * 0.97), maxBytes: 2 * Math.ceil(10_000 * 230 * 0.97) });
+    sizing.observe(9_000, 9_000 * 418);
+    expect(sizing.sizes().maxBytesPerPartition).toBe(Math.ceil(10_000 * 330 * 0.97));
+    sizing.observe(0, 0);
+    expect(sizing.sizes().maxBytesPerPartition).toBe(Math.ceil(10_000 * 330 * 0.97));
   });
 });
 

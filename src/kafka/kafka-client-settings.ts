@@ -130,18 +130,6 @@ export function consumerTuning(overrides: Readonly<Record<string, string>>): Con
   return check;
 }
 
-/**
- * One partition's fetch: about `batch.size` records of 128 bytes (a compact Avro or JSON record),
- * between 1 MiB and 64 MiB. kafkajs decodes a whole fetch into message objects at once, so a larger
- * estimate holds several batches' worth of small records in memory (1 KiB per record made a 20 MB
- * fetch of 300,000 small records, and a 600 MB process; 512 bytes gave 10 % more throughput on
- * 64-byte records for 100 MB more RSS, see docs/benchmarks.md). Larger records make smaller
- * batches, never a stall: the broker always returns at least one record batch.
- */
-const FETCH_BYTES_PER_RECORD = 128;
-const MIN_FETCH_BYTES = 1024 * 1024;
-const MAX_FETCH_BYTES = 64 * 1024 * 1024;
-
 /** kafkajs consumer fetch limits. */
 export interface FetchSizes {
   /** The most one partition's fetch may return. */
@@ -150,12 +138,55 @@ export interface FetchSizes {
   maxBytes: number;
 }
 
+/** Bytes per record assumed until a batch was seen: a compact Avro or JSON record. */
+const FIRST_BYTES_PER_RECORD = 128;
+/** What a record costs on the wire beyond its key, value and headers (length, attributes, deltas). */
+const RECORD_OVERHEAD_BYTES = 12;
 /**
- * The fetch limits for a `batch.size` and the partitions handled at once (`tasks.max`): one fetch
- * holds those partitions' worth, no more, because kafkajs fetches the next round only after this
- * one is handled (and shuffles partitions in each fetch so that none starves).
+ * Aim a little short of `batch.size` records, for records a little smaller than the average: a
+ * fetch a few records short costs nothing, a few records over makes a second, tiny load.
  */
-export function fetchSizes(batchSize: number, partitionsAtOnce: number): FetchSizes {
-  const maxBytesPerPartition = Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, batchSize * FETCH_BYTES_PER_RECORD));
-  return { maxBytesPerPartition, maxBytes: maxBytesPerPartition * partitionsAtOnce };
+const AIM = 0.97;
+const MIN_FETCH_BYTES = 64 * 1024;
+/** The most one fetch round holds, over all the partitions handled at once: the memory bound. */
+const ROUND_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Fetch limits in bytes, from the size of the records seen: one partition's fetch holds about
+ * `batch.size` records — one load of `batch.size` rows — whatever the records weigh, and a fetch
+ * holds the partitions handled at once (`tasks.max`), no more, because kafkajs fetches the next
+ * round only when this one is handled (and shuffles partitions in each fetch so that none starves).
+ *
+ * kafkajs decodes a whole fetch into message objects at once, so records per fetch is what the
+ * memory follows (1 KiB per record assumed for 64-byte records made a 600 MB process, see
+ * docs/benchmarks.md); a round never holds more than 64 MiB however large the records (larger
+ * records then make smaller batches, never a stall: the broker always returns a record batch).
+ * Until a batch was seen, 128 bytes per record are assumed. Sizes are the uncompressed keys and
+ * values: on a compressed topic a fetch holds fewer records, never more.
+ */
+export class FetchSizing {
+  private bytesPerRecord = FIRST_BYTES_PER_RECORD;
+  private observed = false;
+
+  constructor(
+    private readonly batchSize: number,
+    private readonly partitionsAtOnce: number,
+  ) {}
+
+  /** The limits for the next fetch. */
+  sizes(): FetchSizes {
+    const perPartitionBudget = Math.floor(ROUND_BUDGET_BYTES / this.partitionsAtOnce);
+    const wanted = Math.ceil(this.batchSize * this.bytesPerRecord * (this.observed ? AIM : 1));
+    const maxBytesPerPartition = Math.max(MIN_FETCH_BYTES, Math.min(perPartitionBudget, wanted));
+    return { maxBytesPerPartition, maxBytes: maxBytesPerPartition * this.partitionsAtOnce };
+  }
+
+  /** A fetched partition batch of `records` records holding `bytes` bytes of keys, values and headers. */
+  observe(records: number, bytes: number): void {
+    if (records === 0) return;
+    const perRecord = bytes / records + RECORD_OVERHEAD_BYTES;
+    // The newest batches weigh most: a topic whose records grow is followed within a few fetches.
+    this.bytesPerRecord = this.observed ? 0.5 * this.bytesPerRecord + 0.5 * perRecord : perRecord;
+    this.observed = true;
+  }
 }

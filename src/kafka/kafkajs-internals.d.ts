@@ -1,7 +1,7 @@
 /**
  * kafkajs 2.2.4 internals the sink relies on (the package is pinned): the per-connection request
- * queue, whose idle re-check kafkajs-runtime.ts corrects, and the protocol and retry modules whose
- * real error shapes the tests build.
+ * queue, whose idle re-check kafkajs-runtime.ts corrects, the consumer group whose fetch limits it
+ * sets before each fetch, and the protocol and retry modules whose real error shapes the tests build.
  */
 declare module 'kafkajs/src/network/requestQueue' {
   class RequestQueue {
@@ -14,6 +14,17 @@ declare module 'kafkajs/src/network/requestQueue' {
     scheduleCheckPendingRequests(): void;
   }
   export = RequestQueue;
+}
+
+declare module 'kafkajs/src/consumer/consumerGroup' {
+  /** What `fetch` reads: the group and the limits it puts in its Fetch request. */
+  class ConsumerGroup {
+    groupId: string;
+    maxBytesPerPartition: number;
+    maxBytes: number;
+    fetch(nodeId: string): Promise<unknown[]>;
+  }
+  export = ConsumerGroup;
 }
 
 declare module 'kafkajs/src/protocol/error' {

@@ -130,7 +130,7 @@ function start(writer: Writer, options: { heartbeatIntervalMs?: number; backoffM
     topicsRegex: null,
     concurrency: 1,
     maxWaitMs: 100,
-    fetch: { maxBytesPerPartition: 1024, maxBytes: 1024 },
+    batchSize: 100,
     tuning: options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs, sessionTimeout: options.heartbeatIntervalMs * 3 } : {},
     log: pino({ level: 'silent' }),
   });

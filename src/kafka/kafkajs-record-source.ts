@@ -1,10 +1,10 @@
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { SinkError } from '../errors';
-import './kafkajs-runtime';
+import { sizeFetches } from './kafkajs-runtime';
 import type { SinkEventPublisher } from '../events/sink-events';
 import type { Logger } from '../logging/logger';
 import { unreachableBrokers } from './broker-reachability';
-import type { ConsumerTuning, FetchSizes } from './kafka-client-settings';
+import { type ConsumerTuning, FetchSizing } from './kafka-client-settings';
 import { kafkaAuthenticationError } from './kafka-authentication-error';
 import { BatchInterrupted, type BatchContext, type PartitionBatch, type RawRecord, type RecordSource, type TopicPartitionOffset } from '../ports/record-source';
 
@@ -80,8 +80,8 @@ export interface KafkajsSourceOptions {
   concurrency: number;
   /** How long the broker may hold a fetch to fill it (`linger.ms`). */
   maxWaitMs: number;
-  /** Fetch limits (`fetchSizes`): a batch can reach `batch.size` records. */
-  fetch: FetchSizes;
+  /** `batch.size`: a partition's fetch is sized in bytes to hold about this many records. */
+  batchSize: number;
   /** Group membership timings from `consumer.override.*`. */
   tuning: ConsumerTuning;
   /** Start-up progress, membership changes, shutdown. */
@@ -93,6 +93,7 @@ export interface KafkajsSourceOptions {
 export class KafkajsRecordSource implements RecordSource {
   private readonly consumer: Consumer;
   private readonly log: Logger;
+  private readonly fetchSizing: FetchSizing;
   private stopping = false;
   private connected = false;
   private joinedOnce = false;
@@ -111,6 +112,7 @@ export class KafkajsRecordSource implements RecordSource {
 
   constructor(private readonly options: KafkajsSourceOptions) {
     this.log = options.log;
+    this.fetchSizing = new FetchSizing(options.batchSize, options.concurrency);
     const kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -121,7 +123,7 @@ export class KafkajsRecordSource implements RecordSource {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: options.maxWaitMs,
-      ...options.fetch,
+      ...this.fetchSizing.sizes(),
       retry: { retries: 8 },
       ...options.tuning,
     });
@@ -163,6 +165,8 @@ export class KafkajsRecordSource implements RecordSource {
       { groupId: this.options.groupId, sessionTimeoutMs: this.sessionTimeoutMs },
       `joining consumer group ${this.options.groupId}; after a member stopped without leaving it (crash, SIGKILL), the join waits until that member's session expires (session.timeout.ms=${this.sessionTimeoutMs})`,
     );
+    // Each fetch sized in bytes for about batch.size of the records seen so far.
+    const stopSizing = sizeFetches(this.options.groupId, () => this.fetchSizing.sizes());
     try {
       await this.consumer.run({
         autoCommit: false,
@@ -172,6 +176,7 @@ export class KafkajsRecordSource implements RecordSource {
       });
       await Promise.race([this.stopped, crashed]);
     } finally {
+      stopSizing();
       stopReports();
     }
   }
@@ -198,15 +203,14 @@ export class KafkajsRecordSource implements RecordSource {
     };
     // kafkajs sends a heartbeat only when one is due, so asking twice per interval keeps them on time.
     const heartbeats = setInterval(() => beat().catch(() => undefined), (this.options.tuning.heartbeatInterval ?? KAFKAJS_HEARTBEAT_INTERVAL_MS) / 2);
-    const records: RawRecord[] = batch.messages.map((m) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: m.offset,
-      timestamp: m.timestamp,
-      key: m.key,
-      value: m.value,
-      headers: rawHeaders(m.headers),
-    }));
+    let bytes = 0;
+    const records: RawRecord[] = batch.messages.map((m) => {
+      const headers = rawHeaders(m.headers);
+      bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+      for (const h of headers) bytes += h.key.length + (h.value?.length ?? 0);
+      return { topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers };
+    });
+    this.fetchSizing.observe(records.length, bytes);
     const context: BatchContext = {
       stillOwned: () => !signal.aborted && isRunning() && !isStale(),
       heartbeat: async () => {

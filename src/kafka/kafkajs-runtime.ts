@@ -1,5 +1,7 @@
+import ConsumerGroup from 'kafkajs/src/consumer/consumerGroup';
 import RequestQueue from 'kafkajs/src/network/requestQueue';
 import { registerCompressionCodecs } from './compression-codecs';
+import type { FetchSizes } from './kafka-client-settings';
 
 /**
  * What every kafkajs client of the process needs before it is created; imported for its effect
@@ -14,6 +16,9 @@ import { registerCompressionCodecs } from './compression-codecs';
  *    in the middle of the JSON-lines log. Here the look is scheduled only when there is something to
  *    look at: pending requests (as kafkajs does) or a throttle still in force. A request that
  *    arrives later is sent by `push` or re-checked when an in-flight one completes, as before.
+ * 3. Fetch limits that follow the records (kafka-client-settings.ts, `FetchSizing`): kafkajs takes
+ *    `maxBytesPerPartition` and `maxBytes` once, when the consumer is made; a consumer group whose
+ *    limits are registered here (`sizeFetches`, by group id) gets them anew before every fetch.
  */
 const kafkajsSchedule = RequestQueue.prototype.scheduleCheckPendingRequests;
 RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueue): void {
@@ -22,3 +27,23 @@ RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleCheckPend
 };
 
 registerCompressionCodecs();
+
+const fetchLimits = new Map<string, () => FetchSizes>();
+
+/** Sizes every fetch of the consumers of `groupId` in this process by `limits`; returns the function that stops it. */
+export function sizeFetches(groupId: string, limits: () => FetchSizes): () => void {
+  fetchLimits.set(groupId, limits);
+  return () => {
+    if (fetchLimits.get(groupId) === limits) fetchLimits.delete(groupId);
+  };
+}
+
+const kafkajsFetch = ConsumerGroup.prototype.fetch;
+ConsumerGroup.prototype.fetch = function fetch(this: ConsumerGroup, nodeId: string): Promise<unknown[]> {
+  const limits = fetchLimits.get(this.groupId)?.();
+  if (limits) {
+    this.maxBytesPerPartition = limits.maxBytesPerPartition;
+    this.maxBytes = limits.maxBytes;
+  }
+  return kafkajsFetch.call(this, nodeId);
+};

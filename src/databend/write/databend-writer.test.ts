@@ -434,3 +434,22 @@ test('other statement errors of a delete still reject its records', async () => 
   expect((await writer.write([tombstone('0')])).map((f) => f.error.code)).toEqual(['ROW_REJECTED']);
 });
 });
+
+describe('one load per table and batch (planner/load-grouping.ts)', () => {
+  const schemaless = (...json: string[]): SinkRecord[] => {
+    const converter = new ConnectJsonConverter(false);
+    return json.map((text, offset) => ({ topic: 't', partition: 0, offset: String(offset), timestamp: '0', key: null, value: converter.tryConvert('t', Buffer.from(text)) ?? null }));
+  };
+
+  test('schemaless records whose null members differ: one INSERT, NULL where a record has no value', async () => {
+    const session = new RecordingSession([...COLUMNS, ['score', 'DOUBLE', 'YES', null]]);
+    expect(await writer(session, 'insert').write(schemaless('{"id":1,"name":"a","score":0.30000000000000004}', '{"id":2,"name":null,"score":2.5}', '{"id":3,"name":"c","score":null}'))).toEqual([]);
+    expect(session.statements).toEqual(['INSERT INTO "t" ("id", "name", "score") VALUES <csv> "1","a","0.30000000000000004"\n"2",\\N,"2.5"\n"3","c",\\N\n']);
+  });
+
+  test('a record lacking a column with a DEFAULT is loaded apart, leaving the column out', async () => {
+    const session = new RecordingSession([...COLUMNS, ['score', 'DOUBLE', 'YES', '7']]);
+    expect(await writer(session, 'insert').write(schemaless('{"id":1,"name":"a","score":1.5}', '{"id":2,"name":null,"score":2.5}', '{"id":3,"name":"c"}'))).toEqual([]);
+    expect(session.statements).toEqual(['INSERT INTO "t" ("id", "name", "score") VALUES <csv> "1","a","1.5"\n"2",\\N,"2.5"\n', 'INSERT INTO "t" ("id", "name") VALUES <csv> "3","c"\n']);
+  });
+});

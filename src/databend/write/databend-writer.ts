@@ -6,7 +6,9 @@
  *    shape), upserts collapsed to the last record per key; each value encoded once, here, into its
  *    field text (planner/row-encoding.ts with the dialect's value encoders).
  * 2. prepare tables (prepare-tables.ts): create (auto.create) or evolve (auto.evolve) each table.
- * 3. fit (planner/table-fit.ts, pure): the rows checked against the columns the table really has.
+ * 3. fit (planner/table-fit.ts, pure): the rows checked against the columns the table really has;
+ *    then the operations of a table grouped into one load where that changes no row
+ *    (planner/load-grouping.ts), against the columns after every operation's preparation.
  * 4. encode (dialect/encode-rows.ts): field texts → CSV bytes for a stage load, or a `VALUES` list.
  * 5. execute, one module per write mode chosen once from `insert.mode` (execute-insert.ts,
  *    execute-upsert.ts, execute-update.ts), tombstones through execute-delete.ts; SQL text from
@@ -19,6 +21,7 @@ import type { IdentifierQuoting } from '../../dialect/identifiers';
 import { UNOBSERVED, type SinkEventPublisher } from '../../events/sink-events';
 import type { Logger } from '../../logging/logger';
 import { type BatchPlan, type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
+import { groupLoads } from '../../planner/load-grouping';
 import { fitToTable } from '../../planner/table-fit';
 import type { InsertMode } from '../../planner/planner-options';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
@@ -105,7 +108,11 @@ export class DatabendWriter implements RecordWriter {
     return this.pool.with(work);
   }
 
-  /** Stages 2–3: every table made ready (created, evolved) and every row fitted to it; record errors go to `failures`. */
+  /**
+   * Stages 2–3: every table made ready (created, evolved), every row fitted to it, then a table's
+   * operations grouped into one load (against the columns after every table's preparation);
+   * record errors go to `failures`.
+   */
   async prepare(session: DatabendSession, planned: readonly Operation[], failures: RecordFailure[]): Promise<Operation[]> {
     const operations: Operation[] = [];
     for (const op of planned) {
@@ -125,7 +132,7 @@ export class DatabendWriter implements RecordWriter {
       for (const { record, error } of fit.refused) failures.push({ record, error: error.at(record) });
       if (fit.op) operations.push(fit.op);
     }
-    return operations;
+    return groupLoads(operations, (table) => this.tables.columnsOf(table), this.quoting);
   }
 
   /** Stage 5 alone: runs the operation; throws what Databend throws (DatabendQueryError: refused). */

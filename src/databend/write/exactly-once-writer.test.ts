@@ -111,6 +111,15 @@ describe('exactly-once: one transaction per partition batch, the offset moved wi
     expect(c.told).toEqual([['-1', []]]);
   });
 
+  test('records of two shapes (a schema without blob) are one load in the transaction, as in a plain write', async () => {
+    const s = session([-1]);
+    const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
+    const idOnly: Schema = { ...VALUE, fields: (VALUE.fields ?? []).filter((f) => f.name === 'id') };
+    const older: SinkRecord = { ...record(1), value: { schema: idOnly, value: { kind: 'struct', fields: { id: 1n } } } };
+    expect(await writer.writeWithOffset([record(0), older], commit(2))).toEqual({ from: '-1', next: '2', failed: [] });
+    expect(s.sent.slice(s.sent.indexOf('BEGIN'))).toEqual(['BEGIN', READ, advance(-1, 2), 'INSERT INTO "orders" ("id", "blob") VALUES <csv> "0","00"\n"1",\\N\n', 'COMMIT']);
+  });
+
   test('the next batch of the partition: no DDL, no seeding, no read (the offset this process committed); only the transaction', async () => {
     const s = session([-1]);
     const { writer } = writers(s, { 'exactly.once.offsets.table': 'db._databend_sink_offsets' });
