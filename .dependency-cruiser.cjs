@@ -2,7 +2,7 @@
  * Import rules, checked by `npm run lint:deps` (and `npm test`). The sink's folders form layers, each
  * importing only the layers below it; one direction, from the CLI down to the record model:
  *
- *   cli → {app, plugin-archive} → config → task → {kafka, databend} → {converters, planner}
+ *   cli → {app, connect, plugin-archive} → config → task → {kafka, databend} → {converters, planner}
  *       → dialect → ports → {record, retry} → {errors, logging, version}
  *
  * Folders on one line of the picture do not import each other. Tests may reach across layers (a
@@ -11,7 +11,7 @@
  */
 const LAYERS = [
   ['cli'],
-  ['app', 'plugin-archive'],
+  ['app', 'connect', 'plugin-archive'],
   ['config'],
   ['task', 'observability'],
   ['kafka', 'databend'],

@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const OUR_SINK_ADAPTERS = ['conformance/sink-under-test/archive-sink.ts', 'conformance/sink-under-test/inprocess-sink.ts', 'conformance/sink-under-test/select-sink.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'reports/', '.runtimes/'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'reports/', '.runtimes/', 'connect-plugin/target/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-import { DatabendQueryError, describeServer, type DatabendServer, type DatabendSession } from '../src/databend/databend-connection';
+import { DatabendQueryError, describeServer, type DatabendServer, type DatabendSession } from '../src/databend/databend-session';
 
 /** What `SELECT version()` gives on the engine the suite runs (current load path) and on an old server. */
 export const CURRENT_SERVER: DatabendServer = describeServer('Databend Query v1.2.895-nightly-363a49c1dd(rust-1.94.0-nightly-2026-04-12T03:13:19.550514724Z)');

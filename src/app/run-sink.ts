@@ -4,7 +4,8 @@
  * and the conformance suite's in-process adapter call it; nothing below it knows the others.
  */
 import { createConverter, probeSchemaRegistries } from '../converters/converter-factory';
-import { connectDatabend, DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/databend-connection';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/connection-options';
+import { connectDatabend } from '../databend/databend-connection';
 import { DatabendWriter } from '../databend/write/databend-writer';
 import { EXACTLY_ONCE_SESSION_SETTINGS, ExactlyOnceWriter } from '../databend/write/exactly-once-writer';
 import { databendWriterOptions, exactlyOnceOptions, type SinkConfig } from '../config/sink-config';

@@ -53,7 +53,15 @@ export interface ConfigValidation {
 export interface ValidateOptions {
   /** The outer `name` of a `{"name": …, "config": {…}}` file. */
   name?: string;
+  /**
+   * The sink runs as a task of a Kafka Connect worker (src/connect/): the worker's consumer reads
+   * Kafka, so the keys of the Kafka client groups are not required.
+   */
+  inConnectWorker?: boolean;
 }
+
+/** The groups whose keys configure the sink's own Kafka clients, which a Connect worker replaces. */
+export const WORKER_OWNED_GROUPS: readonly string[] = ['Kafka Client', 'Confluent Cloud'];
 
 type Parsed<T = ParsedValue> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -168,7 +176,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, options: V
   for (const def of CONFIG_KEYS) {
     const value = eff[def.name];
     if (value === undefined || (def.required && value.trim() === '')) {
-      if (def.required) {
+      if (def.required && !(options.inConnectWorker && WORKER_OWNED_GROUPS.includes(def.group))) {
         bad.add(def.name);
         problem(def.name, requiredMessage(def));
       } else {

@@ -46,7 +46,14 @@ export class ConnectJsonConverter implements Converter {
 
   tryConvert(_topic: string, bytes: Buffer | null): SchemaAndValue | null {
     if (bytes === null) return null;
-    const text = decodeJsonText(bytes, 0, 'JSON data');
+    return this.convertText(decodeJsonText(bytes, 0, 'JSON data'));
+  }
+
+  /**
+   * The conversion of the record's JSON text (already decoded): the Kafka Connect plugin hands the
+   * text over as Connect's JsonConverter wrote it (src/connect/record-handoff.ts).
+   */
+  convertText(text: string): SchemaAndValue | null {
     if (!this.schemasEnable) {
       // An inferred schema has no Decimal: numbers are read as integers or doubles.
       const parsed = parseJsonText(text, 'JSON data', false);

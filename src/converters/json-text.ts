@@ -110,6 +110,10 @@ const TWO_TO_53 = '9007199254740992';
  * skipped; malformed text may go either way (both parsers refuse it with the same error).
  */
 function needsExactParse(text: string, numberLiterals: boolean): boolean {
+  // Most texts hold none of these shapes anywhere (strings included): one regular-expression test
+  // settles it in compiled code, where the scan below runs interpreted in the Kafka Connect plugin
+  // (GraalJS). Every number the scan flags holds one of them.
+  if (!MAYBE_INEXACT.test(text)) return false;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -159,6 +163,9 @@ function needsExactParse(text: string, numberLiterals: boolean): boolean {
   }
   return false;
 }
+
+/** An exponent, 16 digits (dots between them counted), a fraction of zeros or none, or -0. */
+const MAYBE_INEXACT = /[0-9][eE]|[0-9][0-9.]{15}|[0-9]\.0*(?![0-9])|-0(?![.0-9])/;
 
 /** Just past the string opening at `at` (its closing quote is the next one not escaped), or the end of the text. */
 function afterString(text: string, at: number): number {

@@ -18,3 +18,6 @@ export interface DatabendConnectionConfig extends DatabendDsn {
   /** `databend.request.timeout.ms`: longest wait for one Databend call; absent: DEFAULT_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
 }
+
+/** `databend.request.timeout.ms` when a connection config does not say. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;

@@ -1,4 +1,5 @@
-import { describeServer, driverDsn, DriverSession, type DriverCalls } from './databend-connection';
+import { driverDsn, DriverSession, type DriverCalls } from './databend-connection';
+import { describeServer } from './databend-session';
 import * as fs from 'node:fs';
 import { validateConfig } from '../config/validate-config';
 import { CURRENT_SERVER } from '../../test-support/recording-session';

@@ -1,4 +1,4 @@
-import type { DatabendSession } from './databend-connection';
+import type { DatabendSession } from './databend-session';
 
 /** Hands each concurrent partition worker its own Databend session (sessions are not shared). */
 export class SessionPool {

@@ -68,9 +68,24 @@ const LETTER_N = 0x4e;
 const DOUBLE_QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
-/** CSV text of rows: `encodeCsvBytes` as a string. */
+/**
+ * CSV text of rows: `encodeCsvBytes` as a string, built with the string built-ins (join, replace).
+ * The Kafka Connect plugin runs the sink in an interpreter where those built-ins are compiled code
+ * and a loop over bytes is not; its session encodes the text to UTF-8 on the JVM.
+ */
 export function encodeCsv(rows: readonly Row[]): string {
-  return encodeCsvBytes(rows).toString('utf8');
+  const lines: string[] = new Array<string>(rows.length + 1);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const fields: string[] = new Array<string>(row.length);
+    for (let i = 0; i < row.length; i++) {
+      const f = row[i];
+      fields[i] = f === null ? '\\N' : `"${f.indexOf('"') < 0 ? f : f.replace(QUOTE, '""')}"`;
+    }
+    lines[r] = fields.join(',');
+  }
+  lines[rows.length] = '';
+  return rows.length === 0 ? '' : lines.join('\n');
 }
 
 /** The rows of a `VALUES` clause, `(…), (…)`, from rows of form `sql`. */

@@ -4,7 +4,7 @@ import type { InsertMode } from '../../planner/planner-options';
 import { validateConfig } from '../../config/validate-config';
 import { SinkError } from '../../errors';
 import type { SinkRecord } from '../../record/sink-record';
-import { DatabendQueryError, type DatabendSession } from '../databend-connection';
+import { DatabendQueryError, type DatabendSession } from '../databend-session';
 import { DatabendWriter } from './databend-writer';
 import { CURRENT_SERVER, LEGACY_SERVER, RecordingSession } from '../../../test-support/recording-session';
 import type { Schema, Value } from '../../record/schema';

@@ -26,7 +26,7 @@ import { fitToTable } from '../../planner/table-fit';
 import type { InsertMode } from '../../planner/planner-options';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
 import type { SinkRecord } from '../../record/sink-record';
-import type { DatabendSession } from '../databend-connection';
+import type { DatabendSession } from '../databend-session';
 import { SessionPool } from '../session-pool';
 import { DELETE_STATEMENT, executeDelete } from './execute-delete';
 import { insertMode } from './execute-insert';

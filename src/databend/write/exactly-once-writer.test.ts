@@ -6,7 +6,7 @@ import type { OffsetCommit, RecordFailure } from '../../ports/record-writer';
 import type { Schema, Value } from '../../record/schema';
 import type { SinkRecord } from '../../record/sink-record';
 import { CURRENT_SERVER, LEGACY_SERVER, RecordingSession } from '../../../test-support/recording-session';
-import { DatabendQueryError } from '../databend-connection';
+import { DatabendQueryError } from '../databend-session';
 import { DatabendWriter } from './databend-writer';
 import { ExactlyOnceWriter } from './exactly-once-writer';
 

@@ -35,7 +35,7 @@ import type { Operation } from '../../planner/batch-plan';
 import type { OffsetCommit, OffsetWrite, RecordFailure, TransactionalRecordWriter, WriteOptions } from '../../ports/record-writer';
 import type { SinkRecord } from '../../record/sink-record';
 import { jitteredBackoff } from '../../retry/retry';
-import { DatabendQueryError, isMissingTable, type DatabendSession } from '../databend-connection';
+import { DatabendQueryError, isMissingTable, type DatabendSession } from '../databend-session';
 import type { DatabendWriter } from './databend-writer';
 
 /** The exactly-once options, from `exactly.once.*`, `group.id` and `connection.database`. */

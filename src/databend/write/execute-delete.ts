@@ -1,7 +1,7 @@
 import { deleteKeysSql } from '../../dialect/dml';
 import type { IdentifierQuoting } from '../../dialect/identifiers';
 import type { DeleteOperation } from '../../planner/batch-plan';
-import { type DatabendSession, isMissingTable } from '../databend-connection';
+import { type DatabendSession, isMissingTable } from '../databend-session';
 
 const DELETE_KEYS_PER_STATEMENT = 1000;
 

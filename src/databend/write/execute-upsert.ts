@@ -1,8 +1,7 @@
 import { replaceIntoSql, replaceSelectSql } from '../../dialect/dml';
-import { encodeCsvBytes } from '../../dialect/encode-rows';
 import type { IdentifierQuoting, TableRef } from '../../dialect/identifiers';
-import type { DatabendSession } from '../databend-connection';
-import { loadRows, rowsBy } from './load-rows';
+import type { DatabendSession } from '../databend-session';
+import { csvFor, loadRows, rowsBy } from './load-rows';
 import { throughScratchTable } from './scratch-table';
 import type { WriteMode } from './write-mode';
 
@@ -10,7 +9,7 @@ import type { WriteMode } from './write-mode';
 export const upsertMode: WriteMode = {
   async execute(session, op, quoting) {
     const names = op.shape.columns.map((c) => c.name);
-    if (op.form === 'csv') await upsertCsv(session, op.table, names, op.shape.keyColumns, quoting, encodeCsvBytes(op.rows));
+    if (op.form === 'csv') await upsertCsv(session, op.table, names, op.shape.keyColumns, quoting, csvFor(session, op.rows));
     else await loadRows(session, `${replaceIntoSql(op.table, names, op.shape.keyColumns, quoting)} VALUES`, op);
   },
   statement(op, server) {
@@ -24,7 +23,7 @@ export const upsertMode: WriteMode = {
  * stage attachment (servers ≤ 1.2.781), else — servers refuse `REPLACE … FROM @stage` — loaded into a
  * scratch table, then `REPLACE … SELECT`.
  */
-export async function upsertCsv(session: DatabendSession, table: TableRef, columns: string[], keys: string[], quoting: IdentifierQuoting, csv: Buffer): Promise<void> {
+export async function upsertCsv(session: DatabendSession, table: TableRef, columns: string[], keys: string[], quoting: IdentifierQuoting, csv: string | Buffer): Promise<void> {
   const replace = replaceIntoSql(table, columns, keys, quoting);
   if (session.server.loadPath === 'attachment') {
     await session.loadCsv(`${replace} VALUES`, csv);

@@ -2,7 +2,7 @@ import { SinkError } from '../../errors';
 import type { DeleteOperation, WriteOperation } from '../../planner/batch-plan';
 import type { RecordFailure } from '../../ports/record-writer';
 import type { SinkRecord } from '../../record/sink-record';
-import { DatabendQueryError } from '../databend-connection';
+import { DatabendQueryError } from '../databend-session';
 
 /**
  * Databend error codes that reject a value (CSV field or literal that does not fit its column,

@@ -6,7 +6,7 @@ import { tableColumnsSql } from '../../dialect/dml';
 import { type IdentifierQuoting, qualifiedName, type TableRef } from '../../dialect/identifiers';
 import { evolutionPlan } from '../../planner/evolution';
 import type { TableShape } from '../../planner/table-shape';
-import { DatabendQueryError, isMissingTable, type DatabendSession } from '../databend-connection';
+import { DatabendQueryError, isMissingTable, type DatabendSession } from '../databend-session';
 
 export interface PrepareTablesOptions {
   autoCreate: boolean;

@@ -1,6 +1,6 @@
 import { createEmptyCopySql, dropTableSql, insertValuesSql } from '../../dialect/dml';
 import type { IdentifierQuoting, TableRef } from '../../dialect/identifiers';
-import type { DatabendSession } from '../databend-connection';
+import type { DatabendSession } from '../databend-session';
 
 let scratchCount = 0;
 

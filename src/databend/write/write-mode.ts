@@ -1,6 +1,6 @@
 import type { IdentifierQuoting } from '../../dialect/identifiers';
 import type { WriteOperation } from '../../planner/batch-plan';
-import type { DatabendServer, DatabendSession } from '../databend-connection';
+import type { DatabendServer, DatabendSession } from '../databend-session';
 
 /**
  * The execute stage of one write mode (`insert.mode`): one module per mode (execute-insert.ts,

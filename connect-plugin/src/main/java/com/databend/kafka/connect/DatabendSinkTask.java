@@ -1,0 +1,255 @@
+package com.databend.kafka.connect;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task: each {@code put} hands the batch to the sink's writer in GraalJS as one text (the
+ * records as Connect's JsonConverter writes them, src/connect/record-handoff.ts), and the writer
+ * plans, encodes and loads it through {@link DatabendHttpSession}. Offsets go back to Connect from
+ * {@code preCommit} only once their rows are in Databend and their refused records are with the
+ * ErrantRecordReporter; under errors.tolerance=none a refused record fails the task with nothing
+ * committed past it. Databend unreachable: the batch is retried ({@code RetriableException}) every
+ * retry.backoff.ms, max.retries times.
+ */
+public class DatabendSinkTask extends SinkTask {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabendSinkTask.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SinkScript script;
+    private Value writer;
+    private DatabendHttpSession session;
+    private final JsonConverter keys = new JsonConverter();
+    private final JsonConverter values = new JsonConverter();
+    private ErrantRecordReporter reporter;
+    private boolean tolerateAll;
+    private int maxRetries;
+    private long retryBackoffMs;
+    private int retries;
+    /** Per partition, the next offset whose predecessors are durable: what preCommit may return. */
+    private final Map<TopicPartition, Long> durable = new HashMap<>();
+
+    @Override
+    public String version() {
+        return Version.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        tolerateAll = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim());
+        keys.configure(Map.of("schemas.enable", "true", "converter.type", "key"));
+        values.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
+        try {
+            reporter = context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            // Workers before Kafka 2.6 have no reporter: refused records are logged and skipped under tolerance=all.
+            reporter = null;
+        }
+        script = new SinkScript();
+        String propsJson;
+        Map<String, Object> settings;
+        try {
+            propsJson = JSON.writeValueAsString(props);
+            settings = JSON.readValue(script.api().invokeMember("taskSettings", propsJson).asString(), new TypeReference<Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new ConnectException("reading the task config: " + e.getMessage(), e);
+        } catch (PolyglotException e) {
+            throw new ConnectException("invalid connector config: " + e.getMessage());
+        }
+        maxRetries = ((Number) settings.get("maxRetries")).intValue();
+        retryBackoffMs = ((Number) settings.get("retryBackoffMs")).longValue();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> connection = (Map<String, Object>) settings.get("connection");
+        session = new DatabendHttpSession(connection);
+        try {
+            session.connect();
+        } catch (DatabendHttpSession.SessionException e) {
+            if (e.unavailable) throw new RetriableException("connecting to Databend at " + connection.get("host") + ":" + connection.get("port") + ": " + e.getMessage());
+            throw new ConnectException("connecting to Databend at " + connection.get("host") + ":" + connection.get("port") + ": " + e.getMessage());
+        }
+        writer = script.api().invokeMember("createWriter", propsJson, session, LOG.isDebugEnabled() ? "debug" : "info", new ScriptLog());
+        LOG.info("Databend sink task started: Databend {} at {}:{}", session.serverVersion(), connection.get("host"), connection.get("port"));
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) return;
+        List<SinkRecord> batch = new ArrayList<>(records);
+        String refusedJson = write(handoff(batch));
+        retries = 0;
+        JsonNode refused;
+        try {
+            refused = JSON.readTree(refusedJson);
+        } catch (IOException e) {
+            throw new ConnectException("reading the writer's answer: " + e.getMessage(), e);
+        }
+        Map<TopicPartition, Long> firstRefused = new HashMap<>();
+        List<Future<Void>> reported = new ArrayList<>();
+        for (JsonNode r : refused) {
+            SinkRecord record = batch.get(r.get("index").asInt());
+            firstRefused.putIfAbsent(tp(record), record.kafkaOffset());
+        }
+        if (!tolerateAll && refused.size() > 0) {
+            // The records before each partition's first refused one are written: durable, nothing past it.
+            markDurable(batch, firstRefused);
+            throw new ConnectException(refused.get(0).get("code").asText() + ": " + refused.get(0).get("message").asText());
+        }
+        for (JsonNode r : refused) {
+            SinkRecord record = batch.get(r.get("index").asInt());
+            String message = r.get("message").asText();
+            if (reporter != null) reported.add(reporter.report(record, new DataException(r.get("code").asText() + ": " + message)));
+            else LOG.warn("record skipped (errors.tolerance=all): {}", message);
+        }
+        for (Future<Void> f : reported) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("interrupted while the refused records were reported", e);
+            } catch (ExecutionException e) {
+                throw new ConnectException("reporting a refused record failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        markDurable(batch, Map.of());
+    }
+
+    /** Runs the writer; its promise settles within the call, as the session answers synchronously. */
+    private String write(String handoff) {
+        Settled settled = new Settled();
+        writer.invokeMember("writeNow", handoff, !tolerateAll, settled);
+        if (settled.failure == null && settled.result == null) throw new ConnectException("the sink's writer did not finish within its call");
+        if (settled.failure == null) return settled.result;
+        JsonNode failure;
+        try {
+            failure = JSON.readTree(settled.failure);
+        } catch (IOException e) {
+            throw new ConnectException(settled.failure);
+        }
+        String message = failure.path("code").asText() + ": " + failure.path("message").asText();
+        if (failure.path("retriable").asBoolean() && retries < maxRetries) {
+            retries++;
+            LOG.warn("Databend unavailable, retrying the batch in {} ms (attempt {} of {}): {}", retryBackoffMs, retries, maxRetries, message);
+            context.timeout(retryBackoffMs);
+            throw new RetriableException(message);
+        }
+        throw new ConnectException(message);
+    }
+
+    /** Every record of the batch durable, except in partitions cut at a refused offset (that offset is the next). */
+    private void markDurable(List<SinkRecord> batch, Map<TopicPartition, Long> cut) {
+        for (SinkRecord r : batch) {
+            TopicPartition tp = tp(r);
+            Long limit = cut.get(tp);
+            if (limit != null && r.kafkaOffset() >= limit) continue;
+            durable.merge(tp, r.kafkaOffset() + 1, Math::max);
+        }
+        cut.forEach((tp, offset) -> durable.merge(tp, offset, Math::max));
+    }
+
+    private static TopicPartition tp(SinkRecord r) {
+        return new TopicPartition(r.topic(), r.kafkaPartition());
+    }
+
+    /** The hand-off text (src/connect/record-handoff.ts): three lines per record. */
+    private String handoff(List<SinkRecord> batch) {
+        StringBuilder out = new StringBuilder(batch.size() * 256);
+        for (SinkRecord r : batch) {
+            out.append(r.topic()).append('\t').append(r.kafkaPartition()).append('\t').append(r.kafkaOffset()).append('\t');
+            if (r.timestamp() != null) out.append(r.timestamp());
+            out.append('\n');
+            appendJson(out, keys.fromConnectData(r.topic(), r.keySchema(), r.key()));
+            appendJson(out, values.fromConnectData(r.topic(), r.valueSchema(), r.value()));
+        }
+        return out.toString();
+    }
+
+    private static void appendJson(StringBuilder out, byte[] json) {
+        if (json != null) out.append(new String(json, StandardCharsets.UTF_8));
+        out.append('\n');
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition tp : currentOffsets.keySet()) {
+            Long next = durable.get(tp);
+            if (next != null) commit.put(tp, new OffsetAndMetadata(next));
+        }
+        return commit;
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        // A partition (re)assigned starts from its committed offset: nothing of an earlier ownership is durable here.
+        for (TopicPartition tp : partitions) durable.remove(tp);
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) durable.remove(tp);
+    }
+
+    @Override
+    public void stop() {
+        if (script != null) script.close();
+        script = null;
+        writer = null;
+    }
+
+    /** Where the writer's promise lands (exported to the script). */
+    public static final class Settled {
+        String result;
+        String failure;
+
+        @HostAccess.Export
+        public void done(String value) {
+            result = value;
+        }
+
+        @HostAccess.Export
+        public void failed(String value) {
+            failure = value;
+        }
+    }
+
+    /** The script's log records (pino objects as JSON) into the worker's log, at their level. */
+    public static final class ScriptLog {
+        @HostAccess.Export
+        public void write(String record) {
+            int level;
+            try {
+                level = JSON.readTree(record).path("level").asInt(30);
+            } catch (IOException e) {
+                level = 30;
+            }
+            if (level >= 50) LOG.error(record);
+            else if (level >= 40) LOG.warn(record);
+            else if (level >= 30) LOG.info(record);
+            else LOG.debug(record);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/**
+ * The batch hand-off from the plugin's Java task: Connect records, after the user's converter,
+ * written by Kafka Connect's own JsonConverter (schemas enabled) into one text per `put`, three
+ * lines per record:
+ *
+ *   <topic> TAB <partition> TAB <offset> TAB <timestamp ms, or empty>
+ *   <key as {"schema":…,"payload":…}, or empty when the record has no key>
+ *   <value as {"schema":…,"payload":…}, or empty for a tombstone>
+ *
+ * JsonConverter escapes every control character, so a JSON line never holds a newline, and topic
+ * names hold no tab. One text per batch keeps the per-record work in the interpreter's compiled
+ * built-ins (split, JSON.parse) and our own Connect JSON converter, which reads the schemas once
+ * per distinct schema text: the record model the planner gets is the one our standalone sink builds
+ * from the same Connect JSON.
+ */
+import { ConnectJsonConverter } from '../converters/connect-json-converter';
+import { SinkError } from '../errors';
+import type { ErrorStage } from '../ports/dead-letter-queue';
+import type { SinkRecord } from '../record/sink-record';
+
+/** A record the hand-off could not convert, by its index in the batch. */
+export interface HandoffFailure {
+  index: number;
+  stage: ErrorStage;
+  error: SinkError;
+}
+
+export class RecordHandoff {
+  private readonly keys = new ConnectJsonConverter(true);
+  private readonly values = new ConnectJsonConverter(true);
+
+  /** The batch's records, each with its index in the batch (`offset` stays the Kafka offset). */
+  read(text: string): { records: SinkRecord[]; indexes: number[]; failures: HandoffFailure[] } {
+    const lines = text.split('\n');
+    const records: SinkRecord[] = [];
+    const indexes: number[] = [];
+    const failures: HandoffFailure[] = [];
+    const count = Math.floor(lines.length / 3);
+    for (let i = 0; i < count; i++) {
+      const meta = lines[3 * i];
+      // Three tabs; the parts are taken by position (a split and an object spread per record cost more in GraalJS's interpreter).
+      const t1 = meta.indexOf('\t');
+      const t2 = meta.indexOf('\t', t1 + 1);
+      const t3 = meta.indexOf('\t', t2 + 1);
+      if (t1 < 0 || t2 < 0 || t3 < 0 || meta.indexOf('\t', t3 + 1) >= 0) throw new SinkError('INTERNAL', `record hand-off: line ${3 * i + 1} is not <topic> <partition> <offset> <timestamp>`);
+      const topic = meta.slice(0, t1);
+      const partition = Number(meta.slice(t1 + 1, t2));
+      const offset = meta.slice(t2 + 1, t3);
+      const timestamp = t3 + 1 === meta.length ? '0' : meta.slice(t3 + 1);
+      let stage: ErrorStage = 'KEY_CONVERTER';
+      try {
+        const keyText = lines[3 * i + 1];
+        const key = keyText === '' ? null : this.keys.convertText(keyText);
+        stage = 'VALUE_CONVERTER';
+        const valueText = lines[3 * i + 2];
+        const value = valueText === '' ? null : this.values.convertText(valueText);
+        records.push({ topic, partition, offset, timestamp, key, value });
+        indexes.push(i);
+      } catch (err) {
+        if (!(err instanceof SinkError) || !err.isRecordError) throw err;
+        failures.push({ index: i, stage, error: err.at({ topic, partition, offset }) });
+      }
+    }
+    return { records, indexes, failures };
+  }
+}
