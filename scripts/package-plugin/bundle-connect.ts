@@ -20,6 +20,7 @@ export async function bundleConnect(root: string, version: string): Promise<Uint
     mainFields: ['module', 'main'],
     alias: {
       pino: 'pino/browser.js',
+      'node:buffer': './src/connect/node-stubs/buffer.ts',
       'node:diagnostics_channel': './src/connect/node-stubs/diagnostics-channel.ts',
       'node:fs': './src/connect/node-stubs/fs.ts',
     },
