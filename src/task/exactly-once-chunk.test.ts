@@ -3,9 +3,9 @@ import { SinkError } from '../errors';
 import type { DeadLetterQueue, ErrorStage } from '../ports/dead-letter-queue';
 import type { BatchContext, PartitionBatch, RawRecord, RecordSource, TopicPartitionOffset } from '../ports/record-source';
 import type { OffsetCommit, OffsetWrite, RecordFailure, TransactionalRecordWriter, WriteOptions } from '../ports/record-writer';
-import type { SchemaAndValue } from '../record/schema';
 import type { SinkRecord } from '../record/sink-record';
 import { SinkTask, type SinkTaskOptions } from './sink-task';
+import { stringBatch, stringConverter } from '../../test-support/task-input';
 
 /**
  * The consumer loop over a transactional writer (exactly.once.enabled): what it asks the writer to
@@ -61,20 +61,8 @@ class Dlq implements DeadLetterQueue {
   async close() {}
 }
 
-const converter = {
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
-    if (bytes === null) return null;
-    if (bytes.toString() === 'bad') throw new SinkError('RECORD_UNDECODABLE', 'unknown magic byte');
-    return { schema: { type: 'STRING', optional: true }, value: bytes.toString() };
-  },
-};
-
-const batch = (values: string[], first = 0): PartitionBatch => ({
-  topic: 't',
-  partition: 0,
-  highWatermark: String(first + values.length),
-  records: values.map((v, i) => ({ topic: 't', partition: 0, offset: String(first + i), timestamp: '0', key: null, value: Buffer.from(v), headers: [] })),
-});
+const batch = stringBatch;
+const converter = stringConverter;
 
 const options = (o: Partial<SinkTaskOptions> = {}): SinkTaskOptions => ({
   batchSize: 100,

@@ -8,6 +8,7 @@ import type { RecordWriter } from '../ports/record-writer';
 import { SinkTask, SinkTaskOptions } from './sink-task';
 import { Writable } from 'node:stream';
 import { BatchInterrupted } from '../ports/record-source';
+import { stringBatch, stringConverter } from '../../test-support/task-input';
 
 /** Delivers fixed batches once, records commits. */
 class FakeSource implements RecordSource {
@@ -28,16 +29,6 @@ class FakeSource implements RecordSource {
     this.stopped = true;
   }
 }
-
-const stringSchema = { type: 'STRING', optional: true } as const;
-/** Value "bad" does not decode; anything else becomes a string value. */
-const converter = {
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
-    if (bytes === null) return null;
-    if (bytes.toString() === 'bad') throw new SinkError('RECORD_UNDECODABLE', 'unknown magic byte');
-    return { schema: stringSchema, value: bytes.toString() };
-  },
-};
 
 class FakeWriter implements RecordWriter {
   written: string[] = [];
@@ -61,14 +52,8 @@ class FakeDlq implements DeadLetterQueue {
   async close() {}
 }
 
-function batch(values: string[], first = 0): PartitionBatch {
-  return {
-    topic: 't',
-    partition: 0,
-    highWatermark: String(first + values.length),
-    records: values.map((v, i) => ({ topic: 't', partition: 0, offset: String(first + i), timestamp: '0', key: null, value: Buffer.from(v), headers: [] })),
-  };
-}
+const batch = stringBatch;
+const converter = stringConverter;
 
 const options = (o: Partial<SinkTaskOptions> = {}): SinkTaskOptions => ({
   batchSize: 100,
@@ -259,20 +244,8 @@ class RebalancingSource implements RecordSource {
   async stop(): Promise<void> {}
 }
 
-const converter = {
-  async toConnectData(_topic: string, bytes: Buffer | null): Promise<SchemaAndValue | null> {
-    return bytes === null ? null : { schema: { type: 'STRING', optional: true }, value: bytes.toString() };
-  },
-};
-
-function batch(first: number, count: number): PartitionBatch {
-  return {
-    topic: 't',
-    partition: 0,
-    highWatermark: String(first + count),
-    records: Array.from({ length: count }, (_, i) => ({ topic: 't', partition: 0, offset: String(first + i), timestamp: '0', key: null, value: Buffer.from('v'), headers: [] })),
-  };
-}
+const converter = stringConverter;
+const batch = (first: number, count: number): PartitionBatch => stringBatch(Array<string>(count).fill('v'), first);
 
 async function runThrough(source: RebalancingSource): Promise<string[]> {
   const written: string[] = [];
