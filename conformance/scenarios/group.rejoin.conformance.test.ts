@@ -1,7 +1,7 @@
 import { PartitionAssigners, type Consumer, type PartitionAssigner } from 'kafkajs';
 import { scenario } from '../harness/scenario';
 import type { ScenarioContext } from '../harness/scenario-context';
-import { exitWatch, KeyedUpserts } from '../support/keyed-upserts';
+import { KeyedUpserts } from '../support/keyed-upserts';
 
 /** The shortest session a stock broker accepts (group.min.session.timeout.ms): a write must outlast it easily. */
 const SESSION_TIMEOUT_MS = 6_000;
@@ -31,20 +31,8 @@ scenario('group.rejoin', (s) => {
     async () => {
       const stream = await KeyedUpserts.create(s, 'slow', 2, 50);
       const config = stream.config(tuning);
-      const sinkExit = exitWatch(await s.start(config));
-      const producing = stream.startProducing(200);
-      try {
-        await stream.waitForEveryKeyAt(1);
-        await s.faults.pause('databend');
-        // The outage is the scenario's input, a fixed span by definition; nothing is polled here.
-        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-        await s.faults.resume('databend');
-      } finally {
-        await producing.stop();
-      }
-      await stream.expectLastRoundWritten(120_000);
-      await stream.expectCommittedToEnd(s.groupId(config), 60_000);
-      expect(sinkExit()).toBeUndefined();
+      // The outage is the scenario's input, a fixed span by definition; nothing is polled here.
+      await stream.throughDatabendOutage(config, 200, () => new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)));
     },
     240_000,
   );
@@ -54,11 +42,7 @@ scenario('group.rejoin', (s) => {
     async () => {
       const stream = await KeyedUpserts.create(s, 'rebalanced', 2, 50);
       const config = stream.config(tuning);
-      const sinkExit = exitWatch(await s.start(config));
-      const producing = stream.startProducing(200);
-      try {
-        await stream.waitForEveryKeyAt(1);
-        await s.faults.pause('databend');
+      await stream.throughDatabendOutage(config, 200, async () => {
         // A member that takes its share of the partitions and processes nothing (it never commits).
         const intruder = await intruderOf(s, s.groupId(config));
         await intruder.connect();
@@ -70,13 +54,7 @@ scenario('group.rejoin', (s) => {
         expect(assigned).toBe(true); // the premise: the group rebalanced while the sink's write was in flight
         await intruder.disconnect();
         await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
-        await s.faults.resume('databend');
-      } finally {
-        await producing.stop();
-      }
-      await stream.expectLastRoundWritten(120_000);
-      await stream.expectCommittedToEnd(s.groupId(config), 60_000);
-      expect(sinkExit()).toBeUndefined();
+      });
     },
     240_000,
   );

@@ -1,5 +1,5 @@
 import { scenario } from '../harness/scenario';
-import { exitWatch, KeyedUpserts } from '../support/keyed-upserts';
+import { KeyedUpserts } from '../support/keyed-upserts';
 
 /** How long Databend stays away (the catalogue's 20 s): longer than one write's own retries. */
 const OUTAGE_MS = 20_000;
@@ -17,21 +17,8 @@ scenario('outage.databend', (s) => {
     async () => {
       const stream = await KeyedUpserts.create(s, 'stream', 2, 100);
       const config = stream.config({ 'max.retries': '40', 'retry.backoff.ms': '1000' });
-      const sinkExit = exitWatch(await s.start(config));
-      const producing = stream.startProducing(100);
-      try {
-        await stream.waitForEveryKeyAt(1);
-        await s.faults.pause('databend');
-        // The outage is the scenario's input, a fixed span by definition; nothing is polled here.
-        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-        await s.faults.resume('databend');
-      } finally {
-        await producing.stop();
-      }
-
-      await stream.expectLastRoundWritten(120_000);
-      await stream.expectCommittedToEnd(s.groupId(config), 60_000);
-      expect(sinkExit()).toBeUndefined();
+      // The outage is the scenario's input, a fixed span by definition; nothing is polled here.
+      await stream.throughDatabendOutage(config, 100, () => new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)));
     },
     240_000,
   );

@@ -110,6 +110,28 @@ export class KeyedUpserts {
     );
   }
 
+  /**
+   * Databend away mid-stream: the sink started with `config` while a round is produced every
+   * `intervalMs`; once every key is written once, Databend is paused, `meanwhile` runs (the
+   * outage), and Databend comes back. Verdict: every key once at its last round, the group
+   * committed to the end, the sink still running.
+   */
+  async throughDatabendOutage(config: ConnectorConfig, intervalMs: number, meanwhile: () => Promise<void>): Promise<void> {
+    const sinkExit = exitWatch(await this.s.start(config));
+    const producing = this.startProducing(intervalMs);
+    try {
+      await this.waitForEveryKeyAt(1);
+      await this.s.faults.pause('databend');
+      await meanwhile();
+      await this.s.faults.resume('databend');
+    } finally {
+      await producing.stop();
+    }
+    await this.expectLastRoundWritten(120_000);
+    await this.expectCommittedToEnd(this.s.groupId(config), 60_000);
+    expect(sinkExit()).toBeUndefined();
+  }
+
   /** The group's committed offsets reach the end of every partition. */
   async expectCommittedToEnd(groupId: string, timeoutMs = 30_000): Promise<void> {
     const end = await this.s.endOffsets(this.topic);
