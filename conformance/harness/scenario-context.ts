@@ -117,14 +117,14 @@ export class ScenarioContext {
    * own Kafka client): not applicable — reported, never run — when the sink or the run lacks it.
    */
   itRequiring(requires: Requirement[], title: string, body: () => Promise<void>, timeoutMs?: number): void {
-    const reason = notApplicableReason(unmetRequirements(requires, this.sink.capabilities, this.facts), this.sink.description);
+    const reason = notApplicableReason(unmetRequirements(requires, this.sink.capabilities, this.facts), this.sink.description, this.facts);
     if (reason) it.skip(`${NOT_APPLICABLE} ${title}: ${reason}`, () => undefined);
     else this.it(title, body, timeoutMs);
   }
 
   /** Whether the sink and the run offer everything in `requires` (for a check inside a test). */
   offers(requires: Requirement[]): boolean {
-    return notApplicableReason(unmetRequirements(requires, this.sink.capabilities, this.facts), this.sink.description) === undefined;
+    return notApplicableReason(unmetRequirements(requires, this.sink.capabilities, this.facts), this.sink.description, this.facts) === undefined;
   }
 
   /**

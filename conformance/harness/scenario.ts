@@ -2,6 +2,7 @@ import { catalogueEntry } from '../catalogue/scenario-catalogue';
 import { databendLoadPath } from '../clients/databend-load-path';
 import { runEnvironment, type RunEnvironment } from '../jest/run-environment';
 import { notApplicableReason, unmetRequirements, type Requirement, type RunFacts } from '../sink-under-test/capabilities';
+import { connectAvroLimits } from '../sink-under-test/connect/avro-converter-limits';
 import { sinkSpec, sinkUnderTest, type SinkSpec } from '../sink-under-test/select-sink';
 import type { SinkUnderTest } from '../sink-under-test/sink-under-test';
 import { NOT_APPLICABLE } from '../report/scenario-results';
@@ -41,6 +42,7 @@ export function runFacts(spec: SinkSpec, sink: SinkUnderTest, run: RunEnvironmen
     converters: spec.connect?.converters,
     kafkaClientInConfig: spec.kind !== 'connect',
     registryClientInConfig: spec.kind !== 'connect',
+    avroLimits: spec.connect ? connectAvroLimits(spec.connect) : {},
   };
 }
 
@@ -53,7 +55,7 @@ function gatedDescribe(name: string, requires: readonly Requirement[], body: (s:
     const spec = sinkSpec();
     const sink = sinkUnderTest(spec);
     const facts = runFacts(spec, sink, run);
-    const reason = notApplicableReason(unmetRequirements(requires, sink.capabilities, facts), sink.description);
+    const reason = notApplicableReason(unmetRequirements(requires, sink.capabilities, facts), sink.description, facts);
     if (reason) {
       it.skip(`${NOT_APPLICABLE} ${reason}`, () => undefined);
       return;

@@ -48,9 +48,11 @@ const max = <T>(xs: T[]): T => xs.reduce((a, b) => (b > a ? b : a));
 /**
  * 12,000 Avro records over four partitions in insert mode (more than one `batch.size` of 10,000):
  * exactly one row per record, the aggregates of several columns equal to what was produced, and
- * after a graceful stop (exit 0) the group's committed offsets equal the log-end offsets.
+ * after a graceful stop (exit 0) the group's committed offsets equal the log-end offsets. The
+ * `timestamp-micros` column is judged on its own: a converter may not carry that type.
  */
 scenario('append.basic', (s) => {
+  let landed: { topic: string; sales: Sale[] } | undefined;
   s.it(`${RECORDS} records over ${PARTITIONS} partitions → exactly ${RECORDS} rows, exact aggregates, offsets committed to the end`, async () => {
     const topic = await s.createTopic('sales', PARTITIONS);
     const encode = await registerAvroFixture(s, `${topic}-value`, 'append.basic', 'value');
@@ -75,6 +77,7 @@ scenario('append.basic', (s) => {
     });
     const running = await s.start(config);
     await s.eventuallyRows(`SELECT count(*)::String FROM "${topic}"`, (rows) => expect(rows).toEqual([[String(RECORDS)]]));
+    landed = { topic, sales };
     expect(await running.stop()).toBe(0);
     expect(await s.committedOffsets(s.groupId(config), topic)).toEqual(end);
 
@@ -82,7 +85,7 @@ scenario('append.basic', (s) => {
       `SELECT count(*)::String, count(DISTINCT id)::String, sum(id)::String, min(id)::String, max(id)::String,
               count(DISTINCT region)::String, sum(qty)::String, min(qty)::String, max(qty)::String,
               sum(amount)::String, min(amount)::String, max(amount)::String, min(score)::String, max(score)::String,
-              min(created)::String, max(created)::String, count(note)::String, sum(length(note))::String
+              count(note)::String, sum(length(note))::String
        FROM "${topic}"`,
     );
     const notes = sales.flatMap((x) => (x.note === null ? [] : [x.note]));
@@ -101,10 +104,16 @@ scenario('append.basic', (s) => {
       centsText(max(sales.map((x) => x.cents))),
       String(min(sales.map((x) => x.score))),
       String(max(sales.map((x) => x.score))),
-      timestampText(min(sales.map((x) => x.created))),
-      timestampText(max(sales.map((x) => x.created))),
       String(notes.length),
       String(notes.reduce((n, x) => n + x.length, 0)),
+    ]);
+  });
+
+  s.itRequiring(['avro:timestamp-micros'], '`created` (Avro timestamp-micros) is a TIMESTAMP: its least and greatest values exact', async () => {
+    if (!landed) throw new Error('the records did not land (the test before failed)');
+    const { topic, sales } = landed;
+    expect(await s.query(`SELECT min(created)::String, max(created)::String FROM "${topic}"`)).toEqual([
+      [timestampText(min(sales.map((x) => x.created))), timestampText(max(sales.map((x) => x.created)))],
     ]);
   });
 });

@@ -73,7 +73,32 @@ export interface RunFacts {
   registryClientInConfig: boolean;
   /** The environment offers Kafka's own Java command-line tools (`KafkaEndpoint.tools`). */
   kafkaTools: boolean;
+  /**
+   * What the run's Avro converter cannot carry as the schema says, each with what it does instead
+   * and why (the `connect` adapter: Apicurio's AvroConverter, `APICURIO_AVRO_LIMITS`); empty where
+   * the sink decodes Avro itself. A check that needs such a feature is not applicable: the outcome
+   * is the converter's, decided before the sink sees the record.
+   */
+  avroLimits: AvroLimits;
 }
+
+/**
+ * Features of an Avro schema that a converter between Kafka and the sink may not carry:
+ * `fixed-decimal` a named `fixed` with logical type decimal; `timestamp-micros`, `time-micros` and
+ * `local-timestamp` (millis or micros) those logical types; `optional-default` the non-null default
+ * of an optional (null-union) field.
+ */
+export const AVRO_FEATURES = ['fixed-decimal', 'timestamp-micros', 'time-micros', 'local-timestamp', 'optional-default'] as const;
+export type AvroFeature = (typeof AVRO_FEATURES)[number];
+
+/** What a converter does with an Avro feature it cannot carry. */
+export interface AvroLimit {
+  /** `refused`: a record holding the feature never reaches the sink; `altered`: it arrives as something else. */
+  effect: 'refused' | 'altered';
+  /** What happens and who decides it, in the report's words. */
+  reason: string;
+}
+export type AvroLimits = Partial<Record<AvroFeature, AvroLimit>>;
 
 /**
  * How databend-driver 0.33 loads data into a server of that version: `current` above 1.2.781
@@ -101,11 +126,12 @@ export type Requirement =
   | 'kafka-client-config'
   | 'registry-client-config'
   | 'kafka-tools'
-  | `client:${DatabendClient}`;
+  | `client:${DatabendClient}`
+  | `avro:${AvroFeature}`;
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
 export function isRunRequirement(r: Requirement): boolean {
-  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r === 'registry-client-config' || r === 'kafka-tools' || r.startsWith('environment-') || r.startsWith('databend-path:');
+  return r === 'hard-kill' || r === 'archive' || r === 'kafka-client-config' || r === 'registry-client-config' || r === 'kafka-tools' || r.startsWith('environment-') || r.startsWith('databend-path:') || r.startsWith('avro:');
 }
 
 /** What a scenario needs and does not get: from the sink's declaration, and from this run. */
@@ -139,6 +165,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.registryClientInConfig ? ['registry-client-config'] : []),
     ...(facts.kafkaTools ? ['kafka-tools'] : []),
     ...(caps.databendClient ? [`client:${caps.databendClient}`] : []),
+    ...AVRO_FEATURES.filter((f) => facts.avroLimits[f] === undefined).map((f) => `avro:${f}`),
   ]);
   const runConverters = facts.converters === undefined ? undefined : new Set<string>(facts.converters.map((c) => `converter:${c}`));
   const unmet: Unmet = { sink: [], run: [] };
@@ -149,11 +176,20 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
   return unmet;
 }
 
-/** Why a scenario (or one of its checks) does not apply, in the report's words; undefined when it does. */
-export function notApplicableReason(unmet: Unmet, sinkDescription: string): string | undefined {
+/**
+ * Why a scenario (or one of its checks) does not apply, in the report's words; undefined when it
+ * does. An Avro feature the run's converter does not carry is named with the converter's reason.
+ */
+export function notApplicableReason(unmet: Unmet, sinkDescription: string, facts: Pick<RunFacts, 'avroLimits'>): string | undefined {
+  const limitOf = (r: Requirement): AvroLimit | undefined => (r.startsWith('avro:') ? facts.avroLimits[r.slice('avro:'.length) as AvroFeature] : undefined);
+  const lacking = unmet.run.filter((r) => limitOf(r) === undefined);
   const reasons = [
     ...(unmet.sink.length > 0 ? [`${sinkDescription} does not declare ${unmet.sink.join(', ')}`] : []),
-    ...(unmet.run.length > 0 ? [`this run does not offer ${unmet.run.join(', ')}`] : []),
+    ...(lacking.length > 0 ? [`this run does not offer ${lacking.join(', ')}`] : []),
+    ...unmet.run.flatMap((r) => {
+      const limit = limitOf(r);
+      return limit ? [`the run's Avro converter does not carry ${r}: ${limit.reason}`] : [];
+    }),
   ];
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }

@@ -1,4 +1,5 @@
 import { notApplicableReason, parseCapabilities, unmetRequirements, type RunFacts, type SinkCapabilities } from './capabilities';
+import { APICURIO_AVRO_LIMITS, connectAvroLimits } from './connect/avro-converter-limits';
 import { loadCapabilities } from './capabilities';
 import { OWN_CAPABILITIES } from './select-sink';
 
@@ -12,7 +13,7 @@ const full: SinkCapabilities = {
   deadLetterQueue: true,
   exactlyOnce: false,
 };
-const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false };
+const processRun: RunFacts = { hardKill: true, archive: true, environmentFaults: true, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false, avroLimits: {} };
 
 describe('unmetRequirements', () => {
   it('is empty when the sink and the run offer everything', () => {
@@ -25,7 +26,7 @@ describe('unmetRequirements', () => {
   });
 
   it('names what the run lacks: an in-process sink cannot be killed, external services cannot be paused', () => {
-    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false };
+    const inProcess: RunFacts = { hardKill: false, archive: false, environmentFaults: false, environmentAuth: false, databendLoadPath: 'current', databendRequestLog: false, kafkaClientInConfig: true, registryClientInConfig: true, kafkaTools: false, avroLimits: {} };
     expect(unmetRequirements(['hard-kill', 'archive', 'environment-faults', 'environment-auth', 'exactly-once'], full, inProcess)).toEqual({
       sink: ['exactly-once'],
       run: ['hard-kill', 'archive', 'environment-faults', 'environment-auth'],
@@ -36,15 +37,35 @@ describe('unmetRequirements', () => {
     const connectRun: RunFacts = { ...processRun, converters: ['json-envelope', 'json-schemaless', 'string'], kafkaClientInConfig: false, registryClientInConfig: false };
     const unmet = unmetRequirements(['converter:avro', 'converter:json-schema', 'converter:json-envelope', 'kafka-client-config', 'registry-client-config'], full, connectRun);
     expect(unmet).toEqual({ sink: [], run: ['converter:avro', 'converter:json-schema', 'kafka-client-config', 'registry-client-config'] });
-    expect(notApplicableReason(unmet, 'a plugin')).toBe('this run does not offer converter:avro, converter:json-schema, kafka-client-config, registry-client-config');
+    expect(notApplicableReason(unmet, 'a plugin', connectRun)).toBe('this run does not offer converter:avro, converter:json-schema, kafka-client-config, registry-client-config');
     const jsonOnly: SinkCapabilities = { ...full, converters: ['json-schemaless'] };
-    expect(notApplicableReason(unmetRequirements(['converter:avro'], jsonOnly, connectRun), 'a plugin')).toBe('a plugin does not declare converter:avro');
+    expect(notApplicableReason(unmetRequirements(['converter:avro'], jsonOnly, connectRun), 'a plugin', connectRun)).toBe('a plugin does not declare converter:avro');
+  });
+
+  it("an Avro feature the run's converter does not carry is the run's lack, named with the converter's reason", () => {
+    const connectRun: RunFacts = { ...processRun, converters: ['avro', 'json-envelope', 'json-schemaless', 'string'], avroLimits: APICURIO_AVRO_LIMITS };
+    const unmet = unmetRequirements(['converter:avro', 'avro:timestamp-micros', 'avro:optional-default'], full, connectRun);
+    expect(unmet).toEqual({ sink: [], run: ['avro:timestamp-micros', 'avro:optional-default'] });
+    const reason = notApplicableReason(unmet, 'a plugin', connectRun);
+    expect(reason).toMatch(/^the run's Avro converter does not carry avro:timestamp-micros: Kafka Connect decides: its data model has no microsecond timestamp.*plain INT64 of microseconds; the run's Avro converter does not carry avro:optional-default: Kafka Connect decides: .*without its default/);
+    // A lack of the run's other than the converter's keeps its plain wording beside it.
+    expect(notApplicableReason(unmetRequirements(['hard-kill', 'avro:fixed-decimal'], full, { ...connectRun, hardKill: false }), 'a plugin', connectRun)).toMatch(
+      /^this run does not offer hard-kill; the run's Avro converter does not carry avro:fixed-decimal: Kafka Connect decides: .*never reaches the task$/,
+    );
+    // A run whose sink decodes Avro itself carries every feature.
+    expect(unmetRequirements(['avro:timestamp-micros', 'avro:fixed-decimal', 'avro:optional-default', 'avro:time-micros', 'avro:local-timestamp'], full, processRun)).toEqual({ sink: [], run: [] });
+  });
+
+  it("the connect adapter's Avro limits are Apicurio's converter's where it offers Avro, none where it offers no Avro converter", () => {
+    expect(connectAvroLimits({ apicurioRegistryUrl: 'http://localhost:8080/apis/registry/v2' })).toBe(APICURIO_AVRO_LIMITS);
+    expect(connectAvroLimits({})).toEqual({});
+    expect(Object.entries(APICURIO_AVRO_LIMITS).filter(([, limit]) => limit.effect === 'refused').map(([feature]) => feature)).toEqual(['fixed-decimal']);
   });
 
   it('client-specific checks apply only to a sink that declares that Databend client', () => {
     expect(unmetRequirements(['client:databend-driver'], full, processRun)).toEqual({ sink: ['client:databend-driver'], run: [] });
     expect(unmetRequirements(['client:databend-driver'], { ...full, databendClient: 'databend-driver' }, processRun)).toEqual({ sink: [], run: [] });
-    expect(notApplicableReason({ sink: [], run: [] }, 'x')).toBeUndefined();
+    expect(notApplicableReason({ sink: [], run: [] }, 'x', processRun)).toBeUndefined();
   });
 });
 
