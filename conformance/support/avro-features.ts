@@ -1,4 +1,4 @@
-import type { AvroFeature } from '../sink-under-test/capabilities';
+import type { AvroFeature, AvroLimits } from '../sink-under-test/capabilities';
 import type { AvroSchema } from './avro-fixture-encoder';
 
 type Complex = Exclude<AvroSchema, string | AvroSchema[]>;
@@ -29,6 +29,14 @@ export function avroFieldFeatures(record: AvroSchema): Record<string, AvroFeatur
     if (features.size > 0) result[field.name] = [...features].sort();
   }
   return result;
+}
+
+/**
+ * The fields (of `avroFieldFeatures`) whose records the run's converter would refuse: left out of
+ * what a scenario produces in that run, so that the records carrying the other fields still arrive.
+ */
+export function fieldsRefused(featured: Record<string, AvroFeature[]>, limits: AvroLimits): string[] {
+  return Object.keys(featured).filter((field) => featured[field].some((f) => limits[f]?.effect === 'refused'));
 }
 
 function fieldFeatures(field: Field, named: Map<string, Set<AvroFeature>>): Set<AvroFeature> {

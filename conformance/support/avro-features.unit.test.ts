@@ -1,4 +1,5 @@
-import { avroFieldFeatures } from './avro-features';
+import { APICURIO_AVRO_LIMITS } from '../sink-under-test/connect/avro-converter-limits';
+import { avroFieldFeatures, fieldsRefused } from './avro-features';
 import { avroFixture } from './avro-fixture';
 import type { AvroSchema } from './avro-fixture-encoder';
 
@@ -36,5 +37,16 @@ describe('avroFieldFeatures', () => {
 
   it('refuses a schema that is not a record', () => {
     expect(() => avroFieldFeatures('long')).toThrow(/expected a record schema/);
+  });
+});
+
+describe('fieldsRefused', () => {
+  it("leaves out the fields whose records Apicurio's converter refuses (fixed decimals), not those it alters", () => {
+    expect(fieldsRefused(avroFieldFeatures(avroFixture('create.avro', 'value') as AvroSchema), APICURIO_AVRO_LIMITS)).toEqual(['amount']);
+    expect(fieldsRefused(avroFieldFeatures(avroFixture('types.matrix', 'value') as AvroSchema), APICURIO_AVRO_LIMITS)).toEqual(['dec_s9', 'dec_p38_s0']);
+  });
+
+  it('leaves out nothing where the sink decodes Avro itself', () => {
+    expect(fieldsRefused(avroFieldFeatures(avroFixture('types.matrix', 'value') as AvroSchema), {})).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScenarioContext } from '../harness/scenario-context';
 import { caughtUp } from './caught-up';
-import { avroFieldFeatures } from './avro-features';
+import { avroFieldFeatures, fieldsRefused } from './avro-features';
 import { avroFixture } from './avro-fixture';
 import type { AvroSchema } from './avro-fixture-encoder';
 import { registerAvroSchema } from './registered-avro-fixture';
@@ -56,7 +56,7 @@ export function loadTypeFixture(name: string, format: 'avro' | 'protobuf' = 'avr
 export function typeFixtureTests(s: ScenarioContext, nameOrFixture: string | TypeFixture, landWith?: (fixture: TypeFixture) => Promise<LandedFixture>): void {
   const fixture = typeof nameOrFixture === 'string' ? loadTypeFixture(nameOrFixture) : nameOrFixture;
   const featured = landWith ? {} : avroFieldFeatures(avroFixture(fixture.name, 'value') as AvroSchema);
-  const refused = Object.keys(featured).filter((field) => featured[field].some((f) => s.facts.avroLimits[f]?.effect === 'refused'));
+  const refused = fieldsRefused(featured, s.facts.avroLimits);
   const plain = (columns: Record<string, unknown>) => Object.fromEntries(Object.entries(columns).filter(([column]) => !(column in featured)));
   let landed: Promise<LandedFixture> | undefined;
   const land = (): Promise<LandedFixture> => (landed ??= landWith ? landWith(fixture) : landTypeFixture(s, fixture, {}, 'values', refused));
