@@ -6,7 +6,8 @@
  *   resource, so that the Java side declares exactly what config-definitions.ts declares;
  * - `validate(props)`: the sink's validation of the connector's properties;
  * - `createWriter(props, host, log)`: our Databend writer over the host's session; `write(batch)`
- *   takes one hand-off text (record-handoff.ts) and answers the records refused, by index.
+ *   takes one hand-off text (record-handoff.ts) and answers the records refused, by index;
+ *   `rowProgram(keySchema, valueSchema)` tells the Java side how to encode rows itself (row-programs.ts).
  *
  * Everything crosses the boundary as strings (JSON): one call per batch, not per record.
  */
@@ -16,11 +17,13 @@ import { databendWriterOptions, type SinkConfig } from '../config/sink-config';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../databend/connection-options';
 import { DatabendWriter } from '../databend/write/databend-writer';
 import { SinkError } from '../errors';
+import { encodeCsv } from '../dialect/encode-rows';
 import { createForwardingLogger } from '../logging/logger';
 import type { ErrorStage } from '../ports/dead-letter-queue';
 import { connectConfigDefinitions, validateTaskConfig } from './connect-config';
 import { type DatabendHost, HostSession } from './host-session';
 import { RecordHandoff } from './record-handoff';
+import { RowPrograms } from './row-programs';
 
 /** A refused record as the Java task reports it to Connect's ErrantRecordReporter (or stops on it). */
 interface Refusal {
@@ -38,9 +41,38 @@ function taskConfig(propsJson: string): SinkConfig {
 }
 
 class ConnectWriter {
-  private readonly handoff = new RecordHandoff();
+  private readonly programs: RowPrograms;
+  private readonly handoff: RecordHandoff;
 
-  constructor(private readonly writer: DatabendWriter) {}
+  constructor(private readonly writer: DatabendWriter) {
+    this.programs = new RowPrograms((key, value) => writer.shapeFor(key, value));
+    this.handoff = new RecordHandoff(this.programs);
+  }
+
+  /** The row program for records with these Connect schemas (row-programs.ts), JSON or `null`. */
+  rowProgram(keySchemaText: string, valueSchemaText: string): string {
+    return this.programs.define(keySchemaText, valueSchemaText);
+  }
+
+  resetRowPrograms(): void {
+    this.programs.reset();
+  }
+
+  /**
+   * A batch planned and encoded without Databend: per operation its kind, table and the CSV it would
+   * load (or its delete keys), and the records refused, by index. The plugin's tests hold the rows
+   * the Java side encodes to the script's own encoding with it (RowProgramTest).
+   */
+  plannedCsv(batch: string): string {
+    const { records, indexes, failures } = this.handoff.read(batch);
+    const plan = this.writer.plan(records);
+    const indexOf = new Map(records.map((r, i) => [r, indexes[i]]));
+    return JSON.stringify({
+      operations: plan.operations.map((op) => (op.kind === 'delete' ? { kind: op.kind, table: op.table, keys: op.keys } : { kind: op.kind, table: op.table, form: op.form, csv: op.form === 'csv' ? encodeCsv(op.rows) : op.rows })),
+      refused: [...failures.map((f) => ({ index: f.index, message: f.error.message })), ...plan.failed.map((f) => ({ index: indexOf.get(f.record), message: f.error.message }))].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
+      superseded: plan.superseded.map((r) => indexOf.get(r)),
+    });
+  }
 
   /**
    * Writes one hand-off batch; resolves with the refused records (JSON) or rejects with

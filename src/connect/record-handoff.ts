@@ -7,6 +7,14 @@
  *   <key as {"schema":…,"payload":…}, or empty when the record has no key>
  *   <value as {"schema":…,"payload":…}, or empty for a tombstone>
  *
+ * or, for a record whose row the Java side encoded with a row program (row-programs.ts):
+ *
+ *   <topic> TAB <partition> TAB <offset> TAB <timestamp ms, or empty> TAB <program id>
+ *   <empty>
+ *   <the row's field texts, separated by U+001F; a null field is U+001E alone>
+ *
+ * (the Java side writes no such row when a text holds U+001E, U+001F or a newline).
+ *
  * JsonConverter escapes every control character, so a JSON line never holds a newline, and topic
  * names hold no tab. One text per batch keeps the per-record work in the interpreter's compiled
  * built-ins (split, JSON.parse) and our own Connect JSON converter, which reads the schemas once
@@ -17,6 +25,10 @@ import { ConnectJsonConverter } from '../converters/connect-json-converter';
 import { SinkError } from '../errors';
 import type { ErrorStage } from '../ports/dead-letter-queue';
 import type { SinkRecord } from '../record/sink-record';
+import type { RowPrograms } from './row-programs';
+
+const FIELD_SEPARATOR = '\u001f';
+const NULL_FIELD = '\u001e';
 
 /** A record the hand-off could not convert, by its index in the batch. */
 export interface HandoffFailure {
@@ -28,6 +40,8 @@ export interface HandoffFailure {
 export class RecordHandoff {
   private readonly keys = new ConnectJsonConverter(true);
   private readonly values = new ConnectJsonConverter(true);
+
+  constructor(private readonly programs?: RowPrograms) {}
 
   /** The batch's records, each with its index in the batch (`offset` stays the Kafka offset). */
   read(text: string): { records: SinkRecord[]; indexes: number[]; failures: HandoffFailure[] } {
@@ -42,13 +56,22 @@ export class RecordHandoff {
       const t1 = meta.indexOf('\t');
       const t2 = meta.indexOf('\t', t1 + 1);
       const t3 = meta.indexOf('\t', t2 + 1);
-      if (t1 < 0 || t2 < 0 || t3 < 0 || meta.indexOf('\t', t3 + 1) >= 0) throw new SinkError('INTERNAL', `record hand-off: line ${3 * i + 1} is not <topic> <partition> <offset> <timestamp>`);
+      const t4 = t3 < 0 ? -1 : meta.indexOf('\t', t3 + 1);
+      if (t1 < 0 || t2 < 0 || t3 < 0 || (t4 >= 0 && meta.indexOf('\t', t4 + 1) >= 0)) {
+        throw new SinkError('INTERNAL', `record hand-off: line ${3 * i + 1} is not <topic> <partition> <offset> <timestamp> [<row program>]`);
+      }
       const topic = meta.slice(0, t1);
       const partition = Number(meta.slice(t1 + 1, t2));
       const offset = meta.slice(t2 + 1, t3);
-      const timestamp = t3 + 1 === meta.length ? '0' : meta.slice(t3 + 1);
+      const end = t4 < 0 ? meta.length : t4;
+      const timestamp = t3 + 1 === end ? '0' : meta.slice(t3 + 1, end);
       let stage: ErrorStage = 'KEY_CONVERTER';
       try {
+        if (t4 >= 0) {
+          records.push(this.encoded(Number(meta.slice(t4 + 1)), topic, partition, offset, timestamp, lines[3 * i + 2]));
+          indexes.push(i);
+          continue;
+        }
         const keyText = lines[3 * i + 1];
         const key = keyText === '' ? null : this.keys.convertText(keyText);
         stage = 'VALUE_CONVERTER';
@@ -62,5 +85,17 @@ export class RecordHandoff {
       }
     }
     return { records, indexes, failures };
+  }
+
+  /** A record whose row the Java side encoded (row-programs.ts). */
+  private encoded(id: number, topic: string, partition: number, offset: string, timestamp: string, rowText: string): SinkRecord {
+    if (this.programs === undefined) throw new SinkError('INTERNAL', 'record hand-off: a row program without programs');
+    const program = this.programs.get(id);
+    const fields: (string | null)[] = rowText.split(FIELD_SEPARATOR);
+    if (fields.length !== program.shape.columns.length) {
+      throw new SinkError('INTERNAL', `record hand-off: a row of ${fields.length} fields for ${program.shape.columns.length} columns (topic ${topic}, partition ${partition}, offset ${offset})`);
+    }
+    if (rowText.indexOf(NULL_FIELD) >= 0) for (let f = 0; f < fields.length; f++) if (fields[f] === NULL_FIELD) fields[f] = null;
+    return { topic, partition, offset, timestamp, key: program.key, value: program.value, encoded: { shape: program.shape, fields } };
   }
 }

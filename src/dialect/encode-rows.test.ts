@@ -23,6 +23,20 @@ describe('encodeCsvBytes', () => {
   it('writes nothing for no rows, and a bare newline for an empty row', () => {
     expect(encodeCsvBytes([]).length).toBe(0);
     expect(encodeCsvBytes([[]]).toString()).toBe('\n');
+    expect(encodeCsv([])).toBe('');
+    expect(encodeCsv([[], ['']])).toBe('\n""\n');
+  });
+
+  it('encodeCsv: rows written by whole-row joins equal the field-by-field form', () => {
+    const rows: Row[] = [
+      ['1', 'plain', ''],
+      ['say "hi"', '"', '""', 'a","b'],
+      ['has \u001f inside', 'x"y'],
+      ['\u001f', null, '"'],
+      ['\\N', '', 'end'],
+      [''],
+    ];
+    expect(encodeCsv(rows)).toBe(reference(rows));
   });
 
   it('stays within its size estimate for the worst case: multi-byte text full of quotes', () => {

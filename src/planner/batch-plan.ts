@@ -41,7 +41,7 @@ import type { TableRef } from '../dialect/identifiers';
 import { compileTableNameFormat } from './table-name';
 import { type ColumnSpec, type TableShape, tableShape } from './table-shape';
 import { formatColumnType } from '../dialect/type-mapping';
-import { type EncoderContext, type Encoder, sqlEncoder } from '../dialect/value-encoders';
+import { type EncoderContext, type Encoder, csvFieldEncoder, sqlEncoder } from '../dialect/value-encoders';
 
 export interface BatchPlanOptions {
   insertMode: InsertMode;
@@ -90,7 +90,11 @@ interface Compiled {
   keySignature: string;
   encode: RowEncoder | null;
   keyColumns: ColumnSpec[];
+  /** Where the key columns sit in a row. */
+  keyIndexes: number[];
   keyLiterals: (record: SinkRecord) => string[];
+  /** The key columns' CSV field texts: what a row of form `csv` holds at `keyIndexes`. */
+  keyTexts: (record: SinkRecord) => string[];
 }
 
 type Event =
@@ -147,6 +151,30 @@ function keyValue(record: SinkRecord, column: ColumnSpec): Value | undefined {
   return (container as { fields: Record<string, Value> }).fields?.[s.field as string];
 }
 
+/**
+ * A row's key as the CSV texts of its key columns: rows and tombstones of one key get one identity,
+ * whoever encoded the row (the planner, or the plugin's Java side that has no key values to give).
+ */
+function rowKeyTexts(compiled: Compiled, row: EncodedRow, record: SinkRecord): string[] {
+  if (row.form !== 'csv') return compiled.keyTexts(record);
+  return compiled.keyIndexes.map((i) => {
+    const text = row.fields[i];
+    if (text === null) throw new SinkError('VALUE_OUT_OF_RANGE', `key column ${JSON.stringify(compiled.shape.columns[i].name)} is null`);
+    return text;
+  });
+}
+
+/** One string per key: its columns, and its texts (as JSON when several, so that no text's characters can fake a boundary). */
+function keyIdOf(compiled: Compiled, texts: string[]): string {
+  return compiled.keySignature + '\u0002' + (texts.length === 1 ? texts[0] : JSON.stringify(texts));
+}
+
+function encodedByHost(encoded: NonNullable<SinkRecord['encoded']>, shape: TableShape): EncodedRow {
+  // Fields in another shape's column order would land in the wrong columns: never guess.
+  if (encoded.shape !== shape) throw new SinkError('INTERNAL', 'a row encoded by the host for another table shape than the one planned');
+  return { form: 'csv', fields: encoded.fields };
+}
+
 /** Plans batches for one connector config; caches compiled shapes by schema identity across batches. */
 export class BatchPlanner {
   private readonly tableFor: (topic: string) => TableRef;
@@ -197,22 +225,34 @@ export class BatchPlanner {
         throw new SinkError('CONFIG_INVALID', `insert.mode=${this.options.insertMode} needs key columns, but pk.mode=${this.options.pkMode} gives none`);
       }
       const keyEncoders: Encoder[] = keyColumns.map((c) => sqlEncoder(c.schema, this.ctx));
+      const keyTextEncoders: Encoder[] = keyColumns.map((c) => csvFieldEncoder(c.schema, this.ctx));
+      const keyValues = (record: SinkRecord, encoders: Encoder[]): string[] =>
+        keyColumns.map((c, i) => {
+          const kv = keyValue(record, c);
+          if (kv === null || kv === undefined) throw new SinkError('VALUE_OUT_OF_RANGE', `key column ${JSON.stringify(c.name)} is null`);
+          return encoders[i](kv);
+        });
       compiled = {
         shape,
         signature: shape.columns.map((c) => `${c.name}\u0001${formatColumnType(c.type)}\u0001${c.nullable}\u0001${c.key}`).join('\u0000'),
         keySignature: keyColumns.map((c) => c.name).join('\u0000'),
         encode: value === null ? null : compileRowEncoder(shape, this.ctx),
         keyColumns,
-        keyLiterals: (record) =>
-          keyColumns.map((c, i) => {
-            const kv = keyValue(record, c);
-            if (kv === null || kv === undefined) throw new SinkError('VALUE_OUT_OF_RANGE', `key column ${JSON.stringify(c.name)} is null`);
-            return keyEncoders[i](kv);
-          }),
+        keyIndexes: shape.columns.flatMap((c, i) => (c.key ? [i] : [])),
+        keyLiterals: (record) => keyValues(record, keyEncoders),
+        keyTexts: (record) => keyValues(record, keyTextEncoders),
       };
       inner.set(v, compiled);
     }
     return compiled;
+  }
+
+  /**
+   * The table shape records with these schemas are planned with (the same object for as long as the
+   * schemas live): a host that encodes rows itself encodes them for this shape (`SinkRecord.encoded`).
+   */
+  shapeFor(key: Schema | null, value: Schema): TableShape {
+    return this.compile(key, value).shape;
   }
 
   plan(records: readonly SinkRecord[]): BatchPlan {
@@ -238,16 +278,16 @@ export class BatchPlanner {
           const compiled = this.compile(record.key.schema, null);
           if (compiled.keyColumns.length === 0) throw new SinkError('CONFIG_INVALID', `delete.enabled=true needs pk.mode=record_key, got ${this.options.pkMode}`);
           const keys = compiled.keyLiterals(record);
-          te.events.push({ kind: 'delete', record, compiled, keys, keyId: compiled.keySignature + '\u0002' + keys.join('\u0001'), index: index++ });
+          te.events.push({ kind: 'delete', record, compiled, keys, keyId: keyIdOf(compiled, compiled.keyTexts(record)), index: index++ });
         } else {
           const compiled = this.compile(record.key?.schema ?? null, record.value.schema);
-          const row = compiled.encode!(record);
+          const row = record.encoded === undefined ? compiled.encode!(record) : encodedByHost(record.encoded, compiled.shape);
           if (te.appends !== null) {
             te.appends.add(compiled.shape, row, record, compiled.signature);
             continue;
           }
           let keyId: string | null = null;
-          if (this.needsKeys && compiled.keyColumns.length > 0) keyId = compiled.keySignature + '\u0002' + compiled.keyLiterals(record).join('\u0001');
+          if (this.needsKeys && compiled.keyColumns.length > 0) keyId = keyIdOf(compiled, rowKeyTexts(compiled, row, record));
           te.events.push({ kind: 'row', record, compiled, row, keyId, index: index++ });
         }
       } catch (err) {

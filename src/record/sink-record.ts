@@ -9,4 +9,11 @@ export interface SinkRecord extends RecordPosition {
   key: SchemaAndValue | null;
   /** null for a tombstone. */
   value: SchemaAndValue | null;
+  /**
+   * The record's row, already encoded by the host for the table shape `shape`: the Kafka Connect
+   * plugin's Java side encodes the common column types itself (src/connect/row-programs.ts), and
+   * the planner takes these field texts instead of encoding the value, once it has checked that they
+   * were encoded for the very shape it planned the record with.
+   */
+  encoded?: { shape: object; fields: (string | null)[] };
 }

@@ -23,9 +23,11 @@ import type { Logger } from '../../logging/logger';
 import { type BatchPlan, type BatchPlanOptions, BatchPlanner, type Operation, type WriteOperation } from '../../planner/batch-plan';
 import { groupLoads } from '../../planner/load-grouping';
 import { fitToTable } from '../../planner/table-fit';
+import type { TableShape } from '../../planner/table-shape';
 import type { InsertMode } from '../../planner/planner-options';
 import type { RecordFailure, RecordWriter, WriteOptions } from '../../ports/record-writer';
 import type { SinkRecord } from '../../record/sink-record';
+import type { Schema } from '../../record/schema';
 import type { DatabendSession } from '../databend-session';
 import { SessionPool } from '../session-pool';
 import { DELETE_STATEMENT, executeDelete } from './execute-delete';
@@ -65,6 +67,11 @@ export class DatabendWriter implements RecordWriter {
     this.planner = new BatchPlanner(plannerOptions(options));
     this.mode = WRITE_MODES[options.insertMode];
     this.quoting = options.quoteIdentifiers;
+  }
+
+  /** The table shape of records with these schemas (planner/batch-plan.ts `shapeFor`). */
+  shapeFor(key: Schema | null, value: Schema): TableShape {
+    return this.planner.shapeFor(key, value);
   }
 
   /**

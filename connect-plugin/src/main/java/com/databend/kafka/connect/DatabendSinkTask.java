@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -28,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task: each {@code put} hands the batch to the sink's writer in GraalJS as one text (the
- * records as Connect's JsonConverter writes them, src/connect/record-handoff.ts), and the writer
+ * One task: each {@code put} hands the batch to the sink's writer in GraalJS as one text
+ * ({@link RecordHandoff}: rows the task encoded itself, or records as Connect's JsonConverter writes
+ * them), and the writer
  * plans, encodes and loads it through {@link DatabendHttpSession}. Offsets go back to Connect from
  * {@code preCommit} only once their rows are in Databend and their refused records are with the
  * ErrantRecordReporter; under errors.tolerance=none a refused record fails the task with nothing
@@ -43,8 +42,7 @@ public class DatabendSinkTask extends SinkTask {
     private SinkScript script;
     private Value writer;
     private DatabendHttpSession session;
-    private final JsonConverter keys = new JsonConverter();
-    private final JsonConverter values = new JsonConverter();
+    private RecordHandoff handoff;
     private ErrantRecordReporter reporter;
     private boolean tolerateAll;
     private int maxRetries;
@@ -61,8 +59,6 @@ public class DatabendSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         tolerateAll = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim());
-        keys.configure(Map.of("schemas.enable", "true", "converter.type", "key"));
-        values.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
@@ -92,6 +88,7 @@ public class DatabendSinkTask extends SinkTask {
             throw new ConnectException("connecting to Databend at " + connection.get("host") + ":" + connection.get("port") + ": " + e.getMessage());
         }
         writer = script.api().invokeMember("createWriter", propsJson, session, LOG.isDebugEnabled() ? "debug" : "info", new ScriptLog());
+        handoff = new RecordHandoff(writer);
         LOG.info("Databend sink task started: Databend {} at {}:{}", session.serverVersion(), connection.get("host"), connection.get("port"));
     }
 
@@ -99,7 +96,7 @@ public class DatabendSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         if (records.isEmpty()) return;
         List<SinkRecord> batch = new ArrayList<>(records);
-        String refusedJson = write(handoff(batch));
+        String refusedJson = write(handoff.text(batch));
         retries = 0;
         JsonNode refused;
         try {
@@ -172,24 +169,6 @@ public class DatabendSinkTask extends SinkTask {
 
     private static TopicPartition tp(SinkRecord r) {
         return new TopicPartition(r.topic(), r.kafkaPartition());
-    }
-
-    /** The hand-off text (src/connect/record-handoff.ts): three lines per record. */
-    private String handoff(List<SinkRecord> batch) {
-        StringBuilder out = new StringBuilder(batch.size() * 256);
-        for (SinkRecord r : batch) {
-            out.append(r.topic()).append('\t').append(r.kafkaPartition()).append('\t').append(r.kafkaOffset()).append('\t');
-            if (r.timestamp() != null) out.append(r.timestamp());
-            out.append('\n');
-            appendJson(out, keys.fromConnectData(r.topic(), r.keySchema(), r.key()));
-            appendJson(out, values.fromConnectData(r.topic(), r.valueSchema(), r.value()));
-        }
-        return out.toString();
-    }
-
-    private static void appendJson(StringBuilder out, byte[] json) {
-        if (json != null) out.append(new String(json, StandardCharsets.UTF_8));
-        out.append('\n');
     }
 
     @Override

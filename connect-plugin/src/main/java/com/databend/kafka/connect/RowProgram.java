@@ -1,0 +1,251 @@
+package com.databend.kafka.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * A row program (src/connect/row-programs.ts): the columns of the table shape the script plans
+ * records of one schema pair with, and how to write each non-null value. The task writes such a
+ * record's row itself, as the field texts the script's encoders give, so that no per-record step runs
+ * in the interpreter but the hand-off's split. Every value whose text could differ from the script's,
+ * or that the script would refuse, makes {@link #encode} answer false: the record then goes to the
+ * script as Connect JSON and the script decides, as for any record without a program.
+ */
+final class RowProgram {
+    static final char FIELD_SEPARATOR = '\u001f';
+    static final char NULL_FIELD = '\u001e';
+
+    private enum Source { TOPIC, PARTITION, OFFSET, KEY, VALUE }
+
+    private enum Kind { INT, BOOL, STRING, FLOAT, TIMESTAMP }
+
+    /** Databend's TIMESTAMP range, as the script's timestampText checks it (in ms). */
+    private static final long MIN_TIMESTAMP_MS = -62_135_596_800_000L;
+    private static final long MAX_TIMESTAMP_MS = 253_402_207_200_999L;
+    private static final long MS_PER_DAY = 86_400_000L;
+
+    final int id;
+    private final Source[] sources;
+    private final Field[] fields;
+    private final Kind[] kinds;
+    private final boolean[] nullable;
+    private long lastDay = Long.MIN_VALUE;
+    private String lastDayText;
+
+    private RowProgram(int id, int n) {
+        this.id = id;
+        sources = new Source[n];
+        fields = new Field[n];
+        kinds = new Kind[n];
+        nullable = new boolean[n];
+    }
+
+    /** The program the script defined (its JSON), with the fields resolved in these schemas; null if one is missing. */
+    static RowProgram of(JsonNode spec, Schema keySchema, Schema valueSchema) {
+        JsonNode columns = spec.get("columns");
+        RowProgram p = new RowProgram(spec.get("id").asInt(), columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            JsonNode c = columns.get(i);
+            p.sources[i] = Source.valueOf(c.get("from").asText().toUpperCase());
+            p.kinds[i] = Kind.valueOf(c.get("kind").asText().toUpperCase());
+            p.nullable[i] = c.get("nullable").asBoolean();
+            JsonNode field = c.get("field");
+            if (field.isNull()) continue;
+            Schema container = p.sources[i] == Source.KEY ? keySchema : valueSchema;
+            if (container == null || container.type() != Schema.Type.STRUCT) return null;
+            p.fields[i] = container.field(field.asText());
+            if (p.fields[i] == null) return null;
+        }
+        return p;
+    }
+
+    /**
+     * Appends the record's row (fields separated by U+001F, null as U+001E); false when a value must
+     * go through the script instead (what was appended is then to be dropped by the caller).
+     */
+    boolean encode(SinkRecord r, StringBuilder out) {
+        if (!(r.value() instanceof Struct)) return false;
+        Struct value = (Struct) r.value();
+        Object key = r.key();
+        for (int i = 0; i < sources.length; i++) {
+            Object x;
+            switch (sources[i]) {
+                case TOPIC:
+                    x = r.topic();
+                    break;
+                case PARTITION:
+                    x = r.kafkaPartition();
+                    break;
+                case OFFSET:
+                    x = r.kafkaOffset();
+                    break;
+                case KEY:
+                    if (fields[i] == null) x = key;
+                    else if (key instanceof Struct) x = ((Struct) key).get(fields[i]);
+                    else return false;
+                    break;
+                default:
+                    x = value.get(fields[i]);
+            }
+            if (i > 0) out.append(FIELD_SEPARATOR);
+            if (x == null) {
+                if (!nullable[i]) return false;
+                out.append(NULL_FIELD);
+            } else if (!append(kinds[i], x, out)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean append(Kind kind, Object x, StringBuilder out) {
+        switch (kind) {
+            case INT:
+                if (!(x instanceof Long || x instanceof Integer || x instanceof Short || x instanceof Byte)) return false;
+                out.append(((Number) x).longValue());
+                return true;
+            case BOOL:
+                if (!(x instanceof Boolean)) return false;
+                out.append(((Boolean) x) ? "true" : "false");
+                return true;
+            case STRING:
+                return x instanceof String && appendString((String) x, out);
+            case FLOAT:
+                return appendFloat(x, out);
+            default:
+                return x instanceof java.util.Date && appendTimestamp(((java.util.Date) x).getTime(), out);
+        }
+    }
+
+    /** The text as is; false for what the hand-off cannot carry and for a lone surrogate (the script refuses it). */
+    private static boolean appendString(String s, StringBuilder out) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == FIELD_SEPARATOR || c == NULL_FIELD) return false;
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
+                i++;
+            }
+        }
+        out.append(s);
+        return true;
+    }
+
+    /**
+     * The script writes a float as JavaScript's shortest text of the double its JSON held (what
+     * Jackson wrote: Float/Double.toString). Both spell a finite value in 0.001 ≤ |x| < 10^7 (and
+     * zero) as plain decimals, the JDK with a ".0" on integral values; outside that range the JDK
+     * writes an exponent and the record goes to the script. On Java 17 a double's text may carry more
+     * digits than the shortest (the JDK's pre-19 algorithm): the same double, which Databend stores.
+     */
+    private static boolean appendFloat(Object x, StringBuilder out) {
+        String text;
+        if (x instanceof Double) {
+            double d = (Double) x;
+            if (!Double.isFinite(d)) return false;
+            text = Double.toString(d);
+        } else if (x instanceof Float) {
+            float f = (Float) x;
+            if (!Float.isFinite(f)) return false;
+            text = Float.toString(f);
+        } else {
+            return false;
+        }
+        if (text.indexOf('E') >= 0) return false;
+        if (text.endsWith(".0")) out.append(text, 0, text.length() - 2);
+        else out.append(text);
+        return true;
+    }
+
+    /** {@code YYYY-MM-DD HH:MM:SS.ffffff+00:00}: UTC, with its offset, as the script's CSV encoder writes a timestamp. */
+    private boolean appendTimestamp(long ms, StringBuilder out) {
+        if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) return false;
+        long day = Math.floorDiv(ms, MS_PER_DAY);
+        long rest = ms - day * MS_PER_DAY;
+        if (day != lastDay) {
+            LocalDate date = LocalDate.ofEpochDay(day);
+            StringBuilder d = new StringBuilder(10);
+            pad(d, date.getYear(), 4).append('-');
+            pad(d, date.getMonthValue(), 2).append('-');
+            pad(d, date.getDayOfMonth(), 2);
+            lastDayText = d.toString();
+            lastDay = day;
+        }
+        long seconds = rest / 1000;
+        out.append(lastDayText).append(' ');
+        pad(out, seconds / 3600, 2).append(':');
+        pad(out, seconds / 60 % 60, 2).append(':');
+        pad(out, seconds % 60, 2).append('.');
+        pad(out, (rest % 1000) * 1000, 6).append("+00:00");
+        return true;
+    }
+
+    private static StringBuilder pad(StringBuilder out, long n, int width) {
+        String s = Long.toString(n);
+        for (int i = s.length(); i < width; i++) out.append('0');
+        return out.append(s);
+    }
+
+    /**
+     * The programs of one task, by schema identity (converters hand out one Schema object per schema
+     * version): asked of the script once per schema pair, none for pairs it leaves to the general path.
+     */
+    static final class Programs {
+        /** At most this many schema pairs; then both sides start over. */
+        private static final int MAX = 256;
+        private static final RowProgram NONE = new RowProgram(-1, 0);
+
+        private final Map<Schema, Map<Schema, RowProgram>> byKey = new IdentityHashMap<>();
+        private final Definer definer;
+        private int size;
+        private Schema lastKey;
+        private Schema lastValue;
+        private RowProgram last;
+
+        /** Asks the script for a program; JSON, or "null". */
+        interface Definer {
+            String define(Schema keySchema, Schema valueSchema);
+
+            void reset();
+        }
+
+        Programs(Definer definer) {
+            this.definer = definer;
+        }
+
+        /** The program for a record's schemas, or null when its records go through the script. */
+        RowProgram of(SinkRecord r, com.fasterxml.jackson.databind.ObjectMapper json) throws java.io.IOException {
+            Schema k = r.keySchema();
+            Schema v = r.valueSchema();
+            if (v == null || r.value() == null) return null;
+            if (last != null && k == lastKey && v == lastValue) return last == NONE ? null : last;
+            Map<Schema, RowProgram> byValue = byKey.computeIfAbsent(k, x -> new IdentityHashMap<>());
+            RowProgram p = byValue.get(v);
+            if (p == null) {
+                if (size >= MAX) {
+                    byKey.clear();
+                    size = 0;
+                    last = null;
+                    definer.reset();
+                    byValue = byKey.computeIfAbsent(k, x -> new IdentityHashMap<>());
+                }
+                String spec = definer.define(k, v);
+                p = "null".equals(spec) ? null : RowProgram.of(json.readTree(spec), k, v);
+                if (p == null) p = NONE;
+                byValue.put(v, p);
+                size++;
+            }
+            lastKey = k;
+            lastValue = v;
+            last = p;
+            return p == NONE ? null : p;
+        }
+    }
+}
