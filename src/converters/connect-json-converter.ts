@@ -9,7 +9,7 @@
  * A null result (JSON `null`, or a null payload) is returned as no value, as Connect does.
  */
 import type { Schema, SchemaAndValue } from '../record/schema';
-import { connectSchemaFromJson } from './connect-json-schema';
+import { readConnectSchema } from './connect-json-schema';
 import type { Converter } from '../ports/converter';
 import { undecodable } from './converter-errors';
 import { JsonSchemaInference } from './json-inference';
@@ -125,6 +125,6 @@ function isWhitespace(c: number): boolean {
 }
 
 function compile(json: JsonValue): CompiledSchema {
-  const schema = connectSchemaFromJson(json);
-  return { schema, convert: compileJsonConverter(schema), numberLiterals: readsNumberLiterals(schema) };
+  const { schema, unions } = readConnectSchema(json);
+  return { schema, convert: compileJsonConverter(schema, '', unions), numberLiterals: readsNumberLiterals(schema, unions) };
 }

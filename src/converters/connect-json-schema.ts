@@ -10,11 +10,21 @@
  * - Debezium's io.debezium.time.Date, .Time (ms), .MicroTime (µs), .Timestamp (ms) and
  *   .MicroTimestamp (µs), the last two zone-less (local);
  * a logical name on the wrong physical type is ignored (the physical type stays).
+ *
+ * A struct named `io.confluent.connect.avro.Union` is Confluent's (and Apicurio's) AvroConverter
+ * encoding of an Avro union of several non-null types: one optional field per branch (named after
+ * the branch's type: `long`, `string`, a record's or enum's name), exactly one of them set, the
+ * struct itself optional when null is a branch. It becomes what the standalone Avro path makes of
+ * the union, a variant (optional when the struct is), and its branches are listed in the
+ * `UnionBranches` that `readConnectSchema` returns, from which `json-value-conversion.ts` reads
+ * the payload as the branch's value.
  */
 import type { Field, LogicalType, Schema, SchemaType } from '../record/schema';
 import { fieldPath, undecodable } from './converter-errors';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-text';
-import { convertJsonDefault } from './json-value-conversion';
+import { convertJsonDefault, type UnionBranches } from './json-value-conversion';
+
+export const CONNECT_UNION_NAME = 'io.confluent.connect.avro.Union';
 
 export const DEFAULT_DECIMAL_PRECISION = 38;
 
@@ -49,11 +59,28 @@ const LOGICAL_NAMES: { [name: string]: [SchemaType, LogicalType] } = {
 
 export const DECIMAL_NAME = 'org.apache.kafka.connect.data.Decimal';
 
-export function connectSchemaFromJson(json: JsonValue, path = ''): Schema {
+/** A Connect schema in the record model, with the Union structs it holds. */
+export interface ConnectJsonSchema {
+  schema: Schema;
+  unions: UnionBranches;
+}
+
+export function readConnectSchema(json: JsonValue): ConnectJsonSchema {
+  const unions = new Map<Schema, Field[]>();
+  return { schema: schemaOf(json, '', unions), unions };
+}
+
+/** The record model's schema of a Connect schema (its Union structs are variants). */
+export function connectSchemaFromJson(json: JsonValue): Schema {
+  return readConnectSchema(json).schema;
+}
+
+function schemaOf(json: JsonValue, path: string, unions: Map<Schema, Field[]>): Schema {
   if (!isJsonObject(json)) throw invalid(path, 'is not an object');
   const typeName = json.type;
   const type = typeof typeName === 'string' ? TYPES[typeName] : undefined;
   if (type === undefined) throw invalid(path, 'has no valid "type"');
+  if (type === 'STRUCT' && json.name === CONNECT_UNION_NAME) return union(json, path, unions);
   const schema: Schema = { type, optional: json.optional === true };
   if (typeof json.name === 'string') schema.name = json.name;
   const version = integerParameter(json.version);
@@ -62,28 +89,38 @@ export function connectSchemaFromJson(json: JsonValue, path = ''): Schema {
   if (logical) schema.logical = logical;
   switch (type) {
     case 'ARRAY':
-      schema.items = connectSchemaFromJson(json.items, `${path}[]`);
+      schema.items = schemaOf(json.items, `${path}[]`, unions);
       break;
     case 'MAP':
-      schema.keys = connectSchemaFromJson(json.keys, `${path} key`);
-      schema.values = connectSchemaFromJson(json.values, `${path}[]`);
+      schema.keys = schemaOf(json.keys, `${path} key`, unions);
+      schema.values = schemaOf(json.values, `${path}[]`, unions);
       break;
     case 'STRUCT':
-      schema.fields = fieldsOf(json, path);
+      schema.fields = fieldsOf(json, path, unions);
       break;
     default:
   }
-  if (json.default !== undefined) schema.defaultValue = convertJsonDefault(schema, json.default, path);
+  if (json.default !== undefined) schema.defaultValue = convertJsonDefault(schema, json.default, path, unions);
   return schema;
 }
 
-function fieldsOf(json: JsonObject, path: string): Field[] {
+/** A Union struct: the variant the standalone Avro path makes of the union; its branches go to `unions`. */
+function union(json: JsonObject, path: string, unions: Map<Schema, Field[]>): Schema {
+  const schema: Schema = { type: 'STRING', optional: json.optional === true, logical: { kind: 'variant' } };
+  const branches = fieldsOf(json, path, unions);
+  if (branches.length === 0) throw invalid(path, `is a ${CONNECT_UNION_NAME} struct without branches`);
+  unions.set(schema, branches);
+  if (json.default !== undefined) schema.defaultValue = convertJsonDefault(schema, json.default, path, unions);
+  return schema;
+}
+
+function fieldsOf(json: JsonObject, path: string, unions: Map<Schema, Field[]>): Field[] {
   const fields = json.fields ?? [];
   if (!Array.isArray(fields)) throw invalid(path, 'has "fields" that is not an array');
   return fields.map((f) => {
     const name = isJsonObject(f) ? f.field : undefined;
     if (typeof name !== 'string') throw invalid(path, 'has a field without a "field" name');
-    return { name, schema: connectSchemaFromJson(f, fieldPath(path, name)) };
+    return { name, schema: schemaOf(f, fieldPath(path, name), unions) };
   });
 }
 

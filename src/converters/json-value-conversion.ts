@@ -12,14 +12,29 @@
  * - Date: days; Time: ms (int32) or µs (int64) since midnight; Timestamp: ms or µs per the schema;
  * - MAP: a JSON object (STRING keys), or an array of [key, value] pairs or {"key", "value"} objects;
  * - variant: any JSON;
+ * - a Kafka Connect Union struct (the Avro converter's encoding of a union of several types,
+ *   `connect-json-schema.ts` makes it a variant and lists its branches in `UnionBranches`): an
+ *   object whose one non-null member is the branch's value, converted under the branch's schema
+ *   and rendered as `variant-value.ts` renders any value inside a variant (as the standalone Avro
+ *   path renders the same union); none or several set → RECORD_UNDECODABLE;
  * - null or missing → the schema default when there is one, else null when optional, else an error.
  */
-import type { MapValue, Schema, StructValue, Value } from '../record/schema';
+import type { Field, MapValue, Schema, StructValue, Value } from '../record/schema';
 import { fieldPath, outOfRange, undecodable } from './converter-errors';
 import { decimalFromText, unscaledFromBytes } from './decimal';
 import { doubleOf, isJsonObject, JsonBigFloat, type JsonValue, lastParse, toVariantJson } from './json-text';
+import { toVariantValue } from './variant-value';
 
 export type JsonValueConverter = (value: JsonValue | undefined) => Value;
+
+/**
+ * The Kafka Connect Union structs of a schema: each variant schema that stands for one (by
+ * identity) → the struct's fields, one per branch (`connect-json-schema.ts`). Empty for every
+ * other source of schemas.
+ */
+export type UnionBranches = ReadonlyMap<Schema, readonly Field[]>;
+
+const NO_UNIONS: UnionBranches = new Map();
 
 const INT_RANGES = {
   INT8: [-128n, 127n],
@@ -31,8 +46,8 @@ const INT_RANGES = {
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /** Compiles the converter for `schema`; `path` names the value in error messages. */
-export function compileJsonConverter(schema: Schema, path = ''): JsonValueConverter {
-  const convert = compileNonNull(schema, path || 'value');
+export function compileJsonConverter(schema: Schema, path = '', unions: UnionBranches = NO_UNIONS): JsonValueConverter {
+  const convert = compileNonNull(schema, path || 'value', unions);
   const hasDefault = schema.defaultValue !== undefined && schema.defaultValue !== null;
   const fallback = schema.defaultValue ?? null;
   const optional = schema.optional;
@@ -51,25 +66,29 @@ export function compileJsonConverter(schema: Schema, path = ''): JsonValueConver
  * Whether converting under `schema` may read a JSON number's literal: only a Decimal does (it
  * rescales the digits as written); every other type reads the double or the integer.
  */
-export function readsNumberLiterals(schema: Schema): boolean {
+export function readsNumberLiterals(schema: Schema, unions: UnionBranches = NO_UNIONS): boolean {
   if (schema.logical?.kind === 'decimal') return true;
-  if (schema.items && readsNumberLiterals(schema.items)) return true;
-  if (schema.keys && readsNumberLiterals(schema.keys)) return true;
-  if (schema.values && readsNumberLiterals(schema.values)) return true;
-  return (schema.fields ?? []).some((f) => readsNumberLiterals(f.schema));
+  if (schema.items && readsNumberLiterals(schema.items, unions)) return true;
+  if (schema.keys && readsNumberLiterals(schema.keys, unions)) return true;
+  if (schema.values && readsNumberLiterals(schema.values, unions)) return true;
+  return (schema.fields ?? unions.get(schema) ?? []).some((f) => readsNumberLiterals(f.schema, unions));
 }
 
 /** Converts a schema's JSON default (e.g. Connect's `"default"`) to the value model. */
-export function convertJsonDefault(schema: Schema, json: JsonValue, path: string): Value {
+export function convertJsonDefault(schema: Schema, json: JsonValue, path: string, unions: UnionBranches = NO_UNIONS): Value {
   if (json === null) return null;
-  return compileNonNull(schema, `default of ${path || 'value'}`)(json);
+  return compileNonNull(schema, `default of ${path || 'value'}`, unions)(json);
 }
 
 type NonNullConverter = (value: JsonValue) => Value;
 
-function compileNonNull(schema: Schema, path: string): NonNullConverter {
+function compileNonNull(schema: Schema, path: string, unions: UnionBranches): NonNullConverter {
   const logical = schema.logical;
-  if (logical?.kind === 'variant') return (v) => toVariantJson(v, lastParse().hasBigFloat);
+  if (logical?.kind === 'variant') {
+    const branches = unions.get(schema);
+    if (branches) return compileUnion(branches, path, unions);
+    return (v) => toVariantJson(v, lastParse().hasBigFloat);
+  }
   switch (schema.type) {
     case 'INT8':
     case 'INT16':
@@ -106,7 +125,7 @@ function compileNonNull(schema: Schema, path: string): NonNullConverter {
       }
       return (v) => bytesOf(v, path);
     case 'ARRAY': {
-      const item = compileJsonConverter(schema.items!, `${path}[]`);
+      const item = compileJsonConverter(schema.items!, `${path}[]`, unions);
       return (v) => {
         if (!Array.isArray(v)) throw mismatch(path, 'an array', v);
         const out: Value[] = new Array(v.length);
@@ -115,16 +134,16 @@ function compileNonNull(schema: Schema, path: string): NonNullConverter {
       };
     }
     case 'MAP':
-      return compileMap(schema, path);
+      return compileMap(schema, path, unions);
     case 'STRUCT':
-      return compileStruct(schema, path);
+      return compileStruct(schema, path, unions);
   }
 }
 
-function compileStruct(schema: Schema, path: string): NonNullConverter {
+function compileStruct(schema: Schema, path: string, unions: UnionBranches): NonNullConverter {
   const fields = schema.fields ?? [];
   const names = fields.map((f) => f.name);
-  const converters = fields.map((f) => compileJsonConverter(f.schema, fieldPath(path === 'value' ? '' : path, f.name)));
+  const converters = fields.map((f) => compileJsonConverter(f.schema, fieldPath(path === 'value' ? '' : path, f.name), unions));
   const count = names.length;
   return (v): StructValue => {
     if (!isJsonObject(v)) throw mismatch(path, 'an object', v);
@@ -137,9 +156,32 @@ function compileStruct(schema: Schema, path: string): NonNullConverter {
   };
 }
 
-function compileMap(schema: Schema, path: string): NonNullConverter {
-  const keyConvert = compileJsonConverter(schema.keys!, `${path} key`);
-  const valueConvert = compileJsonConverter(schema.values!, `${path}[]`);
+/**
+ * A Union struct: the one branch set, as the variant value the standalone Avro path gives the same
+ * union (`avroToVariant`): both render the branch's record-model value with `variant-value.ts`.
+ */
+function compileUnion(branches: readonly Field[], path: string, unions: UnionBranches): NonNullConverter {
+  const names = branches.map((b) => b.name);
+  const schemas = branches.map((b) => b.schema);
+  const converters = branches.map((b) => compileJsonConverter(b.schema, fieldPath(path === 'value' ? '' : path, b.name), unions));
+  const count = names.length;
+  return (v) => {
+    if (!isJsonObject(v)) throw mismatch(path, 'an object (a Connect Union struct)', v);
+    let set = -1;
+    for (let i = 0; i < count; i++) {
+      const member = Object.prototype.hasOwnProperty.call(v, names[i]) ? v[names[i]] : null;
+      if (member === null) continue;
+      if (set >= 0) throw undecodable(`${path} is a Connect Union struct with branches ${names[set]} and ${names[i]} set: exactly one must be`);
+      set = i;
+    }
+    if (set < 0) throw undecodable(`${path} is a Connect Union struct with no branch set: exactly one must be (a null union is a null struct)`);
+    return toVariantValue(schemas[set], converters[set](v[names[set]]));
+  };
+}
+
+function compileMap(schema: Schema, path: string, unions: UnionBranches): NonNullConverter {
+  const keyConvert = compileJsonConverter(schema.keys!, `${path} key`, unions);
+  const valueConvert = compileJsonConverter(schema.values!, `${path}[]`, unions);
   const stringKeys = schema.keys!.type === 'STRING';
   return (v): MapValue => {
     const entries: [Value, Value][] = [];

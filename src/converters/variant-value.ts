@@ -4,6 +4,8 @@
  *
  * Rendering, chosen so that nothing is lost and JSON stays plain:
  * - INT8/16/32, FLOAT32/64 → number (NaN / ±Infinity → the strings "NaN", "Infinity", "-Infinity");
+ *   a FLOAT32 as the float's exact value (Avro and Protobuf decode it so; Kafka Connect's JSON
+ *   writes the shortest text that reads back as the float, `1.1` for 1.100000023841858);
  *   INT64 → bigint (written as an exact JSON integer); BOOLEAN, STRING (enum, uuid) → themselves.
  * - BYTES (fixed) → base64 string.
  * - Decimal → decimal string, e.g. "-12.340" (a JSON number would be parsed back as a double).
@@ -23,9 +25,10 @@ export function toVariantValue(schema: Schema, value: Value): VariantValue {
     case 'INT8':
     case 'INT16':
     case 'INT32':
-    case 'FLOAT32':
     case 'FLOAT64':
       return finiteOrText(value as number);
+    case 'FLOAT32':
+      return finiteOrText(Math.fround(value as number));
     case 'INT64':
     case 'BOOLEAN':
     case 'STRING':
