@@ -127,6 +127,21 @@ describe('ConnectJsonConverter: Connect Union structs (the Avro converter’s un
     expect((await refused('{"o":null,"r":[1]}')).message).toBe('r must be an object (a Connect Union struct), got an array');
   });
 
+  it('refuses a bytes value of a union that also has a decimal branch: the Avro converter puts it in the first bytes branch, whichever it was', async () => {
+    // As Apicurio's AvroConverter hands over ["Tag3" fixed(3), decimal bytes(9,2)]: every value in the first branch.
+    const schema = record(['u', unionOf(false, ['Tag3', { type: 'bytes', name: 'com.example.Tag3', parameters: { 'connect.fixed.size': '3' } }], ['bytes', { type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }], ['string', { type: 'string' }])]);
+    const converter = new ConnectJsonConverter(true);
+    for (const payload of ['{"u":{"Tag3":"YWJj","bytes":null,"string":null}}', '{"u":{"Tag3":null,"bytes":"YWJj","string":null}}']) {
+      const err = await rejection(converter.toConnectData('t', Buffer.from(envelope(schema, payload))));
+      expect(err.code).toBe('RECORD_UNDECODABLE');
+      expect(err.message).toContain('u is a Connect Union struct whose branches Tag3, bytes are all bytes in Kafka Connect');
+    }
+    expect(structFields(await converter.toConnectData('t', Buffer.from(envelope(schema, '{"u":{"Tag3":null,"bytes":null,"string":"s"}}'))))).toEqual({ u: 's' });
+    // bytes and fixed alone render alike (base64): no doubt.
+    const alike = record(['u', unionOf(false, ['Tag3', { type: 'bytes', name: 'com.example.Tag3' }], ['bytes', { type: 'bytes' }])]);
+    expect(structFields(convert(envelope(alike, '{"u":{"Tag3":"YWJj","bytes":null}}')))).toEqual({ u: 'YWJj' });
+  });
+
   it('gives the row programs the same record-model schema (a variant, so no program: the script reads such records)', () => {
     const schema = connectSchemaFromJson(record(['u', unionOf(true, ['long', { type: 'int64' }], ['string', { type: 'string' }])]) as never);
     expect(schema.fields![0].schema).toEqual({ type: 'STRING', optional: true, logical: { kind: 'variant' } });

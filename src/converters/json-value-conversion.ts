@@ -164,6 +164,7 @@ function compileUnion(branches: readonly Field[], path: string, unions: UnionBra
   const names = branches.map((b) => b.name);
   const schemas = branches.map((b) => b.schema);
   const converters = branches.map((b) => compileJsonConverter(b.schema, fieldPath(path === 'value' ? '' : path, b.name), unions));
+  const unknowable = unknowableBranches(schemas);
   const count = names.length;
   return (v) => {
     if (!isJsonObject(v)) throw mismatch(path, 'an object (a Connect Union struct)', v);
@@ -175,8 +176,25 @@ function compileUnion(branches: readonly Field[], path: string, unions: UnionBra
       set = i;
     }
     if (set < 0) throw undecodable(`${path} is a Connect Union struct with no branch set: exactly one must be (a null union is a null struct)`);
+    if (unknowable[set]) {
+      throw undecodable(
+        `${path} is a Connect Union struct whose branches ${names.filter((_, i) => unknowable[i]).join(', ')} are all bytes in Kafka Connect: its Avro converter puts every bytes, fixed and decimal value of such a union in the first of them, so which branch this value had is unknown, and the value (base64 or decimal text) with it`,
+      );
+    }
     return toVariantValue(schemas[set], converters[set](v[names[set]]));
   };
+}
+
+/**
+ * The branches whose value cannot be told: Connect's AvroData (Confluent's and Apicurio's) puts a
+ * bytes, fixed or decimal value in the union's first branch of Connect type BYTES, whatever the
+ * Avro branch was. Harmless when those branches render alike (bytes and fixed: base64); when a
+ * decimal is among them (decimal text, per scale), every BYTES branch's value is in doubt.
+ */
+function unknowableBranches(schemas: readonly Schema[]): boolean[] {
+  const renderingOf = (s: Schema) => (s.type !== 'BYTES' ? undefined : s.logical?.kind === 'decimal' ? `decimal ${s.logical.scale}` : 'base64');
+  const renderings = new Set(schemas.map(renderingOf).filter((r) => r !== undefined));
+  return schemas.map((s) => renderings.size > 1 && renderingOf(s) !== undefined);
 }
 
 function compileMap(schema: Schema, path: string, unions: UnionBranches): NonNullConverter {
