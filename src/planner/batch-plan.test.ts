@@ -429,3 +429,42 @@ describe('operations of form sql', () => {
   });
 });
 });
+
+describe('planBatch: rows encoded by the host (the Kafka Connect plugin)', () => {
+  /** A record whose row was encoded upstream for `shape`: its value is never read. */
+  function encoded(planner: BatchPlanner, id: number, name: string, shape = planner.shapeFor(KEY, V1)): SinkRecord {
+    const unread = { kind: 'struct', get fields(): Record<string, Value> { throw new Error('read'); } } as Value;
+    return { topic: 'orders', partition: 0, offset: String(offset++), timestamp: '0', key: { schema: KEY, value: unread }, value: { schema: V1, value: unread }, encoded: { shape, fields: [String(id), name] } };
+  }
+
+  it('takes the row as given, collapsed with rows the planner encoded by their key texts (upsert)', () => {
+    const planner = new BatchPlanner(options({ insertMode: 'upsert', deleteEnabled: true }));
+    const plan = planner.plan([put(1, 'a'), encoded(planner, 1, 'b'), encoded(planner, 2, 'c'), put(2, 'd'), tomb(3), encoded(planner, 3, 'e')]);
+    expect(ops(plan)).toEqual(['upsert orders b,d,e']);
+    expect(offsets(plan.superseded).sort()).toEqual(['0', '2', '4']);
+  });
+
+  it('deletes a key whose tombstone comes after its host-encoded row (insert with deletes)', () => {
+    const planner = new BatchPlanner(options({ deleteEnabled: true }));
+    const plan = planner.plan([encoded(planner, 7, 'x'), tomb(7), encoded(planner, 8, 'y')]);
+    expect(ops(plan)).toEqual(['delete orders 7', 'insert orders y']);
+    expect(offsets(plan.superseded)).toEqual(['0']);
+  });
+
+  it('refuses, as an internal error, a row encoded for another shape than the one planned', () => {
+    const planner = new BatchPlanner(options({ pkMode: 'none', pkFields: [] }));
+    const foreign = tableShape(KEY, V1, options({ pkMode: 'none', pkFields: [] }));
+    expect(() => planner.plan([encoded(planner, 1, 'a', foreign)])).toThrow(/encoded by the host for another table shape/);
+  });
+});
+
+describe('planBatch: key identity', () => {
+  it('tells composite keys apart whatever characters their texts hold', () => {
+    const K2 = struct({ a: s('STRING', { optional: false }), b: s('STRING', { optional: false }) });
+    const rec = (a: string, b: string, name: string): SinkRecord => ({ topic: 't', partition: 0, offset: String(offset++), timestamp: '0', key: { schema: K2, value: sv({ a, b }) }, value: { schema: V1, value: sv({ id: 1n, name }) } });
+    const plan = planBatch([rec('x\u0001y', 'z', 'first'), rec('x', 'y\u0001z', 'second')], options({ insertMode: 'upsert', pkFields: ['a', 'b'] }));
+    expect(plan.failed.map((f) => f.error.message)).toEqual([]);
+    expect((plan.operations[0] as WriteOperation).rows.map((r) => r[r.length - 1])).toEqual(['first', 'second']);
+    expect(plan.superseded).toEqual([]);
+  });
+});
