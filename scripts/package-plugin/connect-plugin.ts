@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { kafkaRuntime } from '../../conformance/environments/local/kafka-runtime';
+import type { KafkaEndpoint } from '../../conformance/environments/environment';
 import type { LocalContext, RunningLocalService } from '../../conformance/environments/local/local-service';
 import { runBounded } from '../../conformance/environments/local/run-bounded';
 import { RUNTIMES_DIR } from '../../conformance/environments/select-environment';
@@ -49,6 +50,8 @@ export interface ConnectPackageOptions {
   sourceDateEpoch?: number;
   force?: boolean;
   progress?: (message: string) => void;
+  /** A running Kafka for the workers (the conformance suite's, in its tests); default: a local broker started for the build. */
+  kafka?: KafkaEndpoint;
 }
 
 /** One entry of Kafka Connect's `GET /connector-plugins/<class>/config`. */
@@ -79,6 +82,12 @@ export interface ConnectComponent {
   licenseFile: string;
   /** The manifest, release_date included. */
   manifest: Record<string, unknown>;
+  /**
+   * The connector jar declares its plugins in META-INF/services: the workers load it with
+   * `plugin.discovery=service_load`, which needs those declarations (and skips the slow class scan);
+   * otherwise with `only_scan`, which any plugin passes.
+   */
+  serviceLoaded?: boolean;
 }
 
 /**
@@ -124,7 +133,8 @@ export async function packageConnectComponent(inputs: Promise<ConnectComponent>,
   const built = new Date(epoch * 1000);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'package-connect-plugin-'));
   try {
-    const [component, runtime, kafka] = await settleAll([inputs, installConnectRuntime(progress), startKafka(scratch, progress)]);
+    const broker: Promise<{ endpoint: KafkaEndpoint; stop(): Promise<void> }> = options.kafka ? Promise.resolve({ endpoint: options.kafka, stop: async () => undefined }) : startKafka(scratch, progress);
+    const [component, runtime, kafka] = await settleAll([inputs, installConnectRuntime(progress), broker]);
     try {
       const { manifest } = component;
       const stem = componentFolderName(manifest) as string;
@@ -132,7 +142,7 @@ export async function packageConnectComponent(inputs: Promise<ConnectComponent>,
       // The plugin as it will be in the archive, minus the files derived from the worker's answers.
       const staged = path.join(scratch, 'staged');
       for (const [file, content] of lib) writeFile(path.join(staged, stem, file), content);
-      const definition = await readConfigDefinition(runtime, kafka, staged, component.connectorClass, scratch, progress);
+      const definition = await readConfigDefinition(runtime, kafka, staged, component, scratch, progress);
       const sensitive = definition.filter((k) => k.type === 'PASSWORD').map((k) => k.name);
       const tree = new Map<string, Uint8Array>([
         ...lib,
@@ -149,7 +159,7 @@ export async function packageConnectComponent(inputs: Promise<ConnectComponent>,
       const zipFile = path.join(scratch, `${stem}.zip`);
       fs.writeFileSync(zipFile, zip);
       await unpackComponentArchive(zipFile, proof);
-      const reloaded = await readConfigDefinition(runtime, kafka, proof, component.connectorClass, scratch, progress);
+      const reloaded = await readConfigDefinition(runtime, kafka, proof, component, scratch, progress);
       if (JSON.stringify(reloaded) !== JSON.stringify(definition)) throw new Error(`the built archive loads in Kafka Connect, but ${component.connectorClass} lists another config definition from it than from the staged files`);
 
       return await writeOutputs({
@@ -179,7 +189,7 @@ export async function packageConnectComponent(inputs: Promise<ConnectComponent>,
 }
 
 /** Like Promise.all, but waits for every promise, so a broker that started is stopped when the build failed. */
-async function settleAll<A, B, C>(promises: [Promise<A>, Promise<B>, Promise<RunningLocalService<C>>]): Promise<[A, B, RunningLocalService<C>]> {
+async function settleAll<A, B, C extends { stop(): Promise<void> }>(promises: [Promise<A>, Promise<B>, Promise<C>]): Promise<[A, B, C]> {
   const [a, b, c] = await Promise.allSettled(promises);
   if (a.status === 'fulfilled' && b.status === 'fulfilled' && c.status === 'fulfilled') return [a.value, b.value, c.value];
   if (c.status === 'fulfilled') await c.value.stop();
@@ -285,7 +295,7 @@ ${dependencies.join('\n')}
 }
 
 /** A Kafka broker for the worker (Kafka Connect needs one to start): the conformance suite's local runtime. */
-async function startKafka(scratch: string, progress: (m: string) => void): Promise<RunningLocalService<{ bootstrapServers: string[]; clientSettings: Record<string, string> }>> {
+async function startKafka(scratch: string, progress: (m: string) => void): Promise<RunningLocalService<KafkaEndpoint>> {
   const ctx: LocalContext = { cacheDir: RUNTIMES_DIR, runDir: path.join(scratch, 'kafka-run'), pidDir: path.join(RUNTIMES_DIR, 'pids'), progress };
   fs.mkdirSync(ctx.runDir, { recursive: true });
   await kafkaRuntime.install(ctx);
@@ -296,20 +306,22 @@ async function startKafka(scratch: string, progress: (m: string) => void): Promi
 /** The connector's ConfigDef as a worker with `pluginPath` lists it. */
 async function readConfigDefinition(
   runtime: ConnectRuntime,
-  kafka: RunningLocalService<{ bootstrapServers: string[]; clientSettings: Record<string, string> }>,
+  kafka: { endpoint: KafkaEndpoint },
   pluginPath: string,
-  connectorClass: string,
+  { connectorClass, serviceLoaded }: ConnectComponent,
   scratch: string,
   progress: (m: string) => void,
 ): Promise<ConnectConfigKey[]> {
-  progress(`loading ${path.basename(fs.readdirSync(pluginPath)[0])} in a Kafka Connect ${runtime.version} worker`);
+  const discovery = serviceLoaded ? 'service_load' : 'only_scan';
+  progress(`loading ${path.basename(fs.readdirSync(pluginPath)[0])} in a Kafka Connect ${runtime.version} worker (plugin.discovery=${discovery})`);
   const worker = await ConnectWorker.start({
     runtime,
     pluginPath: [pluginPath],
-    kafka: { bootstrapServers: kafka.endpoint.bootstrapServers, clientSettings: {} },
+    kafka: { bootstrapServers: kafka.endpoint.bootstrapServers, clientSettings: kafka.endpoint.clientSettings },
     replicationFactor: 1,
     runDir: path.join(scratch, 'workers'),
     pidDir: path.join(RUNTIMES_DIR, 'pids'),
+    settings: { 'plugin.discovery': discovery },
   });
   try {
     const plugins = await worker.request('GET', '/connector-plugins');

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runEnvironment } from '../../conformance/jest/run-environment';
 import { expectReproducible } from '../../test-support/reproducible-build';
 import { extractArchive } from '../../src/plugin-archive';
 import { ZipReader } from '../../src/plugin-archive/zip-reader';
@@ -22,7 +23,8 @@ const STEM = `bendsink-databend-kafka-sink-connect-${PKG.version}`;
 /** 2026-01-01T00:00:00Z */
 const EPOCH = 1767225600;
 const BUILD_MS = 10 * 60_000;
-const build = (outDir: string) => packageSinkConnect({ outDir, sourceDateEpoch: EPOCH, progress: () => undefined });
+// The workers use this run's Kafka instead of starting a broker per build.
+const build = (outDir: string) => packageSinkConnect({ outDir, sourceDateEpoch: EPOCH, progress: () => undefined, kafka: runEnvironment().endpoints.kafka });
 
 let scratch: string;
 let built: PackagedPlugin;

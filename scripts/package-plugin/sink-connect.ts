@@ -32,7 +32,8 @@ export async function packageSinkConnect(options: ConnectPackageOptions = {}): P
   if (derived.length > 0) throw new Error(`${templateFile}: ${derived.join(', ')} are derived (package.json's version, the build's date); the template must not set them`);
   const manifest = composeManifest(templateFile, { ...template, version, release_date: new Date(epoch * 1000).toISOString().slice(0, 10) });
   const inputs = buildSinkConnectJar(version, epoch).then(
-    (built): ConnectComponent => ({ connectorClass: CONNECTOR_CLASS, ...built, licenseFile: path.join(REPO_ROOT, 'LICENSE'), manifest }),
+    // connect-plugin/src/main/resources/META-INF/services declares the connector.
+    (built): ConnectComponent => ({ connectorClass: CONNECTOR_CLASS, ...built, licenseFile: path.join(REPO_ROOT, 'LICENSE'), manifest, serviceLoaded: true }),
   );
   return packageConnectComponent(inputs, epoch, options);
 }
