@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, build the plugin archive, unit tests, then the conformance suite
+// `npm test`: type-check, lint, build both plugin archives (standalone and Kafka Connect), unit tests, then the conformance suite
 // on the selected environment (which runs the sink from that archive by default), then the legacy
 // run: a subset of the suite against a Databend that reports an old server version, then the
 // `connect` adapter on the vendor example (Databend's Java connector in a Kafka Connect worker).

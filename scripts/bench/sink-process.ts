@@ -27,6 +27,7 @@ export interface SinkCommand {
   preArgs: string[];
 }
 
+/** The newest dist/*.zip with a launcher: package-plugin writes the Kafka Connect plugin's zip (jars only) beside it. */
 function newestArchive(): string | null {
   const dist = path.join(REPO_ROOT, 'dist');
   if (!fs.existsSync(dist)) return null;
@@ -35,7 +36,7 @@ function newestArchive(): string | null {
     .filter((f) => f.endsWith('.zip'))
     .map((f) => path.join(dist, f))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  return zips[0] ?? null;
+  return zips.find((zip) => /^[^/]+\/bin\/databend-sink$/m.test(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }))) ?? null;
 }
 
 function findFile(dir: string, relative: string): string | null {

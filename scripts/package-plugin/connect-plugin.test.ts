@@ -42,6 +42,7 @@ describe('readSpec', () => {
     expect(attempt).toThrow(/connector\.class/);
     expect(attempt).toThrow(/dependencies: an array of Maven coordinates group:artifact:version/);
     expect(attempt).toThrow(/license_file/);
+    expect(attempt).toThrow(/manifest\.release_date: the connector's release date, YYYY-MM-DD/);
     fs.writeFileSync(file, '{');
     expect(attempt).toThrow(/cannot be read as JSON/);
   });

@@ -1,9 +1,10 @@
 /**
- * `npm run package-plugin -- --connect <spec.json>`: a Kafka Connect plugin (a connector jar and
- * the Maven coordinates of its dependencies) as a Confluent-Hub component archive in dist/, with
- * its checksum, CycloneDX SBOM and Confluent Cloud custom-plugin upload metadata beside it.
+ * A Kafka Connect plugin (a connector jar and its run-time jars) as a Confluent-Hub component
+ * archive in dist/, with its checksum, CycloneDX SBOM and Confluent Cloud custom-plugin upload
+ * metadata beside it: ours (sink-connect.ts) or a foreign one from a spec
+ * (`npm run package-plugin -- --connect <spec.json>`).
  *
- * The dependencies come from Maven Central (`mvn dependency:copy-dependencies` on a generated POM,
+ * A spec's dependencies come from Maven Central (`mvn dependency:copy-dependencies` on a generated POM,
  * Kafka's own jars excluded: the worker provides them). The config schema is the connector's own
  * ConfigDef as a real Kafka Connect worker (the conformance suite's) reads it through its REST API
  * (`GET /connector-plugins/<class>/config`), and the sensitive properties are its PASSWORD keys.
@@ -15,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { kafkaRuntime } from '../../conformance/environments/local/kafka-runtime';
+import type { KafkaEndpoint } from '../../conformance/environments/environment';
 import type { LocalContext, RunningLocalService } from '../../conformance/environments/local/local-service';
 import { runBounded } from '../../conformance/environments/local/run-bounded';
 import { RUNTIMES_DIR } from '../../conformance/environments/select-environment';
@@ -39,7 +41,7 @@ export interface ConnectPluginSpec {
   dependencies: string[];
   /** The connector's licence file, copied to doc/LICENSE. */
   license_file: string;
-  /** Every manifest field but `release_date` (from SOURCE_DATE_EPOCH or the last commit). */
+  /** Every manifest field, `release_date` (the connector's release, YYYY-MM-DD) included. */
   manifest: Record<string, unknown>;
 }
 
@@ -48,6 +50,8 @@ export interface ConnectPackageOptions {
   sourceDateEpoch?: number;
   force?: boolean;
   progress?: (message: string) => void;
+  /** A running Kafka for the workers (the conformance suite's, in its tests); default: a local broker started for the build. */
+  kafka?: KafkaEndpoint;
 }
 
 /** One entry of Kafka Connect's `GET /connector-plugins/<class>/config`. */
@@ -65,8 +69,33 @@ export interface ConnectConfigKey {
   dependents: string[];
 }
 
+/** What a Connect component archive is made of, once its jars are at hand. */
+export interface ConnectComponent {
+  /** The connector's class, as the worker must list it. */
+  connectorClass: string;
+  /** The connector jar: lib/ under its file name, and the SBOM's first component. */
+  connectorJar: string;
+  /** The run-time jars beside it (Kafka's own left out), and their Maven coordinates for the SBOM. */
+  dependencyJars: string[];
+  coordinates: string[];
+  /** Copied to doc/LICENSE. */
+  licenseFile: string;
+  /** The manifest, release_date included. */
+  manifest: Record<string, unknown>;
+  /**
+   * The connector jar declares its plugins in META-INF/services: the workers load it with
+   * `plugin.discovery=service_load`, which needs those declarations (and skips the slow class scan);
+   * otherwise with `only_scan`, which any plugin passes.
+   */
+  serviceLoaded?: boolean;
+}
+
+/**
+ * `npm run package-plugin -- --connect <spec.json>`: a foreign plugin from its spec. The archive's
+ * date is the spec's `manifest.release_date` (the vendor's release; SOURCE_DATE_EPOCH overrides the
+ * entries' timestamps): it depends on the vendor's inputs only, not on this repository's last commit.
+ */
 export async function packageConnectPlugin(specFile: string, options: ConnectPackageOptions = {}): Promise<PackagedPlugin> {
-  const progress = options.progress ?? ((m: string) => process.stderr.write(`package-plugin: ${m}\n`));
   const spec = readSpec(specFile);
   const base = path.dirname(path.resolve(specFile));
   const jar = path.resolve(base, spec.connector.jar);
@@ -77,31 +106,50 @@ export async function packageConnectPlugin(specFile: string, options: ConnectPac
   ]) {
     if (!fs.existsSync(file)) throw new Error(`${specFile}: ${what} ${file} does not exist`);
   }
-  const epoch = options.sourceDateEpoch ?? sourceDateEpoch(REPO_ROOT);
-  const built = new Date(epoch * 1000);
-  const manifest = composeManifest(specFile, spec.manifest, built.toISOString().slice(0, 10));
-  const stem = componentFolderName(manifest) as string;
-
+  const epoch = options.sourceDateEpoch ?? (process.env.SOURCE_DATE_EPOCH ? sourceDateEpoch(REPO_ROOT) : Date.parse(`${String(spec.manifest.release_date)}T00:00:00Z`) / 1000);
+  const manifest = composeManifest(specFile, spec.manifest);
+  const progress = options.progress ?? defaultProgress;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'package-connect-plugin-'));
   try {
-    progress(`resolving ${spec.dependencies.length} dependencies from Maven Central`);
-    const resolved = await resolveDependencies(spec.dependencies, path.join(scratch, 'maven'));
-    const lib = new Map<string, Uint8Array>([[`lib/${path.basename(jar)}`, readBytes(jar)], ...resolved.jars.map((f): [string, Uint8Array] => [`lib/${path.basename(f)}`, readBytes(f)])]);
+    const inputs = (async (): Promise<ConnectComponent> => {
+      progress(`resolving ${spec.dependencies.length} dependencies from Maven Central`);
+      const resolved = await resolveDependencies(spec.dependencies, path.join(scratch, 'maven'));
+      return { connectorClass: spec.connector.class, connectorJar: jar, dependencyJars: resolved.jars, coordinates: resolved.coordinates, licenseFile: licence, manifest };
+    })();
+    return await packageConnectComponent(inputs, epoch, { ...options, progress });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
-    const runtime = await installConnectRuntime(progress);
-    const kafka = await startKafka(scratch, progress);
+const defaultProgress = (m: string) => process.stderr.write(`package-plugin: ${m}\n`);
+
+/**
+ * The component archive of a Connect plugin, its checksum, SBOM and upload metadata. `inputs` is
+ * awaited while the broker the worker needs starts. Every timestamp is `epoch`'s.
+ */
+export async function packageConnectComponent(inputs: Promise<ConnectComponent>, epoch: number, options: ConnectPackageOptions = {}): Promise<PackagedPlugin> {
+  const progress = options.progress ?? defaultProgress;
+  const built = new Date(epoch * 1000);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'package-connect-plugin-'));
+  try {
+    const broker: Promise<{ endpoint: KafkaEndpoint; stop(): Promise<void> }> = options.kafka ? Promise.resolve({ endpoint: options.kafka, stop: async () => undefined }) : startKafka(scratch, progress);
+    const [component, runtime, kafka] = await settleAll([inputs, installConnectRuntime(progress), broker]);
     try {
+      const { manifest } = component;
+      const stem = componentFolderName(manifest) as string;
+      const lib = new Map<string, Uint8Array>([component.connectorJar, ...component.dependencyJars].map((f): [string, Uint8Array] => [`lib/${path.basename(f)}`, readBytes(f)]));
       // The plugin as it will be in the archive, minus the files derived from the worker's answers.
       const staged = path.join(scratch, 'staged');
       for (const [file, content] of lib) writeFile(path.join(staged, stem, file), content);
-      const definition = await readConfigDefinition(runtime, kafka, staged, spec.connector.class, scratch, progress);
+      const definition = await readConfigDefinition(runtime, kafka, staged, component, scratch, progress);
       const sensitive = definition.filter((k) => k.type === 'PASSWORD').map((k) => k.name);
       const tree = new Map<string, Uint8Array>([
         ...lib,
         ['manifest.json', json(manifest)],
         ['config-definition.json', json(definition)],
-        ['config-schema.json', json(configJsonSchema(spec.connector.class, definition))],
-        ['doc/LICENSE', readBytes(licence)],
+        ['config-schema.json', json(configJsonSchema(component.connectorClass, definition))],
+        ['doc/LICENSE', readBytes(component.licenseFile)],
       ]);
       const zip = await zipTree(stem, tree, built);
 
@@ -111,21 +159,21 @@ export async function packageConnectPlugin(specFile: string, options: ConnectPac
       const zipFile = path.join(scratch, `${stem}.zip`);
       fs.writeFileSync(zipFile, zip);
       await unpackComponentArchive(zipFile, proof);
-      const reloaded = await readConfigDefinition(runtime, kafka, proof, spec.connector.class, scratch, progress);
-      if (JSON.stringify(reloaded) !== JSON.stringify(definition)) throw new Error(`the built archive loads in Kafka Connect, but ${spec.connector.class} lists another config definition from it than from the staged files`);
+      const reloaded = await readConfigDefinition(runtime, kafka, proof, component, scratch, progress);
+      if (JSON.stringify(reloaded) !== JSON.stringify(definition)) throw new Error(`the built archive loads in Kafka Connect, but ${component.connectorClass} lists another config definition from it than from the staged files`);
 
-      return writeOutputs({
+      return await writeOutputs({
         outDir: options.outDir ?? path.join(REPO_ROOT, 'dist'),
         stem,
         zip,
         zipFile,
         force: options.force ?? false,
-        sbom: cycloneDx(manifest, spec, resolved.coordinates, built),
+        sbom: cycloneDx(component, built),
         customPlugin: {
           display_name: manifest.title,
           description: String(manifest.description).split('\n\n')[0],
           documentation_link: manifest.documentation_url,
-          connector_class: spec.connector.class,
+          connector_class: component.connectorClass,
           connector_type: String((manifest.component_types as string[])[0]).toUpperCase(),
           content_format: 'ZIP',
           sensitive_config_properties: sensitive,
@@ -138,6 +186,14 @@ export async function packageConnectPlugin(specFile: string, options: ConnectPac
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Like Promise.all, but waits for every promise, so a broker that started is stopped when the build failed. */
+async function settleAll<A, B, C extends { stop(): Promise<void> }>(promises: [Promise<A>, Promise<B>, Promise<C>]): Promise<[A, B, C]> {
+  const [a, b, c] = await Promise.allSettled(promises);
+  if (a.status === 'fulfilled' && b.status === 'fulfilled' && c.status === 'fulfilled') return [a.value, b.value, c.value];
+  if (c.status === 'fulfilled') await c.value.stop();
+  throw ([a, b, c].find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
 }
 
 export function readSpec(specFile: string): ConnectPluginSpec {
@@ -154,20 +210,20 @@ export function readSpec(specFile: string): ConnectPluginSpec {
   if (!Array.isArray(spec.dependencies) || spec.dependencies.some((d) => typeof d !== 'string' || !MAVEN_COORDINATES.test(d))) problems.push('dependencies: an array of Maven coordinates group:artifact:version');
   if (typeof spec.license_file !== 'string') problems.push('license_file: the connector\'s licence file, relative to this file');
   if (typeof spec.manifest !== 'object' || spec.manifest === null) problems.push('manifest: the component manifest\'s fields');
+  else if (typeof spec.manifest.release_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(spec.manifest.release_date) || Number.isNaN(Date.parse(`${spec.manifest.release_date}T00:00:00Z`))) {
+    problems.push("manifest.release_date: the connector's release date, YYYY-MM-DD (the archive's timestamps come from it, so the same inputs give the same bytes)");
+  }
   if (problems.length > 0) throw new Error(`${specFile}: ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
   return spec as ConnectPluginSpec;
 }
 
-/** The spec's manifest plus release_date, in manifest field order; its errors (by the rules verify-archive applies) stop the build. */
-function composeManifest(specFile: string, fields: Record<string, unknown>, releaseDate: string): Record<string, unknown> {
-  const problems: string[] = [];
-  if ('release_date' in fields) problems.push('manifest.release_date: is derived from SOURCE_DATE_EPOCH or the last commit; the spec must not set it');
-  const composed: Record<string, unknown> = { ...fields, release_date: releaseDate };
+/** The manifest in manifest field order; its errors (by the rules verify-archive applies) stop the build. */
+export function composeManifest(source: string, fields: Record<string, unknown>): Record<string, unknown> {
   const manifest = Object.fromEntries(
-    [...MANIFEST_FIELDS.filter((f) => f in composed), ...Object.keys(composed).filter((f) => !(MANIFEST_FIELDS as readonly string[]).includes(f))].map((f) => [f, composed[f]]),
+    [...MANIFEST_FIELDS.filter((f) => f in fields), ...Object.keys(fields).filter((f) => !(MANIFEST_FIELDS as readonly string[]).includes(f))].map((f) => [f, fields[f]]),
   );
-  problems.push(...errorsIn(checkManifest(manifest, new Set())).map((f) => `manifest.${f.at}: ${f.message}`));
-  if (problems.length > 0) throw new Error(`${specFile}: ${problems.length} problem(s) in the manifest; nothing was written:\n  - ${problems.join('\n  - ')}`);
+  const problems = errorsIn(checkManifest(manifest, new Set())).map((f) => `manifest.${f.at}: ${f.message}`);
+  if (problems.length > 0) throw new Error(`${source}: ${problems.length} problem(s) in the manifest; nothing was written:\n  - ${problems.join('\n  - ')}`);
   return manifest;
 }
 
@@ -188,14 +244,18 @@ async function resolveDependencies(coordinates: string[], dir: string): Promise<
   const maven = (args: string[]) => runBounded('package-plugin', 'mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pom, ...args], { logFile, timeoutMs: MAVEN_TIMEOUT_MS });
   await maven(['dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libDir}`]);
   await maven(['dependency:list', '-DincludeScope=runtime', `-DoutputFile=${listFile}`, '-DappendOutput=false']);
-  const listed = fs
+  return { jars: fs.readdirSync(libDir).sort().map((f) => path.join(libDir, f)), coordinates: readDependencyList(listFile) };
+}
+
+/** `group:artifact:version` of every jar `mvn dependency:list` wrote to `listFile`, sorted. */
+export function readDependencyList(listFile: string): string[] {
+  return fs
     .readFileSync(listFile, 'utf8')
     .split('\n')
     .map((line) => /^\s+([^:\s]+):([^:\s]+):jar:(?:[^:\s]+:)?([^:\s]+):(?:compile|runtime)/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => `${m[1]}:${m[2]}:${m[3]}`)
     .sort();
-  return { jars: fs.readdirSync(libDir).sort().map((f) => path.join(libDir, f)), coordinates: listed };
 }
 
 function generatedPom(coordinates: string[]): string {
@@ -235,7 +295,7 @@ ${dependencies.join('\n')}
 }
 
 /** A Kafka broker for the worker (Kafka Connect needs one to start): the conformance suite's local runtime. */
-async function startKafka(scratch: string, progress: (m: string) => void): Promise<RunningLocalService<{ bootstrapServers: string[]; clientSettings: Record<string, string> }>> {
+async function startKafka(scratch: string, progress: (m: string) => void): Promise<RunningLocalService<KafkaEndpoint>> {
   const ctx: LocalContext = { cacheDir: RUNTIMES_DIR, runDir: path.join(scratch, 'kafka-run'), pidDir: path.join(RUNTIMES_DIR, 'pids'), progress };
   fs.mkdirSync(ctx.runDir, { recursive: true });
   await kafkaRuntime.install(ctx);
@@ -246,20 +306,22 @@ async function startKafka(scratch: string, progress: (m: string) => void): Promi
 /** The connector's ConfigDef as a worker with `pluginPath` lists it. */
 async function readConfigDefinition(
   runtime: ConnectRuntime,
-  kafka: RunningLocalService<{ bootstrapServers: string[]; clientSettings: Record<string, string> }>,
+  kafka: { endpoint: KafkaEndpoint },
   pluginPath: string,
-  connectorClass: string,
+  { connectorClass, serviceLoaded }: ConnectComponent,
   scratch: string,
   progress: (m: string) => void,
 ): Promise<ConnectConfigKey[]> {
-  progress(`loading ${path.basename(fs.readdirSync(pluginPath)[0])} in a Kafka Connect ${runtime.version} worker`);
+  const discovery = serviceLoaded ? 'service_load' : 'only_scan';
+  progress(`loading ${path.basename(fs.readdirSync(pluginPath)[0])} in a Kafka Connect ${runtime.version} worker (plugin.discovery=${discovery})`);
   const worker = await ConnectWorker.start({
     runtime,
     pluginPath: [pluginPath],
-    kafka: { bootstrapServers: kafka.endpoint.bootstrapServers, clientSettings: {} },
+    kafka: { bootstrapServers: kafka.endpoint.bootstrapServers, clientSettings: kafka.endpoint.clientSettings },
     replicationFactor: 1,
     runDir: path.join(scratch, 'workers'),
     pidDir: path.join(RUNTIMES_DIR, 'pids'),
+    settings: { 'plugin.discovery': discovery },
   });
   try {
     const plugins = await worker.request('GET', '/connector-plugins');
@@ -355,9 +417,12 @@ async function writeOutputs(o: Outputs): Promise<PackagedPlugin> {
   return { stem: o.stem, ...out, sha512, bytes: o.zip.length, manifest: o.manifest };
 }
 
-/** CycloneDX 1.5: the connector jar and every Maven jar in lib/ by its coordinates. */
-function cycloneDx(manifest: Record<string, unknown>, spec: ConnectPluginSpec, coordinates: string[], built: Date): Record<string, unknown> {
+/** CycloneDX 1.5: the connector jar and every Maven jar in lib/ by its coordinates, each with its SHA-512. */
+function cycloneDx(component: ConnectComponent, built: Date): Record<string, unknown> {
+  const { manifest } = component;
   const licence = (manifest.license as { name: string }[])[0]?.name;
+  const hashes = (file: string) => [{ alg: 'SHA-512', content: createHash('sha512').update(readBytes(file)).digest('hex') }];
+  const byName = new Map(component.dependencyJars.map((f) => [path.basename(f), f]));
   return {
     bomFormat: 'CycloneDX',
     specVersion: '1.5',
@@ -367,10 +432,11 @@ function cycloneDx(manifest: Record<string, unknown>, spec: ConnectPluginSpec, c
       component: { type: 'application', name: manifest.name, version: manifest.version, ...(licence ? { licenses: [{ license: { name: licence } }] } : {}) },
     },
     components: [
-      { type: 'library', name: path.basename(spec.connector.jar), version: manifest.version, description: `the connector jar (${spec.connector.class})` },
-      ...coordinates.map((c) => {
+      { type: 'library', name: path.basename(component.connectorJar), version: manifest.version, description: `the connector jar (${component.connectorClass})`, hashes: hashes(component.connectorJar) },
+      ...component.coordinates.map((c) => {
         const [group, name, version] = c.split(':');
-        return { type: 'library', group, name, version, purl: `pkg:maven/${group}/${name}@${version}` };
+        const jar = byName.get(`${name}-${version}.jar`);
+        return { type: 'library', group, name, version, purl: `pkg:maven/${group}/${name}@${version}`, ...(jar ? { hashes: hashes(jar) } : {}) };
       }),
     ],
   };
