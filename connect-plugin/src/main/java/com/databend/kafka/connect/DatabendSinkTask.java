@@ -96,7 +96,12 @@ public class DatabendSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         if (records.isEmpty()) return;
         List<SinkRecord> batch = new ArrayList<>(records);
-        String refusedJson = write(handoff.text(batch));
+        RecordHandoff.Batch handed = handoff.of(batch);
+        if (!tolerateAll && !handed.refused.isEmpty()) {
+            // Nothing of the batch is written: nothing past the refused record becomes durable.
+            throw new ConnectException(handed.refused.get(0).message);
+        }
+        String refusedJson = write(handed.text);
         retries = 0;
         JsonNode refused;
         try {
@@ -107,7 +112,7 @@ public class DatabendSinkTask extends SinkTask {
         Map<TopicPartition, Long> firstRefused = new HashMap<>();
         List<Future<Void>> reported = new ArrayList<>();
         for (JsonNode r : refused) {
-            SinkRecord record = batch.get(r.get("index").asInt());
+            SinkRecord record = batch.get(handed.positions[r.get("index").asInt()]);
             firstRefused.putIfAbsent(tp(record), record.kafkaOffset());
         }
         if (!tolerateAll && refused.size() > 0) {
@@ -115,11 +120,9 @@ public class DatabendSinkTask extends SinkTask {
             markDurable(batch, firstRefused);
             throw new ConnectException(refused.get(0).get("code").asText() + ": " + refused.get(0).get("message").asText());
         }
+        for (RecordHandoff.Refusal r : handed.refused) report(batch.get(r.index), r.message, reported);
         for (JsonNode r : refused) {
-            SinkRecord record = batch.get(r.get("index").asInt());
-            String message = r.get("message").asText();
-            if (reporter != null) reported.add(reporter.report(record, new DataException(r.get("code").asText() + ": " + message)));
-            else LOG.warn("record skipped (errors.tolerance=all): {}", message);
+            report(batch.get(handed.positions[r.get("index").asInt()]), r.get("code").asText() + ": " + r.get("message").asText(), reported);
         }
         for (Future<Void> f : reported) {
             try {
@@ -132,6 +135,12 @@ public class DatabendSinkTask extends SinkTask {
             }
         }
         markDurable(batch, Map.of());
+    }
+
+    /** A refused record to Connect's ErrantRecordReporter (errors.tolerance=all), or the log on workers without one. */
+    private void report(SinkRecord record, String message, List<Future<Void>> reported) {
+        if (reporter != null) reported.add(reporter.report(record, new DataException(message)));
+        else LOG.warn("record skipped (errors.tolerance=all): {}", message);
     }
 
     /** Runs the writer; its promise settles within the call, as the session answers synchronously. */

@@ -3,10 +3,12 @@ package com.databend.kafka.connect;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.graalvm.polyglot.Value;
@@ -41,24 +43,69 @@ final class RecordHandoff {
         });
     }
 
-    String text(List<SinkRecord> batch) {
-        StringBuilder out = new StringBuilder(batch.size() * 256);
-        for (SinkRecord r : batch) {
-            int start = out.length();
-            RowProgram program = programOf(r);
-            if (program != null) {
-                appendPosition(out, r).append('\t').append(program.id).append("\n\n");
-                if (program.encode(r, out)) {
-                    out.append('\n');
-                    continue;
-                }
-                out.setLength(start);
-            }
-            appendPosition(out, r).append('\n');
-            appendJson(out, keys.fromConnectData(r.topic(), r.keySchema(), r.key()));
-            appendJson(out, values.fromConnectData(r.topic(), r.valueSchema(), r.value()));
+    /** A batch's text, which record of the batch each of its records is, and the records it could not carry. */
+    static final class Batch {
+        final String text;
+        final int[] positions;
+        final List<Refusal> refused;
+
+        private Batch(String text, int[] positions, List<Refusal> refused) {
+            this.text = text;
+            this.positions = positions;
+            this.refused = refused;
         }
-        return out.toString();
+    }
+
+    /** A record refused before the script saw it. */
+    static final class Refusal {
+        final int index;
+        final String message;
+
+        private Refusal(int index, String message) {
+            this.index = index;
+            this.message = message;
+        }
+    }
+
+    /**
+     * The batch as text. A record Connect's JsonConverter cannot write (a value that does not match
+     * its own schema, e.g. a union whose default is not a union struct) is left out and refused,
+     * named by its position.
+     */
+    Batch of(List<SinkRecord> batch) {
+        StringBuilder out = new StringBuilder(batch.size() * 256);
+        int[] positions = new int[batch.size()];
+        int n = 0;
+        List<Refusal> refused = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            SinkRecord r = batch.get(i);
+            int start = out.length();
+            try {
+                append(out, r);
+                positions[n++] = i;
+            } catch (DataException e) {
+                out.setLength(start);
+                refused.add(new Refusal(i, "RECORD_UNDECODABLE: Kafka Connect's JsonConverter cannot write the record as its schema says: " + e.getMessage()
+                        + " (topic " + r.topic() + ", partition " + r.kafkaPartition() + ", offset " + r.kafkaOffset() + ")"));
+            }
+        }
+        return new Batch(out.toString(), java.util.Arrays.copyOf(positions, n), refused);
+    }
+
+    private void append(StringBuilder out, SinkRecord r) {
+        int start = out.length();
+        RowProgram program = programOf(r);
+        if (program != null) {
+            appendPosition(out, r).append('\t').append(program.id).append("\n\n");
+            if (program.encode(r, out)) {
+                out.append('\n');
+                return;
+            }
+            out.setLength(start);
+        }
+        appendPosition(out, r).append('\n');
+        appendJson(out, keys.fromConnectData(r.topic(), r.keySchema(), r.key()));
+        appendJson(out, values.fromConnectData(r.topic(), r.valueSchema(), r.value()));
     }
 
     private RowProgram programOf(SinkRecord r) {

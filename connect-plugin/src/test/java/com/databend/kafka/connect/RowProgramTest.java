@@ -102,8 +102,8 @@ public class RowProgramTest {
         for (Map<String, String> config : configs) {
             try (SinkScript script = new SinkScript()) {
                 Value writer = script.api().invokeMember("createWriter", JSON.writeValueAsString(config), new NoDatabend(), "info", new DatabendSinkTask.ScriptLog());
-                String encoded = new RecordHandoff(writer).text(records);
-                String asJson = new RecordHandoff(null).text(records);
+                String encoded = new RecordHandoff(writer).of(records).text;
+                String asJson = new RecordHandoff(null).of(records).text;
                 long programmed = encoded.lines().filter(l -> l.split("\t", -1).length == 5).count();
                 // Both paths taken: a record with any value its program cannot write goes as Connect JSON.
                 assertTrue(config + ": records encoded by their program: " + programmed, programmed >= 30);
@@ -113,6 +113,19 @@ public class RowProgramTest {
                 assertEquals(config.toString(), expected, writer.invokeMember("plannedCsv", encoded).asString());
             }
         }
+    }
+
+    @Test
+    public void aRecordJsonConverterCannotWriteIsRefusedByPositionAndLeftOut() {
+        SinkRecord good = new SinkRecord("t", 0, null, null, Schema.STRING_SCHEMA, "a", 1);
+        SinkRecord bad = new SinkRecord("t", 2, null, null, Schema.STRING_SCHEMA, 42, 7);
+        RecordHandoff.Batch batch = new RecordHandoff(null).of(List.of(good, bad, good));
+        assertEquals(1, batch.refused.size());
+        assertEquals(1, batch.refused.get(0).index);
+        assertTrue(batch.refused.get(0).message, batch.refused.get(0).message.startsWith("RECORD_UNDECODABLE: Kafka Connect's JsonConverter cannot write the record"));
+        assertTrue(batch.refused.get(0).message, batch.refused.get(0).message.endsWith("(topic t, partition 2, offset 7)"));
+        assertEquals(List.of(0, 2), java.util.Arrays.stream(batch.positions).boxed().collect(java.util.stream.Collectors.toList()));
+        assertEquals(6, batch.text.split("\n", -1).length - 1);
     }
 
     /** The writer is only planned with here: a server version, and no statement ever sent. */
