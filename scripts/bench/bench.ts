@@ -394,23 +394,34 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       const oneTask: BenchContext = { ...ctx, settings: { ...ctx.settings, tasksMax: 1 } };
       const standalone: DrainRun[] = [];
       const workers = new Map<string, WorkerPasses[]>(prepared.map((p) => [p.variant.key, []]));
+      const failed = new Set<string>();
       for (let i = 0; i < options.connectRuns; i++) {
         const own = await drainWithSink(oneTask, { scenario: 'connect-standalone', index: i, topic: topic.topic, mode: 'insert', expectRows: topic.count, timeoutMs });
         standalone.push(own);
         log(`connect-plugin: our standalone sink (tasks.max=1), run ${i + 1}: ${Math.round(own.rate)} rec/s, ${own.cpuUsPerRecord.toFixed(1)} µs CPU/record`);
-        for (const p of prepared) {
-          const run = await drainPasses(ctx, p, { topic: topic.topic, index: i, passes: options.connectPasses, expectRows: topic.count, timeoutMs });
-          workers.get(p.variant.key)!.push(run);
-          log(`connect-plugin: ${p.variant.label}, run ${i + 1}: ${run.passes.map((r, n) => `pass ${n + 1} ${Math.round(r.rate)} rec/s, ${r.cpuUsPerRecord.toFixed(1)} µs CPU/record`).join('; ')}`);
+        for (const p of prepared.filter((x) => !failed.has(x.variant.key))) {
+          try {
+            const run = await drainPasses(ctx, p, { topic: topic.topic, index: i, passes: options.connectPasses, expectRows: topic.count, timeoutMs });
+            workers.get(p.variant.key)!.push(run);
+            log(`connect-plugin: ${p.variant.label}, run ${i + 1}: ${run.passes.map((r, n) => `pass ${n + 1} ${Math.round(r.rate)} rec/s, ${r.cpuUsPerRecord.toFixed(1)} µs CPU/record`).join('; ')}`);
+          } catch (err) {
+            // One sink's failure is reported as such; the others still run and are compared.
+            const error = err instanceof Error ? err.message : String(err);
+            report.errors.push({ scenario: `connect-plugin: ${p.variant.label}`, error });
+            log(`connect-plugin: FAILED ${p.variant.label}: ${error}`);
+            failed.add(p.variant.key);
+            workers.delete(p.variant.key);
+          }
         }
       }
-      report.runs['connect-plugin'] = [{ standalone, workers: Object.fromEntries(prepared.map((p) => [p.variant.label, { jvmOptions: p.jvmOptions, description: p.description, runs: workers.get(p.variant.key) }])) }];
+      const measured = prepared.filter((p) => workers.has(p.variant.key));
+      report.runs['connect-plugin'] = [{ standalone, workers: Object.fromEntries(measured.map((p) => [p.variant.label, { jvmOptions: p.jvmOptions, description: p.description, runs: workers.get(p.variant.key) }])) }];
       const standaloneRates = standalone.map((r) => r.rate);
       addMetric(`${label}: our standalone sink`, 'rec/s', standaloneRates);
       addMetric(`${label}: our standalone sink CPU per record`, 'µs', standalone.map((r) => r.cpuUsPerRecord));
       addMetric(`${label}: our standalone sink machine CPU per record`, 'µs', standalone.map(machineCpuPerRecord));
       const warmRates = new Map<string, number[]>();
-      for (const p of prepared) {
+      for (const p of measured) {
         const runs = workers.get(p.variant.key)!;
         const first = runs.map((r) => r.passes[0]);
         const warm = runs.map((r) => r.passes[r.passes.length - 1]);
@@ -426,14 +437,14 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
         warmRates.set(p.variant.key, warm.map((r) => r.rate));
       }
       const java = warmRates.get('java');
-      for (const p of prepared.filter((x) => x.variant.key !== 'java')) {
+      for (const p of measured.filter((x) => x.variant.key !== 'java')) {
         const ours = warmRates.get(p.variant.key)!;
         if (java) addMetric(`${label}: ${p.variant.label} ÷ Java connector, warm (paired runs)`, '×', pairedRatios(ours, java));
         addMetric(`${label}: ${p.variant.label} ÷ our standalone sink, warm (paired runs)`, '×', pairedRatios(ours, standaloneRates));
       }
       const goal = `${label}: our plugin without JVM flags vs the Java connector, per task`;
       const noFlags = warmRates.get('plugin');
-      const missing = WORKER_VARIANTS.filter((v) => v.key === 'plugin' || v.key === 'java').map((v) => v.unavailable()).filter((r): r is string => r !== null);
+      const missing = WORKER_VARIANTS.filter((v) => v.key === 'plugin' || v.key === 'java').map((v) => v.unavailable() ?? (failed.has(v.key) ? `${v.label} failed (FAILED below)` : null)).filter((r): r is string => r !== null);
       report.targets.push(
         noFlags && java
           ? target(goal, median(noFlags), '>=', GOALS.aheadOfJava * median(java), 'the Java connector’s warm rate per task, same run', 'rec/s')
