@@ -12,7 +12,7 @@ import type { DatabendConnectionConfig } from '../../src/databend/connection-opt
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
 import type { ConverterCpuRun } from './converter-cpu';
-import { drainPasses, pairedRatios, prepareVariant, type PreparedVariant, WORKER_VARIANTS, type WorkerPasses } from './connect-plugin';
+import { drainPasses, pairedRatios, prepareVariant, type PreparedVariant, WORKER_VARIANTS, type WorkerPasses, type WorkerVariant } from './connect-plugin';
 import { drainWithSink, fewestLoads, type BenchContext, type DrainRun } from './end-to-end';
 import { latencyRun, type LatencyRun } from './latency';
 import { type JsonShape, produceJsonTopic, type ProducedJsonTopic, produceTopic, type ProducedTopic } from './produce';
@@ -382,6 +382,14 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       const label = 'Connect plugin (Avro, 1 task)';
       const timeoutMs = timeoutFor(topic.count) * 2;
       const prepared: PreparedVariant[] = [];
+      const failed = new Set<string>();
+      // One sink's failure is reported as such (its error in FAILED below); the others still run and are compared.
+      const failure = (variant: WorkerVariant, err: unknown) => {
+        const error = err instanceof Error ? err.message : String(err);
+        report.errors.push({ scenario: `connect-plugin: ${variant.label}`, error });
+        log(`connect-plugin: FAILED ${variant.label}: ${error}`);
+        failed.add(variant.key);
+      };
       for (const variant of WORKER_VARIANTS) {
         const reason = variant.unavailable();
         if (reason !== null) {
@@ -389,12 +397,15 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
           log(`connect-plugin: SKIPPED ${variant.label}: ${reason}`);
           continue;
         }
-        prepared.push(await prepareVariant(ctx, variant));
+        try {
+          prepared.push(await prepareVariant(ctx, variant));
+        } catch (err) {
+          failure(variant, err);
+        }
       }
       const oneTask: BenchContext = { ...ctx, settings: { ...ctx.settings, tasksMax: 1 } };
       const standalone: DrainRun[] = [];
       const workers = new Map<string, WorkerPasses[]>(prepared.map((p) => [p.variant.key, []]));
-      const failed = new Set<string>();
       for (let i = 0; i < options.connectRuns; i++) {
         const own = await drainWithSink(oneTask, { scenario: 'connect-standalone', index: i, topic: topic.topic, mode: 'insert', expectRows: topic.count, timeoutMs });
         standalone.push(own);
@@ -405,11 +416,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
             workers.get(p.variant.key)!.push(run);
             log(`connect-plugin: ${p.variant.label}, run ${i + 1}: ${run.passes.map((r, n) => `pass ${n + 1} ${Math.round(r.rate)} rec/s, ${r.cpuUsPerRecord.toFixed(1)} µs CPU/record`).join('; ')}`);
           } catch (err) {
-            // One sink's failure is reported as such; the others still run and are compared.
-            const error = err instanceof Error ? err.message : String(err);
-            report.errors.push({ scenario: `connect-plugin: ${p.variant.label}`, error });
-            log(`connect-plugin: FAILED ${p.variant.label}: ${error}`);
-            failed.add(p.variant.key);
+            failure(p.variant, err);
             workers.delete(p.variant.key);
           }
         }
