@@ -6,7 +6,8 @@ describe('bench options', () => {
     expect(o.size).toBe('full');
     expect(o.records).toBe(1_000_000);
     expect(o.runs).toBe(3);
-    expect(o.only).toEqual(['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'json', 'evolution', 'latency']);
+    expect(o.only).toEqual(['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'json', 'connect-plugin', 'evolution', 'latency']);
+    expect(o).toMatchObject({ connectRecords: 200_000, connectPasses: 3, connectRuns: 1 });
     expect(o.out).toBe('reports/bench.json');
   });
 
@@ -17,6 +18,12 @@ describe('bench options', () => {
     expect(o).toMatchObject({ records: 5000, keys: 100, only: ['append', 'latency'], sink: 'source' });
   });
 
+  it('leaves the Kafka Connect workers out of the smoke size unless asked for', () => {
+    expect(parseBenchOptions(['--size', 'smoke']).only).not.toContain('connect-plugin');
+    expect(parseBenchOptions(['--size', 'smoke', '--only', 'connect-plugin', '--connect-records', '3000']).only).toEqual(['connect-plugin']);
+    expect(parseBenchOptions(['--connect-passes', '4']).connectPasses).toBe(4);
+  });
+
   it('names what is wrong', () => {
     expect(() => parseBenchOptions(['--size', 'huge'])).toThrow('allowed values are smoke, full');
     expect(() => parseBenchOptions(['--records', '-3'])).toThrow('positive integer');
@@ -24,5 +31,6 @@ describe('bench options', () => {
     expect(() => parseBenchOptions(['--frobnicate'])).toThrow('unknown option --frobnicate');
     expect(() => parseBenchOptions(['--records'])).toThrow('needs a value');
     expect(() => parseBenchOptions(['--records', '10', '--keys', '20'])).toThrow('larger than');
+    expect(() => parseBenchOptions(['--connect-passes', '1'])).toThrow('at least 2');
   });
 });

@@ -4,7 +4,9 @@
  */
 import type { SinkLaunch } from './sink-process';
 
-export const SCENARIOS = ['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'json', 'evolution', 'latency'] as const;
+export const SCENARIOS = ['converter', 'ceilings', 'append', 'append-exactly-once', 'upsert', 'json', 'connect-plugin', 'evolution', 'latency'] as const;
+/** The smoke size leaves out the Kafka Connect workers' passes (minutes of JVM start and warm-up); `--only connect-plugin` runs them. */
+const NOT_IN_SMOKE: readonly ScenarioName[] = ['connect-plugin'];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -19,6 +21,12 @@ export interface BenchOptions {
   /** Records of each schemaless JSON topic (dense, sparse) run side by side with the peers; the Connect JSON topic has at most 200,000. */
   jsonRecords: number;
   converterRecords: number;
+  /** Records of the Avro topic that our Connect plugin, the Java connector and our standalone sink drain, one task each. */
+  connectRecords: number;
+  /** Connectors in a row on one Kafka Connect worker: the first is the cold start, the last the warm worker. */
+  connectPasses: number;
+  /** Repetitions of the Connect plugin's scenario (each: the standalone sink, then every worker's passes); not `runs`, for time. */
+  connectRuns: number;
   latencyRate: number;
   latencySeconds: number;
   runs: number;
@@ -42,6 +50,9 @@ const SIZES: Record<BenchOptions['size'], Omit<BenchOptions, 'size' | 'sink' | '
     evolutionRecords: 200_000,
     jsonRecords: 500_000,
     converterRecords: 200_000,
+    connectRecords: 200_000,
+    connectPasses: 3,
+    connectRuns: 1,
     latencyRate: 5_000,
     latencySeconds: 30,
     runs: 3,
@@ -57,6 +68,9 @@ const SIZES: Record<BenchOptions['size'], Omit<BenchOptions, 'size' | 'sink' | '
     evolutionRecords: 10_000,
     jsonRecords: 20_000,
     converterRecords: 20_000,
+    connectRecords: 20_000,
+    connectPasses: 2,
+    connectRuns: 1,
     latencyRate: 5_000,
     latencySeconds: 4,
     runs: 3,
@@ -74,6 +88,9 @@ const NUMERIC: Record<string, keyof BenchOptions> = {
   '--evolution-records': 'evolutionRecords',
   '--json-records': 'jsonRecords',
   '--converter-records': 'converterRecords',
+  '--connect-records': 'connectRecords',
+  '--connect-passes': 'connectPasses',
+  '--connect-runs': 'connectRuns',
   '--latency-rate': 'latencyRate',
   '--latency-seconds': 'latencySeconds',
   '--runs': 'runs',
@@ -90,12 +107,17 @@ export const USAGE = `npm run bench -- [options]
   --partitions N           topic partitions (4)            --keys N         distinct keys (full: 100000)
   --evolution-records N    records per evolution topic     --converter-records N
   --json-records N         records per JSON topic, run beside the peers (full: 500000)
+  --connect-records N      Avro records drained by our Connect plugin (no JVM flags; optimizing
+                           runtime), the Java connector and our standalone sink, one task each (full: 200000)
+  --connect-passes N       connectors in a row per Kafka Connect worker: first = cold, last = warm (full: 3)
+  --connect-runs N         repetitions of that scenario (1: it takes about 11 minutes on a busy 2-core VM)
   --latency-rate N         records/s (5000)                --latency-seconds N
   --runs N                 repetitions of every scenario (3; at least 3 for a median and spread)
   --tasks-max N  --batch-size N  --linger-ms N             sink settings (2, 10000, 1000)
   --sink auto|archive|build|source   how the sink runs (auto: dist/*.zip if present, else build/)
   --no-build               use build/ as it is
   --only a,b               scenarios: ${SCENARIOS.join(', ')}
+                           (default all; smoke leaves out ${NOT_IN_SMOKE.join(', ')})
   --cpu-prof DIR           write the sink's CPU profiles (node --cpu-prof) to DIR
   --out FILE               JSON report (reports/bench.json)
 Services: CONFORMANCE_ENV=local|testcontainers|external (+ KAFKA_BOOTSTRAP, SCHEMA_REGISTRY_URL,
@@ -121,7 +143,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const sink = (value('--sink') ?? env.BENCH_SINK ?? 'auto') as SinkLaunch;
   if (!['auto', 'archive', 'build', 'source'].includes(sink)) throw new Error(`--sink ${sink}: allowed values are auto, archive, build, source`);
   const onlyText = value('--only');
-  const only = onlyText ? onlyText.split(',').map((s) => s.trim()) : [...SCENARIOS];
+  const only = onlyText ? onlyText.split(',').map((s) => s.trim()) : SCENARIOS.filter((s) => size === 'full' || !NOT_IN_SMOKE.includes(s));
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`--only ${unknown.join(',')}: scenarios are ${SCENARIOS.join(', ')}`);
   const options: BenchOptions = {
@@ -140,6 +162,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${v}: expected a positive integer`);
     (options as unknown as Record<string, number>)[key] = n;
   }
+  if (options.connectPasses < 2) throw new Error(`--connect-passes ${options.connectPasses}: at least 2 (the first pass is the cold start, the last the warm worker)`);
   if (options.keys > options.records) throw new Error(`--keys ${options.keys} is larger than --records ${options.records}`);
   return options;
 }

@@ -26,7 +26,7 @@ describe('benchmark smoke (npm run bench -- --size smoke)', () => {
   if (sink) holdSharedServices(run);
 
   (sink ? it : it.skip)(
-    `runs every scenario against the run's services${sink ? '' : ' — not applicable: the sink under test is not this project’s'}`,
+    `runs every scenario of the smoke size against the run's services${sink ? '' : ' — not applicable: the sink under test is not this project’s'}`,
     async () => {
       const options = parseBenchOptions(['--size', 'smoke', '--no-build', '--out', 'reports/bench-smoke.json']);
       const log: string[] = [];
@@ -38,7 +38,8 @@ describe('benchmark smoke (npm run bench -- --size smoke)', () => {
       // Every target of every scenario is evaluated (met or not), or not available here with the reason (a peer that is not there).
       expect(report.targets).toHaveLength(19);
       expect(report.targets.filter((t) => !Number.isFinite(t.value) && !t.notAvailable)).toEqual([]);
-      expect(options.only).toEqual([...SCENARIOS]);
+      // Every scenario but the Kafka Connect workers' passes (minutes of JVM start and warm-up; `npm run bench` runs them).
+      expect(options.only).toEqual(SCENARIOS.filter((s) => s !== 'connect-plugin'));
     },
     600_000,
   );

@@ -12,12 +12,14 @@ import type { DatabendConnectionConfig } from '../../src/databend/connection-opt
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { CeilingResult } from './ceilings';
 import type { ConverterCpuRun } from './converter-cpu';
+import { drainPasses, pairedRatios, prepareVariant, type PreparedVariant, WORKER_VARIANTS, type WorkerPasses, type WorkerVariant } from './connect-plugin';
 import { drainWithSink, fewestLoads, type BenchContext, type DrainRun } from './end-to-end';
 import { latencyRun, type LatencyRun } from './latency';
 import { type JsonShape, produceJsonTopic, type ProducedJsonTopic, produceTopic, type ProducedTopic } from './produce';
 import { jsonOrdersTableSql, PEERS, type Peer } from './peers';
 import { machine, metric, target, unavailableTarget, type BenchReport, type Metric } from './report';
 import { reportedVersion, sinkCommand, type SinkCommand } from './sink-process';
+import { median } from './stats';
 import { runWorker } from './worker-process';
 
 export interface BenchServices {
@@ -117,12 +119,17 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
   // ---- data
   let main: ProducedTopic | null = null;
   let evolution: { base: ProducedTopic; evolved: ProducedTopic } | null = null;
+  let connectTopic: ProducedTopic | null = null;
   const needsMain = wants('ceilings') || wants('append') || wants('append-exactly-once') || wants('upsert');
   const jsonTopics = new Map<JsonShape, ProducedJsonTopic>();
   await attempt('produce', async () => {
     if (needsMain) {
       main = await produceTopic(ctx.endpoints, { topic: `bench-main-${runId}`, count: options.records, partitions: options.partitions, keyCardinality: options.keys, seed: options.seed });
       log(`produce: ${main.count} records (${(main.bytes / 1e6).toFixed(1)} MB, ${main.distinctKeys} keys) in ${(main.produceMs / 1000).toFixed(1)} s`);
+    }
+    if (wants('connect-plugin')) {
+      connectTopic = await produceTopic(ctx.endpoints, { topic: `bench-connect-${runId}`, count: options.connectRecords, partitions: options.partitions, keyCardinality: Math.min(options.keys, options.connectRecords), seed: options.seed });
+      log(`produce: ${connectTopic.count} Avro records for the Connect plugin's runs in ${(connectTopic.produceMs / 1000).toFixed(1)} s`);
     }
     if (wants('evolution')) {
       const spec = { count: options.evolutionRecords, partitions: options.partitions, keyCardinality: options.keys, seed: options.seed + 1 };
@@ -139,7 +146,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
       }
     }
   });
-  report.data = { main, evolution, json: Object.fromEntries(jsonTopics) };
+  report.data = { main, evolution, json: Object.fromEntries(jsonTopics), connect: connectTopic };
 
   // ---- converter CPU
   if (wants('converter')) {
@@ -366,6 +373,90 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
           : unavailableTarget(loadsTarget, '<=', GOALS.loadsPer500k, 'absolute', '', 'the services have no request log (only the local Databend front keeps one)'),
       );
       report.targets.push(target(`sink peak RSS (${label}, ${topic.count.toLocaleString('en-US')} backlog)`, rss, '<=', GOALS.rssMb, 'absolute (VmHWM / sampled RSS)', 'MB'));
+    });
+  }
+
+  if (wants('connect-plugin') && connectTopic) {
+    const topic: ProducedTopic = connectTopic;
+    await attempt('connect-plugin', async () => {
+      const label = 'Connect plugin (Avro, 1 task)';
+      const timeoutMs = timeoutFor(topic.count) * 2;
+      const prepared: PreparedVariant[] = [];
+      const failed = new Set<string>();
+      // One sink's failure is reported as such (its error in FAILED below); the others still run and are compared.
+      const failure = (variant: WorkerVariant, err: unknown) => {
+        const error = err instanceof Error ? err.message : String(err);
+        report.errors.push({ scenario: `connect-plugin: ${variant.label}`, error });
+        log(`connect-plugin: FAILED ${variant.label}: ${error}`);
+        failed.add(variant.key);
+      };
+      for (const variant of WORKER_VARIANTS) {
+        const reason = variant.unavailable();
+        if (reason !== null) {
+          report.unavailable.push({ name: `${label}: ${variant.label}`, reason });
+          log(`connect-plugin: SKIPPED ${variant.label}: ${reason}`);
+          continue;
+        }
+        try {
+          prepared.push(await prepareVariant(ctx, variant));
+        } catch (err) {
+          failure(variant, err);
+        }
+      }
+      const oneTask: BenchContext = { ...ctx, settings: { ...ctx.settings, tasksMax: 1 } };
+      const standalone: DrainRun[] = [];
+      const workers = new Map<string, WorkerPasses[]>(prepared.map((p) => [p.variant.key, []]));
+      for (let i = 0; i < options.connectRuns; i++) {
+        const own = await drainWithSink(oneTask, { scenario: 'connect-standalone', index: i, topic: topic.topic, mode: 'insert', expectRows: topic.count, timeoutMs });
+        standalone.push(own);
+        log(`connect-plugin: our standalone sink (tasks.max=1), run ${i + 1}: ${Math.round(own.rate)} rec/s, ${own.cpuUsPerRecord.toFixed(1)} µs CPU/record`);
+        for (const p of prepared.filter((x) => !failed.has(x.variant.key))) {
+          try {
+            const run = await drainPasses(ctx, p, { topic: topic.topic, index: i, passes: options.connectPasses, expectRows: topic.count, timeoutMs });
+            workers.get(p.variant.key)!.push(run);
+            log(`connect-plugin: ${p.variant.label}, run ${i + 1}: ${run.passes.map((r, n) => `pass ${n + 1} ${Math.round(r.rate)} rec/s, ${r.cpuUsPerRecord.toFixed(1)} µs CPU/record`).join('; ')}`);
+          } catch (err) {
+            failure(p.variant, err);
+            workers.delete(p.variant.key);
+          }
+        }
+      }
+      const measured = prepared.filter((p) => workers.has(p.variant.key));
+      report.runs['connect-plugin'] = [{ standalone, workers: Object.fromEntries(measured.map((p) => [p.variant.label, { jvmOptions: p.jvmOptions, description: p.description, runs: workers.get(p.variant.key) }])) }];
+      const standaloneRates = standalone.map((r) => r.rate);
+      addMetric(`${label}: our standalone sink`, 'rec/s', standaloneRates);
+      addMetric(`${label}: our standalone sink CPU per record`, 'µs', standalone.map((r) => r.cpuUsPerRecord));
+      addMetric(`${label}: our standalone sink machine CPU per record`, 'µs', standalone.map(machineCpuPerRecord));
+      const warmRates = new Map<string, number[]>();
+      for (const p of measured) {
+        const runs = workers.get(p.variant.key)!;
+        const first = runs.map((r) => r.passes[0]);
+        const warm = runs.map((r) => r.passes[r.passes.length - 1]);
+        const name = `${label}: ${p.variant.label}`;
+        addMetric(`${name}, first pass (cold worker)`, 'rec/s', first.map((r) => r.rate));
+        addMetric(`${name}, first pass: drain time from worker start`, 's', first.map((r) => r.drainMs / 1000));
+        addMetric(`${name}, first pass: worker CPU per record`, 'µs', first.map((r) => r.cpuUsPerRecord));
+        addMetric(`${name}, warm (pass ${options.connectPasses})`, 'rec/s', warm.map((r) => r.rate));
+        addMetric(`${name}, warm: worker CPU per record`, 'µs', warm.map((r) => r.cpuUsPerRecord));
+        addMetric(`${name}, warm: machine CPU per record`, 'µs', warm.map(machineCpuPerRecord));
+        addMetric(`${name}: worker peak RSS`, 'MB', runs.map((r) => Math.max(...r.passes.map((x) => Math.max(x.peakRssMb, x.hwmMb)))));
+        if (p.truffleLog) addMetric(`${name}: Truffle compilations`, '', runs.map((r) => r.compilations));
+        warmRates.set(p.variant.key, warm.map((r) => r.rate));
+      }
+      const java = warmRates.get('java');
+      for (const p of measured.filter((x) => x.variant.key !== 'java')) {
+        const ours = warmRates.get(p.variant.key)!;
+        if (java) addMetric(`${label}: ${p.variant.label} ÷ Java connector, warm (paired runs)`, '×', pairedRatios(ours, java));
+        addMetric(`${label}: ${p.variant.label} ÷ our standalone sink, warm (paired runs)`, '×', pairedRatios(ours, standaloneRates));
+      }
+      const goal = `${label}: our plugin without JVM flags vs the Java connector, per task`;
+      const noFlags = warmRates.get('plugin');
+      const missing = WORKER_VARIANTS.filter((v) => v.key === 'plugin' || v.key === 'java').map((v) => v.unavailable() ?? (failed.has(v.key) ? `${v.label} failed (FAILED below)` : null)).filter((r): r is string => r !== null);
+      report.targets.push(
+        noFlags && java
+          ? target(goal, median(noFlags), '>=', GOALS.aheadOfJava * median(java), 'the Java connector’s warm rate per task, same run', 'rec/s')
+          : unavailableTarget(goal, '>=', NaN, 'the Java connector’s warm rate per task, same run', 'rec/s', missing.join('; ')),
+      );
     });
   }
 

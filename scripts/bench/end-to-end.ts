@@ -193,11 +193,24 @@ export async function measureDrain(ctx: BenchContext, target: DrainTarget, start
     let firstCount = 0;
     let doneAt = 0;
     let firstTicks = machineTicks();
+    /** The last failed progress read: a busy broker may not answer one poll (kafkajs gives up finding the coordinator); the timeout bounds the retries. */
+    let pollError: unknown = null;
     try {
       for (;;) {
         if (exitCode !== null) throw new Error(`${target.what} exited with ${exitCode} before draining ${target.topic}:\n${running.logs().slice(-3000)}`);
-        if (Date.now() - t0 > target.timeoutMs) throw new Error(`${target.what} did not drain ${target.topic} within ${target.timeoutMs / 1000} s:\n${running.logs().slice(-3000)}`);
-        const committed = await committedCount(admin, target.groupId, target.topic);
+        if (Date.now() - t0 > target.timeoutMs) {
+          const lastError = pollError === null ? '' : ` (last progress read failed: ${pollError instanceof Error ? pollError.message : String(pollError)})`;
+          throw new Error(`${target.what} did not drain ${target.topic} within ${target.timeoutMs / 1000} s${lastError}:\n${running.logs().slice(-3000)}`);
+        }
+        let committed: number;
+        try {
+          committed = await committedCount(admin, target.groupId, target.topic);
+          pollError = null;
+        } catch (err) {
+          pollError = err;
+          await sleep(1000);
+          continue;
+        }
         const now = Date.now();
         if (committed > 0 && firstAt === 0) {
           firstAt = now;

@@ -109,8 +109,8 @@ export const BEND_INGEST_KAFKA: Peer = {
 };
 
 /** The Java connector as a Kafka Connect plugin zip (`npm run package-plugin -- --connect scripts/vendor-example/databend-kafka-connect.plugin.json`). */
-const JAVA_PLUGIN_ZIP = path.join(REPO_ROOT, 'dist', 'databendcloud-databend-kafka-connect-0.0.4.zip');
-const JAVA_CAPABILITIES = path.join(REPO_ROOT, 'scripts', 'vendor-example', 'databend-kafka-connect.capabilities.json');
+export const JAVA_PLUGIN_ZIP = path.join(REPO_ROOT, 'dist', 'databendcloud-databend-kafka-connect-0.0.4.zip');
+export const JAVA_CAPABILITIES = path.join(REPO_ROOT, 'scripts', 'vendor-example', 'databend-kafka-connect.capabilities.json');
 
 /** The plugin unpacked, the worker runtime installed and probed once per bench run. */
 let javaSetup: Promise<SinkSpec> | null = null;

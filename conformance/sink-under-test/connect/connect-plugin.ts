@@ -53,6 +53,7 @@ export async function prepareConnectSink(env: NodeJS.ProcessEnv = process.env, p
     reportedVersion: 'not probed yet',
     converters: KAFKA_CONVERTERS,
     replicationFactor: 1,
+    jvmOptions: jvmOptionsOf(env.CONFORMANCE_CONNECT_JVM_OPTS),
     runDir,
     pidDir: path.join(RUNTIMES_DIR, 'pids'),
   };
@@ -78,7 +79,15 @@ export async function probeConnectSink(spec: SinkSpec, endpoints: Endpoints, pro
   const nativeRegistry = apicurioNativeUrl(endpoints.schemaRegistry.url);
   const registryAnswers = nativeRegistry !== undefined && !endpoints.schemaRegistry.basicAuthUserInfo && (await answers(`${nativeRegistry}/system/info`));
   progress(`starting a Kafka Connect ${connect.runtime.version} worker to load ${connect.plugin}`);
-  const worker = await ConnectWorker.start({ runtime: connect.runtime, pluginPath: [connect.pluginPath, connect.runtime.convertersPath], kafka: endpoints.kafka, replicationFactor, runDir: connect.runDir, pidDir: connect.pidDir });
+  const worker = await ConnectWorker.start({
+    runtime: connect.runtime,
+    pluginPath: [connect.pluginPath, connect.runtime.convertersPath],
+    kafka: endpoints.kafka,
+    replicationFactor,
+    runDir: connect.runDir,
+    pidDir: connect.pidDir,
+    jvmOptions: connect.jvmOptions,
+  });
   try {
     const listed = await worker.request('GET', '/connector-plugins?connectorsOnly=false');
     if (listed.status !== 200) throw new Error(`the Kafka Connect worker answered GET /connector-plugins with ${listed.status}: ${listed.text}; its log: ${worker.logFile}`);
@@ -111,6 +120,14 @@ export async function probeConnectSink(spec: SinkSpec, endpoints: Endpoints, pro
     await worker.stop();
     await worker.removeInternalTopics();
   }
+}
+
+/**
+ * `CONFORMANCE_CONNECT_JVM_OPTS` as the worker's JVM options: split on whitespace, as
+ * `kafka-run-class.sh` splits `KAFKA_OPTS` (no quoting: an option with a space cannot be given).
+ */
+export function jvmOptionsOf(text: string | undefined): string[] {
+  return (text ?? '').split(/\s+/).filter((option) => option !== '');
 }
 
 /** The brokers of the cluster, at most 3: Connect's default replication factor, which a one-broker cluster cannot give. */

@@ -59,7 +59,11 @@ export async function installConnectRuntime(progress: (message: string) => void,
   return runtime;
 }
 
-async function installOnce(
+/**
+ * The dependencies of `pom` (a file name in this adapter's `maven/`, or an absolute path) copied
+ * into `<home>/<folder>` once; a jar named `expectedJarPrefix…` must be among them.
+ */
+export async function installOnce(
   home: string,
   folder: string,
   pom: string,
@@ -80,7 +84,7 @@ async function installOnce(
     await runBounded(
       SERVICE,
       'mvn',
-      ['-q', '-B', '-Dstyle.color=never', '-f', path.join(POM_DIR, pom), 'dependency:copy-dependencies', ...properties, `-DoutputDirectory=${path.join(partial, folder)}`],
+      ['-q', '-B', '-Dstyle.color=never', '-f', path.resolve(POM_DIR, pom), 'dependency:copy-dependencies', ...properties, `-DoutputDirectory=${path.join(partial, folder)}`],
       { logFile, timeoutMs },
     );
     const jars = fs.existsSync(path.join(partial, folder)) ? fs.readdirSync(path.join(partial, folder)) : [];

@@ -23,6 +23,8 @@ export interface ConnectSpec {
   /** The registry's native API for Apicurio's converters, when Avro is offered. */
   apicurioRegistryUrl?: string;
   replicationFactor: number;
+  /** JVM options of every worker (`CONFORMANCE_CONNECT_JVM_OPTS`, as `KAFKA_OPTS`): `ConnectWorkerOptions.jvmOptions`. */
+  jvmOptions: string[];
   /** Folder of this run's worker logs and properties. */
   runDir: string;
   pidDir: string;
@@ -41,6 +43,17 @@ const REBALANCE_RETRY_MS = 60_000;
  * task FAILED (its trace goes into the failure output and the report). A worker whose connector
  * was refused had nothing running and is kept for the next start.
  */
+/** How a `ConnectSink` treats its workers beyond the conformance suite's default (a worker per start). */
+export interface ConnectSinkOptions {
+  /**
+   * A gracefully stopped connector's worker is kept for the next start with the same settings
+   * (its JVM, and what the plugin keeps in it, stay warm: the benchmark's later passes).
+   */
+  reuseWorkers?: boolean;
+  /** Log levels set through each new worker's `PUT /admin/loggers/<name>`, as a deployer would. */
+  loggers?: Record<string, string>;
+}
+
 export class ConnectSink implements SinkUnderTest {
   readonly kind = 'connect';
   readonly isProcess = true;
@@ -52,6 +65,7 @@ export class ConnectSink implements SinkUnderTest {
     readonly capabilities: SinkCapabilities,
     description: string,
     private readonly run: RunEnvironment,
+    private readonly options: ConnectSinkOptions = {},
   ) {
     this.description = description;
   }
@@ -65,7 +79,7 @@ export class ConnectSink implements SinkUnderTest {
     };
     const connectorConfig = toConnectConfig(config, setup);
     const worker = await this.acquireWorker(workerSettingsOf(config));
-    const running = new RunningConnector(worker, connectorConfig, (w) => this.idle.push(w));
+    const running = new RunningConnector(worker, connectorConfig, (w) => this.idle.push(w), this.options.reuseWorkers === true);
     await running.create();
     return running;
   }
@@ -87,7 +101,7 @@ export class ConnectSink implements SinkUnderTest {
       if (worker.running && JSON.stringify(worker.settings) === key) return worker;
       if (worker.running) this.idle.splice(i, 0, worker);
     }
-    return ConnectWorker.start({
+    const worker = await ConnectWorker.start({
       settings,
       runtime: this.spec.runtime,
       pluginPath: [this.spec.pluginPath, this.spec.runtime.convertersPath],
@@ -95,7 +109,19 @@ export class ConnectSink implements SinkUnderTest {
       replicationFactor: this.spec.replicationFactor,
       runDir: this.spec.runDir,
       pidDir: this.spec.pidDir,
+      jvmOptions: this.spec.jvmOptions,
     });
+    try {
+      for (const [logger, level] of Object.entries(this.options.loggers ?? {})) {
+        const answer = await worker.request('PUT', `/admin/loggers/${encodeURIComponent(logger)}`, { level });
+        if (answer.status !== 200) throw new Error(`PUT /admin/loggers/${logger} answered ${answer.status}: ${answer.text}`);
+      }
+    } catch (err) {
+      await worker.stop();
+      await worker.removeInternalTopics();
+      throw err;
+    }
+    return worker;
   }
 }
 
@@ -119,6 +145,8 @@ class RunningConnector implements RunningSink {
     private readonly worker: ConnectWorker,
     private readonly connector: ConnectorConfig,
     private readonly keepIdle: (worker: ConnectWorker) => void,
+    /** A graceful stop hands the worker to `keepIdle` instead of stopping it (`ConnectSinkOptions.reuseWorkers`). */
+    private readonly reuseWorker: boolean,
   ) {
     this.exited = new Promise((resolve) => (this.settle = resolve));
     // A reused worker's log holds earlier connectors' records: this sink's output starts here.
@@ -220,6 +248,11 @@ class RunningConnector implements RunningSink {
       }
       await this.deleteConnector();
       this.note(`stopped and deleted connector ${this.connector.name}`);
+      if (this.reuseWorker && code === 0) {
+        this.finish(code);
+        this.keepIdle(this.worker);
+        return code;
+      }
       await this.worker.stop(Math.max(1000, deadline - Date.now()));
     } catch (err) {
       this.failures.push(`graceful stop failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -29,6 +29,11 @@ export interface ConnectWorkerOptions {
   readyTimeoutMs?: number;
   /** Worker settings a scenario's config asks for (`workerSettingsOf`), over the defaults below. */
   settings?: Record<string, string>;
+  /**
+   * JVM options after the defaults (heap, collector, logging), so that a later `-Xmx` or `-D` wins:
+   * what `KAFKA_HEAP_OPTS` and `KAFKA_OPTS` add to `connect-distributed.sh` (`CONFORMANCE_CONNECT_JVM_OPTS`).
+   */
+  jvmOptions?: readonly string[];
 }
 
 export interface RestAnswer {
@@ -65,20 +70,7 @@ export class ConnectWorker {
     const proc = await ManagedProcess.start({
       name: 'kafka-connect',
       command: javaCommand(),
-      // The heap and collector of Kafka's connect-distributed.sh and kafka-run-class.sh.
-      args: [
-        '-Xms256M',
-        '-Xmx2G',
-        '-XX:+UseG1GC',
-        '-XX:MaxGCPauseMillis=20',
-        '-XX:InitiatingHeapOccupancyPercent=35',
-        '-Djava.awt.headless=true',
-        `-Dlog4j.configuration=file:${path.join(CONFIG_DIR, 'log4j.properties')}`,
-        '-cp',
-        `${options.runtime.libsDir}${path.sep}*`,
-        'org.apache.kafka.connect.cli.ConnectDistributed',
-        propertiesFile,
-      ],
+      args: workerJavaArgs(options, propertiesFile),
       cwd: dir,
       logFile,
       pidDir: options.pidDir,
@@ -155,6 +147,27 @@ export class ConnectWorker {
       await admin.disconnect().catch(() => undefined);
     }
   }
+}
+
+/**
+ * The worker's `java` arguments: the heap and collector of Kafka's connect-distributed.sh and
+ * kafka-run-class.sh, then the given JVM options (a later `-Xmx` or `-D` wins), then the class path.
+ */
+export function workerJavaArgs(o: Pick<ConnectWorkerOptions, 'runtime' | 'jvmOptions'>, propertiesFile: string): string[] {
+  return [
+    '-Xms256M',
+    '-Xmx2G',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${path.join(CONFIG_DIR, 'log4j.properties')}`,
+    ...(o.jvmOptions ?? []),
+    '-cp',
+    `${o.runtime.libsDir}${path.sep}*`,
+    'org.apache.kafka.connect.cli.ConnectDistributed',
+    propertiesFile,
+  ];
 }
 
 /**

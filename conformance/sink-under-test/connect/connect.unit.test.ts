@@ -1,5 +1,6 @@
+import { jvmOptionsOf } from './connect-plugin';
 import { warningsAndErrors } from './connect-sink';
-import { workerProperties } from './connect-worker';
+import { workerJavaArgs, workerProperties } from './connect-worker';
 import { APICURIO_AVRO_CONVERTER, apicurioNativeUrl, toConnectConfig, UnavailableConverterError, workerSettingsOf, type ConnectSetup } from './connector-config';
 
 const setup: ConnectSetup = { workerBootstrap: ['127.0.0.1:9092'], replicationFactor: 1, apicurioRegistryUrl: 'http://127.0.0.1:8080/apis/registry/v2' };
@@ -109,5 +110,22 @@ describe('warningsAndErrors', () => {
       '[2026-12-01 10:00:03,000] WARN careful',
     ].join('\n');
     expect(warningsAndErrors(log)).toEqual(['[2026-12-01 10:00:01,000] ERROR Task failed (x)', 'java.lang.Exception: boom', '\tat a.b(C.java:1)', '[2026-12-01 10:00:03,000] WARN careful']);
+  });
+});
+
+describe('worker JVM options (CONFORMANCE_CONNECT_JVM_OPTS)', () => {
+  it('splits them on whitespace as kafka-run-class.sh splits KAFKA_OPTS', () => {
+    expect(jvmOptionsOf(undefined)).toEqual([]);
+    expect(jvmOptionsOf('  ')).toEqual([]);
+    expect(jvmOptionsOf(' -Xmx1G\t-XX:+EnableJVMCI\n--module-path=/a.jar:/b.jar ')).toEqual(['-Xmx1G', '-XX:+EnableJVMCI', '--module-path=/a.jar:/b.jar']);
+  });
+
+  it('puts them after the defaults, so a given -Xmx or -D wins, and before the class path and main class', () => {
+    const runtime = { version: '3.9.2', libsDir: '/libs', convertersPath: '/conv', apicurioConverterVersion: 'x' };
+    const args = workerJavaArgs({ runtime, jvmOptions: ['-Xmx1G', '-Dlog4j.configuration=file:/mine'] }, '/w.properties');
+    expect(args.indexOf('-Xmx1G')).toBeGreaterThan(args.indexOf('-Xmx2G'));
+    expect(args.indexOf('-Dlog4j.configuration=file:/mine')).toBeGreaterThan(args.findIndex((a) => a.startsWith('-Dlog4j.configuration=file:') && a !== '-Dlog4j.configuration=file:/mine'));
+    expect(args.slice(-4)).toEqual(['-cp', '/libs/*', 'org.apache.kafka.connect.cli.ConnectDistributed', '/w.properties']);
+    expect(workerJavaArgs({ runtime }, '/w.properties')).toEqual(args.filter((a) => a !== '-Xmx1G' && a !== '-Dlog4j.configuration=file:/mine'));
   });
 });
