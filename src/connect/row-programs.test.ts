@@ -37,6 +37,19 @@ describe('RowPrograms', () => {
     ]);
   });
 
+  it('gives decimals their scale and digit limit, and programs Connect Dates and Times', () => {
+    const typed = ORDER.replace(
+      '{"type":"double","optional":false,"field":"amount"}',
+      '{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2","connect.decimal.precision":"6"},"field":"amount"},{"type":"int32","optional":true,"name":"org.apache.kafka.connect.data.Date","field":"day"},{"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Time","field":"tod"}',
+    );
+    const spec = JSON.parse(programs().programs.define('', typed)) as RowProgramSpec;
+    expect(spec.columns.filter((c) => ['amount', 'day', 'tod'].includes(c.field ?? ''))).toEqual([
+      { from: 'value', field: 'amount', kind: 'decimal', nullable: true, scale: 2, maxDigits: 6 },
+      { from: 'value', field: 'day', kind: 'date', nullable: true },
+      { from: 'value', field: 'tod', kind: 'time', nullable: true },
+    ]);
+  });
+
   it('reads key fields from the key (pk.mode=record_key)', () => {
     const spec = JSON.parse(programs({ pkMode: 'record_key', pkFields: ['id'], insertMode: 'upsert' }).programs.define(KEY, ORDER)) as RowProgramSpec;
     expect(spec.columns[0]).toEqual({ from: 'key', field: 'id', kind: 'int', nullable: false });
@@ -44,8 +57,10 @@ describe('RowPrograms', () => {
 
   it('leaves to the general path schemas with a column it has no kind for, values that are not structs, and schemas the planner refuses', () => {
     const { programs: p } = programs({ pkMode: 'record_value', pkFields: ['missing'] });
-    const withDecimal = ORDER.replace('{"type":"double","optional":false,"field":"amount"}', '{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"},"field":"amount"}');
-    expect(programs().programs.define('', withDecimal)).toBe('null');
+    const withBytes = ORDER.replace('{"type":"double","optional":false,"field":"amount"}', '{"type":"bytes","optional":false,"field":"amount"}');
+    expect(programs().programs.define('', withBytes)).toBe('null');
+    const withMicros = ORDER.replace('"name":"org.apache.kafka.connect.data.Timestamp"', '"name":"io.debezium.time.MicroTimestamp"');
+    expect(programs().programs.define('', withMicros)).toBe('null');
     expect(programs().programs.define('', '{"type":"string","optional":false}')).toBe('null');
     expect(p.define('', ORDER)).toBe('null');
     expect(programs().programs.define('', '{"type":"nonsense"}')).toBe('null');

@@ -10,8 +10,9 @@
  * (connect-plugin/…/RowProgram.java, checked against them by RowProgramTest), and the planner takes
  * them as the record's row (`SinkRecord.encoded`).
  *
- * Only plain columns are programmed: integers, booleans, strings, doubles and floats, Connect
- * Timestamps. A schema with any other column (decimals, dates, bytes, containers, …), a tombstone or
+ * Only plain columns are programmed: integers, booleans, strings, doubles and floats, decimals and
+ * Connect's Date, Time and Timestamp. A schema with any other column (bytes, containers, unsigned,
+ * micro-second or local times, …), a tombstone or
  * a value that is not a struct get no program: those
  * records take the general path (Connect JSON, record-handoff.ts), and so does any single value the
  * Java side cannot write exactly as the script would (it says so by not encoding the record).
@@ -22,9 +23,10 @@ import { parseJsonText } from '../converters/json-text';
 import { SinkError } from '../errors';
 import type { Schema, SchemaAndValue, StructValue, Value } from '../record/schema';
 import type { ColumnSpec, TableShape } from '../planner/table-shape';
+import { decimalDigitLimit } from '../dialect/value-encoders';
 
 /** How the Java side writes a column's non-null value (RowProgram.java). */
-export type ColumnKind = 'int' | 'bool' | 'string' | 'float' | 'timestamp';
+export type ColumnKind = 'int' | 'bool' | 'string' | 'float' | 'timestamp' | 'date' | 'time' | 'decimal';
 
 export interface ProgramColumn {
   /** topic, partition, offset: the record's position; key: the whole key (`field` null) or its field; value: a field of the value. */
@@ -32,6 +34,9 @@ export interface ProgramColumn {
   field: string | null;
   kind: ColumnKind;
   nullable: boolean;
+  /** decimal: the scale every value must have, and the most digits the column holds (0: no limit), as the script's encoder checks them. */
+  scale?: number;
+  maxDigits?: number;
 }
 
 /** What the Java side gets (as JSON). */
@@ -60,7 +65,20 @@ export const ENCODED_BY_HOST: StructValue = Object.freeze({
 
 function kindOf(schema: Schema): ColumnKind | undefined {
   const logical = schema.logical;
-  if (logical) return logical.kind === 'timestamp' && logical.unit === 'millis' && !logical.local ? 'timestamp' : undefined;
+  if (logical) {
+    switch (logical.kind) {
+      case 'timestamp':
+        return logical.unit === 'millis' && !logical.local ? 'timestamp' : undefined;
+      case 'time':
+        return logical.unit === 'millis' ? 'time' : undefined;
+      case 'date':
+        return 'date';
+      case 'decimal':
+        return 'decimal';
+      default:
+        return undefined;
+    }
+  }
   switch (schema.type) {
     case 'INT8':
     case 'INT16':
@@ -84,7 +102,10 @@ function programColumn(c: ColumnSpec): ProgramColumn | undefined {
   if (kind === undefined) return undefined;
   const s = c.source;
   const from = s.from === 'kafka' ? s.field : s.from;
-  return { from, field: s.from === 'kafka' ? null : s.field, kind, nullable: c.nullable };
+  const column: ProgramColumn = { from, field: s.from === 'kafka' ? null : s.field, kind, nullable: c.nullable };
+  const logical = c.schema.logical;
+  if (logical?.kind === 'decimal') Object.assign(column, { scale: logical.scale, maxDigits: decimalDigitLimit(logical) });
+  return column;
 }
 
 function schemaOf(text: string): Schema {

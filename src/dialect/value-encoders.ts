@@ -82,9 +82,14 @@ function unsignedEncoder(schema: Schema): Encoder {
   };
 }
 
-function decimalEncoder(schema: Schema, logical: Extract<LogicalType, { kind: 'decimal' }>): Encoder {
+/** The most digits a decimal of this type may have when written (0: no limit). */
+export function decimalDigitLimit(logical: Extract<LogicalType, { kind: 'decimal' }>): number {
   const precision = logical.precision > 0 ? logical.precision : Math.max(DEFAULT_DECIMAL_PRECISION, logical.scale);
-  const limit = precision > MAX_DECIMAL_PRECISION ? logical.precision : precision;
+  return precision > MAX_DECIMAL_PRECISION ? logical.precision : precision;
+}
+
+function decimalEncoder(schema: Schema, logical: Extract<LogicalType, { kind: 'decimal' }>): Encoder {
+  const limit = decimalDigitLimit(logical);
   return (v) => {
     if (v === null || typeof v !== 'object' || typeof (v as Decimal).unscaled !== 'bigint') throw wrongValue(schema, v);
     return decimalText(v as Decimal, logical.scale, limit);

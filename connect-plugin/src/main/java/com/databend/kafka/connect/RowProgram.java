@@ -1,6 +1,8 @@
 package com.databend.kafka.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.LocalDate;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -23,18 +25,24 @@ final class RowProgram {
 
     private enum Source { TOPIC, PARTITION, OFFSET, KEY, VALUE }
 
-    private enum Kind { INT, BOOL, STRING, FLOAT, TIMESTAMP }
+    private enum Kind { INT, BOOL, STRING, FLOAT, TIMESTAMP, DATE, TIME, DECIMAL }
 
     /** Databend's TIMESTAMP range, as the script's timestampText checks it (in ms). */
     private static final long MIN_TIMESTAMP_MS = -62_135_596_800_000L;
     private static final long MAX_TIMESTAMP_MS = 253_402_207_200_999L;
     private static final long MS_PER_DAY = 86_400_000L;
+    /** Databend's DATE range, as the script's dateText checks it (days since 1970-01-01). */
+    private static final long MIN_DATE_DAYS = -719_528L;
+    private static final long MAX_DATE_DAYS = 2_932_896L;
 
     final int id;
     private final Source[] sources;
     private final Field[] fields;
     private final Kind[] kinds;
     private final boolean[] nullable;
+    /** Decimal columns: the scale of every value, and the most digits (0: no limit). */
+    private final int[] scales;
+    private final int[] maxDigits;
     private long lastDay = Long.MIN_VALUE;
     private String lastDayText;
 
@@ -44,6 +52,8 @@ final class RowProgram {
         fields = new Field[n];
         kinds = new Kind[n];
         nullable = new boolean[n];
+        scales = new int[n];
+        maxDigits = new int[n];
     }
 
     /** The program the script defined (its JSON), with the fields resolved in these schemas; null if one is missing. */
@@ -55,6 +65,8 @@ final class RowProgram {
             p.sources[i] = Source.valueOf(c.get("from").asText().toUpperCase());
             p.kinds[i] = Kind.valueOf(c.get("kind").asText().toUpperCase());
             p.nullable[i] = c.get("nullable").asBoolean();
+            p.scales[i] = c.path("scale").asInt(0);
+            p.maxDigits[i] = c.path("maxDigits").asInt(0);
             JsonNode field = c.get("field");
             if (field.isNull()) continue;
             Schema container = p.sources[i] == Source.KEY ? keySchema : valueSchema;
@@ -97,15 +109,15 @@ final class RowProgram {
             if (x == null) {
                 if (!nullable[i]) return false;
                 out.append(NULL_FIELD);
-            } else if (!append(kinds[i], x, out)) {
+            } else if (!append(i, x, out)) {
                 return false;
             }
         }
         return true;
     }
 
-    private boolean append(Kind kind, Object x, StringBuilder out) {
-        switch (kind) {
+    private boolean append(int column, Object x, StringBuilder out) {
+        switch (kinds[column]) {
             case INT:
                 if (!(x instanceof Long || x instanceof Integer || x instanceof Short || x instanceof Byte)) return false;
                 out.append(((Number) x).longValue());
@@ -118,9 +130,44 @@ final class RowProgram {
                 return x instanceof String && appendString((String) x, out);
             case FLOAT:
                 return appendFloat(x, out);
+            case DATE:
+                return x instanceof java.util.Date && appendDate(((java.util.Date) x).getTime(), out);
+            case TIME:
+                return x instanceof java.util.Date && appendTime(((java.util.Date) x).getTime(), out);
+            case DECIMAL:
+                return x instanceof BigDecimal && appendDecimal((BigDecimal) x, scales[column], maxDigits[column], out);
             default:
                 return x instanceof java.util.Date && appendTimestamp(((java.util.Date) x).getTime(), out);
         }
+    }
+
+    /**
+     * The script's decimalText for a value of the column's scale: plain digits, a point before the
+     * last {@code scale}; a value of another scale (Connect's converter refuses it), a negative
+     * scale or more digits than the column holds go to the script.
+     */
+    private static boolean appendDecimal(BigDecimal d, int scale, int maxDigits, StringBuilder out) {
+        if (d.scale() != scale || scale < 0) return false;
+        BigInteger unscaled = d.unscaledValue();
+        if (maxDigits > 0 && unscaled.signum() != 0 && unscaled.abs().toString().length() > maxDigits) return false;
+        out.append(d.toPlainString());
+        return true;
+    }
+
+    /** {@code YYYY-MM-DD} of a Connect Date (midnight UTC), as the script's dateText. */
+    private boolean appendDate(long ms, StringBuilder out) {
+        if (Math.floorMod(ms, MS_PER_DAY) != 0) return false;
+        long day = Math.floorDiv(ms, MS_PER_DAY);
+        if (day < MIN_DATE_DAYS || day > MAX_DATE_DAYS) return false;
+        out.append(dayText(day));
+        return true;
+    }
+
+    /** {@code HH:MM:SS.ffffff} of a Connect Time (milliseconds of the day), as the script's timeText. */
+    private static boolean appendTime(long ms, StringBuilder out) {
+        if (ms < 0 || ms >= MS_PER_DAY) return false;
+        appendClock(ms, out);
+        return true;
     }
 
     /** The text as is; false for what the hand-off cannot carry and for a lone surrogate (the script refuses it). */
@@ -168,7 +215,14 @@ final class RowProgram {
     private boolean appendTimestamp(long ms, StringBuilder out) {
         if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) return false;
         long day = Math.floorDiv(ms, MS_PER_DAY);
-        long rest = ms - day * MS_PER_DAY;
+        out.append(dayText(day)).append(' ');
+        appendClock(ms - day * MS_PER_DAY, out);
+        out.append("+00:00");
+        return true;
+    }
+
+    /** {@code YYYY-MM-DD}; consecutive records mostly share the day. */
+    private String dayText(long day) {
         if (day != lastDay) {
             LocalDate date = LocalDate.ofEpochDay(day);
             StringBuilder d = new StringBuilder(10);
@@ -178,13 +232,16 @@ final class RowProgram {
             lastDayText = d.toString();
             lastDay = day;
         }
-        long seconds = rest / 1000;
-        out.append(lastDayText).append(' ');
+        return lastDayText;
+    }
+
+    /** {@code HH:MM:SS.ffffff} of milliseconds into a day. */
+    private static void appendClock(long msOfDay, StringBuilder out) {
+        long seconds = msOfDay / 1000;
         pad(out, seconds / 3600, 2).append(':');
         pad(out, seconds / 60 % 60, 2).append(':');
         pad(out, seconds % 60, 2).append('.');
-        pad(out, (rest % 1000) * 1000, 6).append("+00:00");
-        return true;
+        pad(out, (msOfDay % 1000) * 1000, 6);
     }
 
     private static StringBuilder pad(StringBuilder out, long n, int width) {

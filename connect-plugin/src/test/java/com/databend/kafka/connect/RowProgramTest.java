@@ -4,14 +4,17 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.graalvm.polyglot.HostAccess;
@@ -39,6 +42,10 @@ public class RowProgramTest {
             .field("note", Schema.OPTIONAL_STRING_SCHEMA)
             .field("at", Timestamp.SCHEMA)
             .field("unit", SchemaBuilder.string().optional().defaultValue("pcs").build())
+            .field("price", Decimal.builder(2).parameter("connect.decimal.precision", "6").build())
+            .field("big", Decimal.builder(0).optional().build())
+            .field("day", org.apache.kafka.connect.data.Date.builder().optional().build())
+            .field("tod", Time.SCHEMA)
             .build();
     /** A schema with a column no program covers (bytes): all of its records go as Connect JSON. */
     private static final Schema WITH_BYTES = SchemaBuilder.struct().name("Blob").field("id", Schema.INT64_SCHEMA).field("data", Schema.BYTES_SCHEMA).build();
@@ -47,11 +54,15 @@ public class RowProgramTest {
     private static final double[] DOUBLES = {0.0, -0.0, 0.001, 0.1, 2.5, 1234567.125, 9999999.0, 1e7, 1e-4, 1e21, 9007199254740993.0, -3.75, Double.NaN, Double.POSITIVE_INFINITY, 0.30000000000000004};
     private static final float[] FLOATS = {0.1f, 1.5f, -0.0f, 16777216f, 3.4e38f, 1e-3f, 123.456f};
     private static final long[] LONGS = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 9007199254740993L, 42};
+    private static final BigDecimal[] PRICES = {new BigDecimal("0.05"), new BigDecimal("-0.05"), new BigDecimal("1234.50"), new BigDecimal("9999.99"), new BigDecimal("10000.00"), new BigDecimal("0.00"), new BigDecimal("-9999.99")};
+    private static final BigDecimal[] BIGS = {new BigDecimal("123456789012345678901234567890"), BigDecimal.ZERO, new BigDecimal("-7"), new BigDecimal("1" + "0".repeat(40))};
+    private static final long[] DAYS = {0, -1, 10_957, -719_528, 2_932_896, 2_932_897, -719_529};
+    private static final long[] TIMES_OF_DAY = {0, 1, 45_296_789, 86_399_999};
     private static final long[] TIMES = {0, -1, 1_700_000_000_123L, -62_135_596_800_000L, 253_402_207_200_999L, 253_402_207_201_000L, -62_135_596_800_001L, 951_782_400_000L};
 
     private static List<SinkRecord> batch() {
         List<SinkRecord> records = new ArrayList<>();
-        for (int i = 0; i < 240; i++) {
+        for (int i = 0; i < 720; i++) {
             Struct v = new Struct(ORDER)
                     .put("id", LONGS[i % LONGS.length] + i % 5)
                     .put("i8", (byte) (i % 2 == 0 ? -128 : 127))
@@ -63,7 +74,11 @@ public class RowProgramTest {
                     .put("name", STRINGS[i % STRINGS.length])
                     .put("note", i % 4 == 0 ? null : STRINGS[(i * 7) % STRINGS.length])
                     .put("at", new Date(TIMES[i % TIMES.length]))
-                    .put("unit", i % 5 == 0 ? null : "kg");
+                    .put("unit", i % 5 == 0 ? null : "kg")
+                    .put("price", PRICES[i % PRICES.length])
+                    .put("big", i % 9 == 0 ? null : BIGS[i % BIGS.length])
+                    .put("day", i % 11 == 0 ? null : new Date(DAYS[i % DAYS.length] * 86_400_000L))
+                    .put("tod", new Date(TIMES_OF_DAY[i % TIMES_OF_DAY.length]));
             Struct key = new Struct(KEY).put("id", v.getInt64("id"));
             records.add(new SinkRecord("orders", i % 3, KEY, key, ORDER, v, 1000 + i, 1_700_000_000_000L + i, org.apache.kafka.common.record.TimestampType.CREATE_TIME));
             if (i % 40 == 7) records.add(new SinkRecord("orders", i % 3, KEY, key, null, null, 5000 + i));
