@@ -44,8 +44,10 @@ export function loadTypeFixture(name: string, format: 'avro' | 'protobuf' = 'avr
 
 /**
  * How an Avro type fixture lands instead of the default (insert mode, topic `values`): `overrides`
- * of the config (asked for when it lands: the endpoints are known then) and the topic's name part, `label` starting its tests' names, `landing` called
- * before the records are produced and `landed` with the topic once the sink has caught up.
+ * of the config (asked for when it lands: the endpoints are known then), the topic's name part,
+ * `label` starting its tests' names, `landing` called before the records are produced and `landed`
+ * with the topic once the sink has caught up. The created columns are not judged then: the
+ * fixture's are insert mode's, and a keyed mode may make its key columns NOT NULL.
  */
 export interface AvroLanding {
   label: string;
@@ -82,9 +84,11 @@ export function typeFixtureTests(s: ScenarioContext, nameOrFixture: string | Typ
     return result;
   };
   const land = (): Promise<LandedFixture> => (landed ??= produce ? produce(fixture) : landAvro());
-  s.it(`${avro.label}creates every column with its mapped type and nullability`, async () => {
-    expect(plain((await land()).columns)).toEqual(plain(fixture.columns));
-  });
+  if (typeof landWith !== 'object') {
+    s.it('creates every column with its mapped type and nullability', async () => {
+      expect(plain((await land()).columns)).toEqual(plain(fixture.columns));
+    });
+  }
   for (const record of fixture.records) {
     s.it(`${avro.label}${record.what}: exact values`, async () => {
       const row = (await land()).rows.get(String(record.value.id));
