@@ -18,7 +18,9 @@ function excerpt(sql: string): string {
  * What breaks the current-server protocol in the requests a Databend server served while a sink
  * wrote `tables` (the log in the order served, from before the sink started); empty when nothing
  * does. Judged from the server's side only, so it holds any client to the same facts:
- * - the sessions counted are those whose statements name the tables; every table is named;
+ * - the sessions counted are those whose statements name the tables; every table is named, and
+ *   always in a server session (the `session_id` cookie or `X-DATABEND-SESSION-ID`): a statement in
+ *   none cannot show that the file it loads is its own;
  * - no statement comes with a stage attachment (the legacy path);
  * - every statement that reads a stage (`… FROM @…`) is a load of a file this same session uploaded
  *   before it, by one of `ways`: to `/v1/upload_to_stage`, or by a PUT (answered 200) to a URL this
