@@ -108,8 +108,8 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     id: 'protocol.current',
     priority: 0,
     expectation:
-      "a current Databend server (databend-driver uploads, then INSERT … FROM @~; REPLACE refused there): upsert, tombstone deletes, update and the type matrix exact, uploading directly and by presigned URL, proven by the server's record of the requests",
-    requires: ['client:databend-driver', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:current', 'environment-request-log'],
+      "a current Databend server (each batch uploaded to the user stage, then INSERT … FROM @~; REPLACE refused there): upsert, tombstone deletes, update and the type matrix exact, proven by the server's record of the requests — no stage attachment, every load names a file its session uploaded before it (directly or through a URL it presigned), no REPLACE from a stage file; databend-driver both directly and by presigned URL, any other client its own way",
+    requires: ['auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:current', 'environment-request-log'],
   },
   {
     id: 'protocol.legacy',

@@ -16,9 +16,10 @@ export interface SinkCapabilities {
   deadLetterQueue: boolean;
   exactlyOnce: boolean;
   /**
-   * The Databend client library the sink loads through, where it matters: the protocol scenarios
-   * prove the load path databend-driver takes per server version. Optional; undeclared means none
-   * of the client-specific checks apply.
+   * The Databend client library the sink loads through, where it matters. protocol.current judges
+   * any client by the server's record of the requests, and runs databend-driver in both its upload
+   * modes (direct, presigned) and any other client (or none declared) in its own single way;
+   * protocol.legacy (stage attachments, chosen by the server's version) is databend-driver's only.
    */
   databendClient?: DatabendClient;
   /**

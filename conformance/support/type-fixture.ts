@@ -43,9 +43,25 @@ export function loadTypeFixture(name: string, format: 'avro' | 'protobuf' = 'avr
 }
 
 /**
+ * How an Avro type fixture lands instead of the default (insert mode, topic `values`): `overrides`
+ * of the config (asked for when it lands: the endpoints are known then), the topic's name part,
+ * `label` starting its tests' names, `landing` called before the records are produced and `landed`
+ * with the topic once the sink has caught up. The created columns are not judged then: the
+ * fixture's are insert mode's, and a keyed mode may make its key columns NOT NULL.
+ */
+export interface AvroLanding {
+  label: string;
+  overrides: () => Record<string, string>;
+  topicPart: string;
+  landing?: () => void;
+  landed?: (topic: string) => void;
+}
+
+/**
  * Declares a scenario's tests for a type fixture: one for the created columns, one per record for
  * its exact values (an Avro fixture by name, or one loaded). The records land once, on the first
- * test that needs them: with the Avro fixture's schema by default, or as `landWith` produces them.
+ * test that needs them: with the Avro fixture's schema by default (or as `landWith` says, an
+ * `AvroLanding`), or as a `landWith` function produces them.
  *
  * A column whose Avro field uses a feature a converter may not carry (`avroFieldFeatures`: a
  * `fixed` decimal, a microsecond or local timestamp) is judged by a test of its own, type and every
@@ -53,25 +69,35 @@ export function loadTypeFixture(name: string, format: 'avro' | 'protobuf' = 'avr
  * carry one, that test is not applicable with the converter's reason, and a field whose records the
  * converter would refuse is left out of what is produced, so the other columns are still judged.
  */
-export function typeFixtureTests(s: ScenarioContext, nameOrFixture: string | TypeFixture, landWith?: (fixture: TypeFixture) => Promise<LandedFixture>): void {
+export function typeFixtureTests(s: ScenarioContext, nameOrFixture: string | TypeFixture, landWith?: ((fixture: TypeFixture) => Promise<LandedFixture>) | AvroLanding): void {
   const fixture = typeof nameOrFixture === 'string' ? loadTypeFixture(nameOrFixture) : nameOrFixture;
-  const featured = landWith ? {} : avroFieldFeatures(avroFixture(fixture.name, 'value') as AvroSchema);
+  const produce = typeof landWith === 'function' ? landWith : undefined;
+  const avro: AvroLanding = typeof landWith === 'object' ? landWith : { label: '', overrides: () => ({}), topicPart: 'values' };
+  const featured = produce ? {} : avroFieldFeatures(avroFixture(fixture.name, 'value') as AvroSchema);
   const refused = fieldsRefused(featured, s.facts.avroLimits);
   const plain = (columns: Record<string, unknown>) => Object.fromEntries(Object.entries(columns).filter(([column]) => !(column in featured)));
   let landed: Promise<LandedFixture> | undefined;
-  const land = (): Promise<LandedFixture> => (landed ??= landWith ? landWith(fixture) : landTypeFixture(s, fixture, {}, 'values', refused));
-  s.it('creates every column with its mapped type and nullability', async () => {
-    expect(plain((await land()).columns)).toEqual(plain(fixture.columns));
-  });
+  const landAvro = async (): Promise<LandedFixture> => {
+    avro.landing?.();
+    const result = await landTypeFixture(s, fixture, avro.overrides(), avro.topicPart, refused);
+    avro.landed?.(result.topic);
+    return result;
+  };
+  const land = (): Promise<LandedFixture> => (landed ??= produce ? produce(fixture) : landAvro());
+  if (typeof landWith !== 'object') {
+    s.it('creates every column with its mapped type and nullability', async () => {
+      expect(plain((await land()).columns)).toEqual(plain(fixture.columns));
+    });
+  }
   for (const record of fixture.records) {
-    s.it(`${record.what}: exact values`, async () => {
+    s.it(`${avro.label}${record.what}: exact values`, async () => {
       const row = (await land()).rows.get(String(record.value.id));
       if (!row) throw new Error(`no row has id ${record.value.id}: the sink did not write this record (its log tail says why)`);
       expect(plain(row)).toEqual(plain(expectedRow(fixture, record)));
     });
   }
   for (const [column, features] of Object.entries(featured)) {
-    s.itRequiring(features.map((f) => `avro:${f}` as const), `column ${column} (Avro ${features.join(', ')}): its mapped type and every record's value`, async () => {
+    s.itRequiring(features.map((f) => `avro:${f}` as const), `${avro.label}column ${column} (Avro ${features.join(', ')}): its mapped type and every record's value`, async () => {
       const { columns, rows } = await land();
       expect(columns[column]).toEqual(fixture.columns[column]);
       const values = (of: (record: FixtureRecord) => Row | undefined) => fixture.records.map((record) => [record.what, of(record)?.[column]]);
