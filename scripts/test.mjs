@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: type-check, lint, build both plugin archives (standalone and Kafka Connect), unit tests, then the conformance suite
 // on the selected environment (which runs the sink from that archive by default), then the legacy
-// run: a subset of the suite against a Databend that reports an old server version, then the
-// `connect` adapter on the vendor example (Databend's Java connector in a Kafka Connect worker).
+// run: a subset of the suite against a Databend that reports an old server version, then a subset on
+// our own Kafka Connect plugin in a real worker, then the `connect` adapter on the vendor example
+// (Databend's Java connector in a Kafka Connect worker).
 // Ends with one plain `N passed, N failed` line counting every test and every check.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -48,11 +49,24 @@ const LEGACY_SCENARIOS = [
   'delivery.exactly-once',
 ].map((id) => `conformance/scenarios/${id}.conformance.test.ts`);
 
+// Our Kafka Connect plugin (the zip package-plugin built above) in a real worker: rows its Java side
+// encodes (row programs) in insert, upsert and delete batches, the type matrix through Connect's
+// Avro converter, refused records to Connect's errant record reporter. Every P0 scenario on it:
+// docs/connect-plugin.md.
+const PLUGIN_SCENARIOS = ['append.basic', 'upsert.value-key', 'delete.tombstone', 'types.matrix', 'errors.poison-dlq'].map((id) => `conformance/scenarios/${id}.conformance.test.ts`);
+
 runJest('jest', 'reports/jest-results.json', ['--maxWorkers=2', ...only], {});
 if (only.length === 0) {
   runJest('jest (legacy Databend)', 'reports/jest-results-legacy.json', ['--maxWorkers=2', '--selectProjects', 'conformance', '--', ...LEGACY_SCENARIOS, 'conformance/environments/local/databend-front'], {
     CONFORMANCE_DATABEND_PROTOCOL: 'legacy',
     JEST_JUNIT_OUTPUT_NAME: 'junit-legacy.xml',
+  });
+  runJest('jest (our Kafka Connect plugin)', 'reports/jest-results-plugin.json', ['--maxWorkers=2', '--selectProjects', 'conformance', '--', ...PLUGIN_SCENARIOS], {
+    CONFORMANCE_SINK: 'connect',
+    CONFORMANCE_CONNECT_PLUGIN: `dist/bendsink-databend-kafka-sink-connect-${JSON.parse(fs.readFileSync('package.json', 'utf8')).version}.zip`,
+    CONFORMANCE_SINK_CAPABILITIES: 'connect-plugin/databend-kafka-sink-connect.capabilities.json',
+    CONFORMANCE_REPORT_FILE: 'reports/conformance-report-plugin.md',
+    JEST_JUNIT_OUTPUT_NAME: 'junit-plugin.xml',
   });
   vendorExample();
 }
