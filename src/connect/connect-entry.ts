@@ -91,11 +91,15 @@ class ConnectWriter {
     try {
       const { records, indexes, failures } = this.handoff.read(batch);
       for (const f of failures) refused.push({ index: f.index, stage: f.stage, code: f.error.code, message: f.error.message });
-      const firstBad = stopAtFirstFailure && failures.length > 0 ? failures[0].index : Infinity;
-      const toWrite = records.filter((_, i) => indexes[i] < firstBad);
-      const indexOf = new Map(toWrite.map((r, i) => [r, indexes[i]]));
-      for (const { record, error } of await this.writer.write(toWrite, { stopAtFirstFailure })) {
-        refused.push({ index: indexOf.get(record) as number, stage: 'TASK_PUT', code: error.code, message: error.at(record).message });
+      // Records keep the batch's order, so those before the first refused one are a prefix; the
+      // index of a record the writer refused is looked up only when there is one (a per-record
+      // callback is a cost of its own in the interpreter).
+      const cut = stopAtFirstFailure && failures.length > 0 ? indexes.findIndex((i) => i >= failures[0].index) : -1;
+      const toWrite = cut < 0 ? records : records.slice(0, cut);
+      const writeFailures = await this.writer.write(toWrite, { stopAtFirstFailure });
+      if (writeFailures.length > 0) {
+        const indexOf = new Map(toWrite.map((r, i) => [r, indexes[i]]));
+        for (const { record, error } of writeFailures) refused.push({ index: indexOf.get(record) as number, stage: 'TASK_PUT', code: error.code, message: error.at(record).message });
       }
     } catch (err) {
       const e = err instanceof SinkError ? err : new SinkError('INTERNAL', err instanceof Error ? `${err.name}: ${err.message}` : String(err));

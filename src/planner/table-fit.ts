@@ -69,7 +69,9 @@ export function fitToTable(op: WriteOperation, table: readonly ExistingColumn[],
   });
   const outsideShape = notNull.filter((c) => !stored.has(c.name));
   const inexactIntegers = integersIntoFloats(op, table, options.quoting);
-  for (let r = 0; r < op.records.length; r++) {
+  // Most tables need no check per row (nullable columns, no integer into a float): skip the loop.
+  const rowChecks = inShape.length + inexactIntegers.length + outsideShape.length + absentWithoutDefault.length;
+  for (let r = 0; rowChecks > 0 && r < op.records.length; r++) {
     for (const { name, i } of inShape) if (op.rows[r][i] === null) refuse(r, name, "but the record's value is null");
     for (const { name, i, bits } of inexactIntegers) {
       const text = op.rows[r][i];
