@@ -23,6 +23,7 @@ import { RUNTIMES_DIR } from '../../conformance/environments/select-environment'
 import { installConnectRuntime, type ConnectRuntime } from '../../conformance/sink-under-test/connect/connect-runtime';
 import { ConnectWorker } from '../../conformance/sink-under-test/connect/connect-worker';
 import { unpackComponentArchive } from '../../conformance/support/component-archive';
+import type { ConfigKeyInfo } from '../../src/config/config-projections';
 import { errorsIn, formatFinding, verifyArchive } from '../../src/plugin-archive';
 import { checkManifest, componentFolderName, MANIFEST_FIELDS } from '../../src/plugin-archive/manifest-rules';
 import { zipTree } from './deterministic-zip';
@@ -54,20 +55,12 @@ export interface ConnectPackageOptions {
   kafka?: KafkaEndpoint;
 }
 
-/** One entry of Kafka Connect's `GET /connector-plugins/<class>/config`. */
-export interface ConnectConfigKey {
-  name: string;
-  type: string;
-  required: boolean;
-  default_value: string | null;
-  importance: string;
-  documentation: string;
-  group: string | null;
-  order: number;
-  width: string;
-  display_name: string;
-  dependents: string[];
-}
+/**
+ * One entry of Kafka Connect's `GET /connector-plugins/<class>/config`: the ConfigKeyInfo shape our
+ * own definitions are written in (src/config/config-projections.ts), except that a foreign
+ * ConfigDef may leave a key's group null.
+ */
+export type ConnectConfigKey = Omit<ConfigKeyInfo, 'group'> & { group: string | null };
 
 /** What a Connect component archive is made of, once its jars are at hand. */
 export interface ConnectComponent {
