@@ -1,23 +1,14 @@
+import { planOptions } from '../../test-support/plan-options';
 import { BatchPlanner, type BatchPlanOptions } from '../planner/batch-plan';
 import { RecordHandoff } from './record-handoff';
 import { RowPrograms, type RowProgramSpec } from './row-programs';
 
-const options = (over: Partial<BatchPlanOptions> = {}): BatchPlanOptions => ({
-  insertMode: 'insert',
-  deleteEnabled: false,
-  pkMode: 'none',
-  pkFields: [],
-  fieldsWhitelist: [],
-  tableNameFormat: '${topic}',
-  timezone: 'UTC',
-  ...over,
-});
 const KEY = '{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"}],"optional":false,"name":"Key"}';
 const ORDER =
   '{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"},{"type":"string","optional":true,"field":"note"},{"type":"double","optional":false,"field":"amount"},{"type":"boolean","optional":false,"field":"ok"},{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"at"}],"optional":false,"name":"Order"}';
 
 function programs(over: Partial<BatchPlanOptions> = {}): { planner: BatchPlanner; programs: RowPrograms } {
-  const planner = new BatchPlanner(options(over));
+  const planner = new BatchPlanner(planOptions(over));
   return { planner, programs: new RowPrograms((k, v) => planner.shapeFor(k, v)) };
 }
 

@@ -3,20 +3,11 @@ import type { ExistingColumn } from '../dialect/ddl';
 import type { TableRef } from '../dialect/identifiers';
 import type { SinkRecord } from '../record/sink-record';
 import { type BatchPlanOptions, type Operation, type WriteOperation, planBatch } from './batch-plan';
+import { planOptions } from '../../test-support/plan-options';
 import { groupLoads } from './load-grouping';
 import { fitToTable } from './table-fit';
 
 const converter = new ConnectJsonConverter(false);
-const options = (overrides: Partial<BatchPlanOptions> = {}): BatchPlanOptions => ({
-  insertMode: 'insert',
-  deleteEnabled: false,
-  pkMode: 'none',
-  pkFields: [],
-  fieldsWhitelist: [],
-  tableNameFormat: '${topic}',
-  timezone: 'UTC',
-  ...overrides,
-});
 
 function records(topic: string, ...json: string[]): SinkRecord[] {
   return json.map((text, i) => ({ topic, partition: 0, offset: String(i), timestamp: '0', key: null, value: converter.tryConvert(topic, Buffer.from(text)) ?? null }));
@@ -27,7 +18,7 @@ const TABLE = [column('id', 'BIGINT'), column('a', 'VARCHAR'), column('b', 'DOUB
 
 /** The batch's operations as the writer runs them: planned, fitted to `table`, grouped. */
 function loads(batch: SinkRecord[], table: ExistingColumn[], plan: Partial<BatchPlanOptions> = {}): Operation[] {
-  const fitted = planBatch(batch, options(plan)).operations.map((op) => (op.kind === 'delete' ? op : (fitToTable(op, table, { quoting: 'always', tableName: 't' }).op as WriteOperation)));
+  const fitted = planBatch(batch, planOptions(plan)).operations.map((op) => (op.kind === 'delete' ? op : (fitToTable(op, table, { quoting: 'always', tableName: 't' }).op as WriteOperation)));
   return groupLoads(fitted, (_: TableRef) => table, 'always');
 }
 
@@ -39,7 +30,7 @@ function summary(ops: Operation[]) {
 describe('groupLoads: one load per table and batch where it changes no row', () => {
   it('records whose null members differ (another shape each) go in one load; a missing column is NULL in their rows', () => {
     const batch = records('t', '{"id":1,"a":"x","b":1.5,"c":true}', '{"id":2,"a":null,"b":2.5,"c":null}', '{"id":3,"a":"z","b":null,"c":false}', '{"id":4,"a":"w","b":4.5,"c":true}', '{"id":5}');
-    expect(planBatch(batch, options()).operations).toHaveLength(4);
+    expect(planBatch(batch, planOptions()).operations).toHaveLength(4);
     expect(summary(loads(batch, TABLE))).toEqual([
       {
         kind: 'insert',
