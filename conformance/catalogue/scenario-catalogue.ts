@@ -109,13 +109,13 @@ export const SCENARIO_CATALOGUE: readonly ScenarioEntry[] = [
     priority: 0,
     expectation:
       "a current Databend server (each batch uploaded to the user stage, then INSERT … FROM @~; REPLACE refused there): upsert, tombstone deletes, update and the type matrix exact, proven by the server's record of the requests — no stage attachment, every load names a file its session uploaded before it (directly or through a URL it presigned), no REPLACE from a stage file; databend-driver both directly and by presigned URL, any other client its own way",
-    requires: ['auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:current', 'environment-request-log'],
+    requires: ['speaks-path:current', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:current', 'environment-request-log'],
   },
   {
     id: 'protocol.legacy',
     priority: 0,
-    expectation: "an old Databend server (≤ 1.2.781: loads by stage attachment): the same writes exact, proven by the server's record of the requests",
-    requires: ['client:databend-driver', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:legacy', 'environment-request-log'],
+    expectation: "an old Databend server (≤ 1.2.781: each batch uploaded to the user stage, then the statement sent with it as a stage attachment): upsert, tombstone deletes, update and the type matrix exact, proven by the server's record of the requests — every load a stage attachment, upserts as REPLACE … VALUES with one, no statement naming a stage",
+    requires: ['speaks-path:legacy', 'auto-create', 'converter:avro', 'converter:json-schemaless', 'mode:upsert', 'mode:update', 'pk:record_value', 'pk:record_key', 'deletes', 'databend-path:legacy', 'environment-request-log'],
   },
   {
     id: 'errors.poison-stop',

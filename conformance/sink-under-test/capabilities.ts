@@ -18,10 +18,16 @@ export interface SinkCapabilities {
   /**
    * The Databend client library the sink loads through, where it matters. protocol.current judges
    * any client by the server's record of the requests, and runs databend-driver in both its upload
-   * modes (direct, presigned) and any other client (or none declared) in its own single way;
-   * protocol.legacy (stage attachments, chosen by the server's version) is databend-driver's only.
+   * modes (direct, presigned) and any other client (or none declared) in its own single way.
    */
   databendClient?: DatabendClient;
+  /**
+   * Optional: the load paths the sink speaks, each taken when the server's version selects it as
+   * databend-driver 0.33 selects it (`DatabendLoadPath`); protocol.current and protocol.legacy judge
+   * a sink only on a path it declares. Absent: both for `databendClient: "databend-driver"` (the
+   * driver speaks both), else `current` alone.
+   */
+  databendLoadPaths?: DatabendLoadPath[];
   /**
    * Optional (false when absent): given `metrics.port=<port>` (and `metrics.host`), the sink answers
    * GET /healthz, /readyz, /metrics (Prometheus text) and /status (JSON) on that port while it runs
@@ -106,7 +112,8 @@ export type AvroLimits = Partial<Record<AvroFeature, AvroLimit>>;
  * (upload to the user stage, then `<sql> FROM @~/… FILE_FORMAT = (…)` as a query), `legacy` up to it
  * (the SQL with a stage attachment). Every Databend server released since mid-2025 is `current`.
  */
-export type DatabendLoadPath = 'current' | 'legacy';
+export const DATABEND_LOAD_PATHS = ['current', 'legacy'] as const;
+export type DatabendLoadPath = (typeof DATABEND_LOAD_PATHS)[number];
 
 export type Requirement =
   | `mode:${SinkCapabilities['insertModes'][number]}`
@@ -123,11 +130,11 @@ export type Requirement =
   | 'environment-faults'
   | 'environment-auth'
   | `databend-path:${DatabendLoadPath}`
+  | `speaks-path:${DatabendLoadPath}`
   | 'environment-request-log'
   | 'kafka-client-config'
   | 'registry-client-config'
   | 'kafka-tools'
-  | `client:${DatabendClient}`
   | `avro:${AvroFeature}`;
 
 /** A requirement the run (launch mode, environment) meets or not, rather than the sink's declaration. */
@@ -139,6 +146,11 @@ export function isRunRequirement(r: Requirement): boolean {
 export interface Unmet {
   sink: Requirement[];
   run: Requirement[];
+}
+
+/** The load paths a sink speaks: its declaration, else what its declared client speaks (`databendLoadPaths`). */
+export function spokenLoadPaths(caps: SinkCapabilities): readonly DatabendLoadPath[] {
+  return caps.databendLoadPaths ?? (caps.databendClient === 'databend-driver' ? DATABEND_LOAD_PATHS : ['current']);
 }
 
 /**
@@ -165,7 +177,7 @@ export function unmetRequirements(requires: readonly Requirement[], caps: SinkCa
     ...(facts.kafkaClientInConfig ? ['kafka-client-config'] : []),
     ...(facts.registryClientInConfig ? ['registry-client-config'] : []),
     ...(facts.kafkaTools ? ['kafka-tools'] : []),
-    ...(caps.databendClient ? [`client:${caps.databendClient}`] : []),
+    ...spokenLoadPaths(caps).map((p) => `speaks-path:${p}`),
     ...AVRO_FEATURES.filter((f) => facts.avroLimits[f] === undefined).map((f) => `avro:${f}`),
   ]);
   const runConverters = facts.converters === undefined ? undefined : new Set<string>(facts.converters.map((c) => `converter:${c}`));
@@ -205,9 +217,10 @@ const LISTS: Record<Exclude<keyof SinkCapabilities, 'databendClient' | 'exactlyO
   deadLetterQueue: 'boolean',
   exactlyOnce: 'boolean',
   observability: 'boolean',
+  databendLoadPaths: DATABEND_LOAD_PATHS,
 };
-/** Keys of LISTS a capability file may leave out (false): added after vendors wrote theirs. */
-const OPTIONAL_LISTS: ReadonlySet<string> = new Set(['observability']);
+/** Keys of LISTS a capability file may leave out (false, or the default `SinkCapabilities` names): added after vendors wrote theirs. */
+const OPTIONAL_LISTS: ReadonlySet<string> = new Set(['observability', 'databendLoadPaths']);
 /** Optional keys with a value of their own kind. */
 const OPTIONAL: Record<string, readonly string[] | 'config'> = { databendClient: DATABEND_CLIENTS, exactlyOnceConfig: 'config' };
 

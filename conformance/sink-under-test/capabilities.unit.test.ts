@@ -1,4 +1,4 @@
-import { notApplicableReason, parseCapabilities, unmetRequirements, type RunFacts, type SinkCapabilities } from './capabilities';
+import { notApplicableReason, parseCapabilities, unmetRequirements, type Requirement, type RunFacts, type SinkCapabilities } from './capabilities';
 import { APICURIO_AVRO_LIMITS, connectAvroLimits } from './connect/avro-converter-limits';
 import { loadCapabilities } from './capabilities';
 import { OWN_CAPABILITIES } from './select-sink';
@@ -62,9 +62,14 @@ describe('unmetRequirements', () => {
     expect(Object.entries(APICURIO_AVRO_LIMITS).filter(([, limit]) => limit.effect === 'refused').map(([feature]) => feature)).toEqual(['fixed-decimal']);
   });
 
-  it('client-specific checks apply only to a sink that declares that Databend client', () => {
-    expect(unmetRequirements(['client:databend-driver'], full, processRun)).toEqual({ sink: ['client:databend-driver'], run: [] });
-    expect(unmetRequirements(['client:databend-driver'], { ...full, databendClient: 'databend-driver' }, processRun)).toEqual({ sink: [], run: [] });
+  it('a load path is judged on a sink that speaks it: as declared, else both for databend-driver, else the current one', () => {
+    const paths: Requirement[] = ['speaks-path:current', 'speaks-path:legacy'];
+    expect(unmetRequirements(paths, full, processRun)).toEqual({ sink: ['speaks-path:legacy'], run: [] });
+    expect(unmetRequirements(paths, { ...full, databendClient: 'other' }, processRun)).toEqual({ sink: ['speaks-path:legacy'], run: [] });
+    expect(unmetRequirements(paths, { ...full, databendClient: 'databend-driver' }, processRun)).toEqual({ sink: [], run: [] });
+    expect(unmetRequirements(paths, { ...full, databendClient: 'other', databendLoadPaths: ['current', 'legacy'] }, processRun)).toEqual({ sink: [], run: [] });
+    expect(unmetRequirements(paths, { ...full, databendClient: 'databend-driver', databendLoadPaths: ['current'] }, processRun)).toEqual({ sink: ['speaks-path:legacy'], run: [] });
+    expect(notApplicableReason(unmetRequirements(paths, full, processRun), 'x', processRun)).toBe('x does not declare speaks-path:legacy');
     expect(notApplicableReason({ sink: [], run: [] }, 'x', processRun)).toBeUndefined();
   });
 });
@@ -88,6 +93,13 @@ describe('parseCapabilities', () => {
     expect(parseCapabilities(full, 'x.json').databendClient).toBeUndefined();
     expect(parseCapabilities({ ...full, databendClient: 'databend-jdbc' }, 'x.json').databendClient).toBe('databend-jdbc');
     expect(() => parseCapabilities({ ...full, databendClient: 'odbc' }, 'x.json')).toThrow(/"databendClient" must be one of "databend-driver", "databend-jdbc", "other" \(or left out\)/);
+  });
+
+  it('takes databendLoadPaths as optional, a list of the known paths', () => {
+    expect(parseCapabilities(full, 'x.json').databendLoadPaths).toBeUndefined();
+    expect(parseCapabilities({ ...full, databendLoadPaths: ['current', 'legacy'] }, 'x.json').databendLoadPaths).toEqual(['current', 'legacy']);
+    expect(() => parseCapabilities({ ...full, databendLoadPaths: 'legacy' }, 'x.json')).toThrow(/"databendLoadPaths" must be an array of "current", "legacy"/);
+    expect(() => parseCapabilities({ ...full, databendLoadPaths: ['streaming'] }, 'x.json')).toThrow(/"databendLoadPaths" must be an array of "current", "legacy"/);
   });
 
   it('with exactlyOnce: true, needs the config keys that turn it on, as an object of strings', () => {

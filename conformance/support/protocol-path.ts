@@ -45,7 +45,8 @@ interface Variant {
 /**
  * The variants a client is run in. databend-driver has two ways to upload on the current path and
  * runs both; any other client (or none declared) runs in its own single way, whichever of the two
- * it takes. The legacy path is databend-driver's, by the server's version (the scenario requires it).
+ * it takes. On the legacy path every client runs once: the record judges the attachments, however
+ * the file reached the stage.
  */
 export function protocolVariants(path: DatabendLoadPath, client: DatabendClient | undefined): Variant[] {
   if (path === 'legacy') return [{ name: 'stage attachments', urlParams: '', uploads: [] }];

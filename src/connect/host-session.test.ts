@@ -24,7 +24,15 @@ describe('HostSession', () => {
     expect(session.server).toEqual({ version: '1.2.895-nightly-abc', loadPath: 'statement' });
     expect(session.csvAsText).toBe(true);
     await expect(session.loadCsv('INSERT INTO t VALUES', '"1"\n"2"\n')).resolves.toBe(2);
-    expect(h.calls).toEqual([['load', 'INSERT INTO t VALUES', '"1"\n"2"\n']]);
+    expect(h.calls).toEqual([['load-statement', 'INSERT INTO t VALUES', '"1"\n"2"\n']]);
+  });
+
+  it('loads by stage attachment on a server up to 1.2.781, as databend-driver does', async () => {
+    const h = host({ ok: true, affected: 1 }, 'Databend Query v1.2.780-legacy-front (local front emulating Databend 1.2.780 over 1.2.895)');
+    const session = new HostSession(h);
+    expect(session.server).toEqual({ version: '1.2.780-legacy-front', loadPath: 'attachment' });
+    await expect(session.loadCsv('REPLACE INTO t (id) ON (id) VALUES', '"1"\n')).resolves.toBe(1);
+    expect(h.calls).toEqual([['load-attachment', 'REPLACE INTO t (id) ON (id) VALUES', '"1"\n']]);
   });
 
   it('returns query rows with NULLs', async () => {

@@ -3,6 +3,7 @@ package com.databend.kafka.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.CookieManager;
@@ -20,11 +21,20 @@ import org.graalvm.polyglot.HostAccess;
 
 /**
  * The Databend session of the plugin (the port src/databend/databend-session.ts, reached through
- * src/connect/host-session.ts): Databend's HTTP protocol as a current server speaks it. Statements
- * go to {@code POST /v1/query} (pages followed through {@code next_uri}), with the session state the
- * server returns sent back on the next call; a CSV batch is uploaded from memory to the user stage
- * through a {@code PRESIGN UPLOAD} URL and loaded with {@code <sql> FROM @~/… FILE_FORMAT = (type = csv)},
- * the statement a current server binds as a COPY of the upload with PURGE. No local file is used.
+ * src/connect/host-session.ts): Databend's HTTP protocol on both load paths databend-driver 0.33
+ * speaks. Statements go to {@code POST /v1/query} (pages followed through {@code next_uri}), with the
+ * session state the server returns sent back on the next call. A CSV batch is uploaded from memory
+ * (no local file is used) to a stage file of its own under {@code @~/client/load/}, then loaded as the
+ * script says (it picks the path from the server's version, as the driver does):
+ * <ul>
+ *   <li>{@code load-statement} (servers above 1.2.781): uploaded through a {@code PRESIGN UPLOAD} URL,
+ *       then {@code <sql> FROM @~/… FILE_FORMAT = (type = csv)}, which the server binds as a COPY of
+ *       the upload with PURGE;</li>
+ *   <li>{@code load-attachment} (servers up to 1.2.781, which have no such statement): uploaded with
+ *       {@code PUT /v1/upload_to_stage} (multipart, stage in {@code X-DATABEND-STAGE-NAME}), then
+ *       {@code <sql>} sent with a {@code stage_attachment} naming the file, its CSV format and
+ *       {@code purge}, as the driver sends it to a self-hosted server.</li>
+ * </ul>
  *
  * Answers are JSON texts: {@code {"ok":true,"affected":n,"rows":[…]}} or
  * {@code {"ok":false,"unavailable":…,"refusedLogin":…,"code":…,"message":…}}. Messages name the
@@ -106,8 +116,11 @@ public final class DatabendHttpSession {
                 case "exec":
                     answer.put("affected", affected(run(sql)));
                     break;
-                case "load":
-                    answer.put("affected", load(sql, csv));
+                case "load-statement":
+                    answer.put("affected", loadByStatement(sql, csv));
+                    break;
+                case "load-attachment":
+                    answer.put("affected", loadByAttachment(sql, csv));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown call " + kind);
@@ -127,9 +140,9 @@ public final class DatabendHttpSession {
         // The HTTP client has nothing to release before Java 21; the server expires the session.
     }
 
-    /** Uploads the CSV to a stage file of its own, then runs {@code <sql> FROM @~/… FILE_FORMAT = (type = csv)}. */
-    private long load(String sql, String csv) throws SessionException {
-        String location = "@~/client/load/" + UUID.randomUUID() + ".csv";
+    /** Uploads the CSV through a presigned URL, then runs {@code <sql> FROM @~/… FILE_FORMAT = (type = csv)}. */
+    private long loadByStatement(String sql, String csv) throws SessionException {
+        String location = "@~/" + newLoadFile();
         JsonNode presigned = run("PRESIGN UPLOAD " + location).path("data").path(0);
         if (presigned.size() < 3) throw new SessionException("PRESIGN UPLOAD answered no URL", false, false, null);
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(presigned.get(2).asText())).timeout(timeout)
@@ -147,16 +160,60 @@ public final class DatabendHttpSession {
         return affected(run(sql + " FROM " + location + " FILE_FORMAT = (type = csv)"));
     }
 
+    /**
+     * Uploads the CSV with {@code PUT /v1/upload_to_stage}, then runs {@code <sql>} (ending in
+     * {@code VALUES}) with the file as its stage attachment: databend-driver's requests to a server up
+     * to 1.2.781 (bendsql {@code core/src/client.rs}: {@code upload_to_stage_with_stream},
+     * {@code insert_with_stage}; the options are {@code driver/src/rest_api.rs}'s defaults).
+     */
+    private long loadByAttachment(String sql, String csv) throws SessionException {
+        String file = newLoadFile();
+        uploadToUserStage(file, csv.getBytes(StandardCharsets.UTF_8));
+        ObjectNode attachment = JSON.createObjectNode().put("location", "@~/" + file);
+        attachment.putObject("file_format_options").put("field_delimiter", ",").put("record_delimiter", "\n").put("skip_header", "0").put("type", "CSV");
+        // The server removes the file once loaded, as it does on the statement path.
+        attachment.putObject("copy_options").put("purge", "true");
+        return affected(run(sql, attachment));
+    }
+
+    /** A stage path of its own for one batch (a UUID: tasks of many workers share the user stage). */
+    private static String newLoadFile() {
+        return "client/load/" + UUID.randomUUID() + ".csv";
+    }
+
+    /** {@code PUT /v1/upload_to_stage}: one multipart part named {@code upload}, its file name the path in the stage. */
+    private void uploadToUserStage(String path, byte[] content) throws SessionException {
+        String boundary = "databend-sink-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"" + path + "\"\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest put = request("/v1/upload_to_stage")
+                .header("X-DATABEND-STAGE-NAME", "~")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .PUT(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(content), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .build();
+        HttpResponse<String> uploaded = send(put, "PUT /v1/upload_to_stage");
+        int status = uploaded.statusCode();
+        if (status / 100 == 2) return;
+        JsonNode error = parseOrMissing(uploaded.body()).path("error");
+        String message = "PUT /v1/upload_to_stage: HTTP " + status + (error.hasNonNull("message") ? ": " + error.get("message").asText() : "");
+        throw new SessionException(message, status >= 500 || status == 429, status == 401, error.hasNonNull("code") ? error.get("code").asInt() : null);
+    }
+
     private static long affected(JsonNode result) {
         return result.path("stats").path("write_progress").path("rows").asLong(0);
     }
 
-    /** One statement to its end: every page of data, the session state kept. */
     private JsonNode run(String sql) throws SessionException {
+        return run(sql, null);
+    }
+
+    /** One statement (with its stage attachment, or null) to its end: every page of data, the session state kept. */
+    private JsonNode run(String sql, ObjectNode stageAttachment) throws SessionException {
         ObjectNode body = JSON.createObjectNode();
         body.put("sql", sql);
         body.set("session", sessionState);
         body.putObject("pagination").put("wait_time_secs", 10);
+        if (stageAttachment != null) body.set("stage_attachment", stageAttachment);
         HttpRequest request = request("/v1/query").POST(HttpRequest.BodyPublishers.ofString(body.toString())).header("Content-Type", "application/json").build();
         JsonNode first = answer(send(request, "POST /v1/query"), sql);
         ArrayNode data = first.path("data").isArray() ? (ArrayNode) first.get("data") : JSON.createArrayNode();
@@ -198,6 +255,16 @@ public final class DatabendHttpSession {
         }
         if (status / 100 != 2) throw new SessionException("Databend answered HTTP " + status, false, false, null);
         return body;
+    }
+
+    /** An error answer's JSON, or a missing node when it is not JSON (a proxy's page). */
+    private static JsonNode parseOrMissing(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null ? node : MissingNode.getInstance();
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
     }
 
     private static JsonNode parse(String text) throws SessionException {
