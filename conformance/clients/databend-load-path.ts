@@ -2,7 +2,7 @@ import type { DatabendLoadPath } from '../sink-under-test/capabilities';
 
 /**
  * The path databend-driver 0.33 takes against a server with this `SELECT version()` text: `current`
- * above 1.2.781 (bendsql `core/src/capability.rs`: a pre-release of 1.2.781 is not above it), else
+ * above 1.2.781 (a pre-release of 1.2.781 is not above it), else
  * `legacy`. A text without a version is taken as current.
  */
 export function databendLoadPath(versionText: string): DatabendLoadPath {

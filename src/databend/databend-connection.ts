@@ -154,7 +154,7 @@ export class DriverSession implements DatabendSession {
 
 /**
  * The DSN as the driver gets it: one HTTP request per call (`retry_count` counts requests in
- * databend-driver 0.33, bendsql core/src/client.rs; its default is 3, with waits of up to 10 s).
+ * databend-driver 0.33; its default is 3, with waits of up to 10 s).
  * The sink owns the retries (retry/retry.ts); appended last, it wins over a connection.* extra.
  */
 export function driverDsn(dsn: string): string {

@@ -25,7 +25,7 @@ export function isMissingTable(err: unknown): boolean {
 
 /**
  * The Databend server a session talks to, learnt once at connect time. databend-driver picks its load
- * protocol from the version the server reports at login (bendsql `core/src/capability.rs`): above
+ * protocol from the version the server reports at login: above
  * 1.2.781 `loadFile(sql, file)` uploads the file to the user stage and runs
  * `<sql> FROM @~/client/load/<ts> FILE_FORMAT = (type = csv)` as a query, which the server binds as
  * a COPY of the upload (purged after); up to 1.2.781 it sends `<sql>` with a stage attachment. Servers

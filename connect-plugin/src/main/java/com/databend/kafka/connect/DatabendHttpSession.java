@@ -163,8 +163,7 @@ public final class DatabendHttpSession {
     /**
      * Uploads the CSV with {@code PUT /v1/upload_to_stage}, then runs {@code <sql>} (ending in
      * {@code VALUES}) with the file as its stage attachment: databend-driver's requests to a server up
-     * to 1.2.781 (bendsql {@code core/src/client.rs}: {@code upload_to_stage_with_stream},
-     * {@code insert_with_stage}; the options are {@code driver/src/rest_api.rs}'s defaults).
+     * to 1.2.781, with its default options.
      */
     private long loadByAttachment(String sql, String csv) throws SessionException {
         String file = newLoadFile();

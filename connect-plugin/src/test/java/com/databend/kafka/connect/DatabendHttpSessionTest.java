@@ -24,8 +24,7 @@ import org.junit.Test;
 
 /**
  * The requests of a load on the attachment path (servers up to 1.2.781), held to what
- * databend-driver 0.33 sends there (bendsql core/src/client.rs {@code upload_to_stage_with_stream},
- * {@code insert_with_stage}; driver/src/rest_api.rs's default options): the file as the multipart
+ * databend-driver 0.33 sends there with its default options: the file as the multipart
  * part {@code upload} of {@code PUT /v1/upload_to_stage} with the stage in
  * {@code X-DATABEND-STAGE-NAME}, then the statement as sent with a {@code stage_attachment} naming
  * that file. A small HTTP server answers as Databend does and records what it got; the
