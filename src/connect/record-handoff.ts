@@ -11,9 +11,9 @@
  *
  *   <topic> TAB <partition> TAB <offset> TAB <timestamp ms, or empty> TAB <program id>
  *   <empty>
- *   <the row's field texts, separated by U+001F; a null field is U+001E alone>
+ *   <the row's field texts, separated by U+001F; a null field is U+001E alone; a newline is U+001D>
  *
- * (the Java side writes no such row when a text holds U+001E, U+001F or a newline).
+ * (the Java side writes no such row when a text holds U+001D, U+001E or U+001F).
  *
  * JsonConverter escapes every control character, so a JSON line never holds a newline, and topic
  * names hold no tab. One text per batch keeps the per-record work in the interpreter's compiled
@@ -29,6 +29,7 @@ import type { RowPrograms } from './row-programs';
 
 const FIELD_SEPARATOR = '\u001f';
 const NULL_FIELD = '\u001e';
+const NEWLINE = '\u001d';
 
 /** A record the hand-off could not convert, by its index in the batch. */
 export interface HandoffFailure {
@@ -91,7 +92,7 @@ export class RecordHandoff {
   private encoded(id: number, topic: string, partition: number, offset: string, timestamp: string, rowText: string): SinkRecord {
     if (this.programs === undefined) throw new SinkError('INTERNAL', 'record hand-off: a row program without programs');
     const program = this.programs.get(id);
-    const fields: (string | null)[] = rowText.split(FIELD_SEPARATOR);
+    const fields: (string | null)[] = (rowText.indexOf(NEWLINE) < 0 ? rowText : rowText.replaceAll(NEWLINE, '\n')).split(FIELD_SEPARATOR);
     if (fields.length !== program.shape.columns.length) {
       throw new SinkError('INTERNAL', `record hand-off: a row of ${fields.length} fields for ${program.shape.columns.length} columns (topic ${topic}, partition ${partition}, offset ${offset})`);
     }

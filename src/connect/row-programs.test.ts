@@ -73,6 +73,14 @@ describe('RowPrograms', () => {
     expect(plan.superseded.map((r) => r.offset)).toEqual(['5']);
   });
 
+  it('turns U+001D in a row back into the newline the Java side carried it as', () => {
+    const { programs: p } = programs();
+    const { id } = JSON.parse(p.define('', ORDER)) as RowProgramSpec;
+    const row = ['1', 'call first\u001dsecond line\u001d', '2.5', 'true', '1970-01-01 00:00:00.000000+00:00'].join('\u001f');
+    const { records } = new RecordHandoff(p).read(`t\t0\t1\t\t${id}\n\n${row}\n`);
+    expect(records[0].encoded?.fields).toEqual(['1', 'call first\nsecond line\n', '2.5', 'true', '1970-01-01 00:00:00.000000+00:00']);
+  });
+
   it('refuses a row whose field count is not its program\'s, and an unknown program (internal errors: never guessed)', () => {
     const { programs: p } = programs();
     const { id } = JSON.parse(p.define('', ORDER)) as RowProgramSpec;

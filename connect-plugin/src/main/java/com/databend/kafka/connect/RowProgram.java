@@ -22,6 +22,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 final class RowProgram {
     static final char FIELD_SEPARATOR = '\u001f';
     static final char NULL_FIELD = '\u001e';
+    /** A newline inside a text: the hand-off's lines end in newlines (record-handoff.ts turns it back). */
+    static final char NEWLINE = '\u001d';
 
     private enum Source { TOPIC, PARTITION, OFFSET, KEY, VALUE }
 
@@ -170,18 +172,23 @@ final class RowProgram {
         return true;
     }
 
-    /** The text as is; false for what the hand-off cannot carry and for a lone surrogate (the script refuses it). */
+    /**
+     * The text, its newlines as U+001D; false for a text holding a separator of the hand-off (U+001D,
+     * U+001E, U+001F) and for a lone surrogate (the script refuses it).
+     */
     private static boolean appendString(String s, StringBuilder out) {
         int n = s.length();
+        int newlines = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c == '\n' || c == FIELD_SEPARATOR || c == NULL_FIELD) return false;
-            if (Character.isSurrogate(c)) {
+            if (c == '\n') newlines++;
+            else if (c == NEWLINE || c == FIELD_SEPARATOR || c == NULL_FIELD) return false;
+            else if (Character.isSurrogate(c)) {
                 if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
                 i++;
             }
         }
-        out.append(s);
+        out.append(newlines == 0 ? s : s.replace('\n', NEWLINE));
         return true;
     }
 

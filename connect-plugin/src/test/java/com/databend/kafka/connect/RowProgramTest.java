@@ -50,7 +50,7 @@ public class RowProgramTest {
     /** A schema with a column no program covers (bytes): all of its records go as Connect JSON. */
     private static final Schema WITH_BYTES = SchemaBuilder.struct().name("Blob").field("id", Schema.INT64_SCHEMA).field("data", Schema.BYTES_SCHEMA).build();
 
-    private static final String[] STRINGS = {"plain", "", "say \"hi\", ok", "Zoë 李雷 𝄞", "tab\there", "line\nbreak", "unit\u001fsep", "rec\u001esep", "lone \uD800 surrogate", "\\N", "\"", "a,b"};
+    private static final String[] STRINGS = {"plain", "", "say \"hi\", ok", "Zoë 李雷 𝄞", "tab\there", "line\nbreak", "two\n\nlines\n", "group\u001dsep", "unit\u001fsep", "rec\u001esep", "lone \uD800 surrogate", "\\N", "\"", "a,b"};
     private static final double[] DOUBLES = {0.0, -0.0, 0.001, 0.1, 2.5, 1234567.125, 9999999.0, 1e7, 1e-4, 1e21, 9007199254740993.0, -3.75, Double.NaN, Double.POSITIVE_INFINITY, 0.30000000000000004};
     private static final float[] FLOATS = {0.1f, 1.5f, -0.0f, 16777216f, 3.4e38f, 1e-3f, 123.456f};
     private static final long[] LONGS = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 9007199254740993L, 42};
