@@ -13,6 +13,7 @@ import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../sink-under-
 import { recordMeasurement } from '../report/measurements';
 import { eventually } from '../support/eventually';
 import { EnvironmentFaults } from './environment-faults';
+import { createTopicAndWait } from '../support/create-topic';
 
 export interface ReadRecord {
   partition: number;
@@ -159,7 +160,7 @@ export class ScenarioContext {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+      await createTopicAndWait(admin, { topic, numPartitions: partitions });
     } finally {
       await admin.disconnect();
     }

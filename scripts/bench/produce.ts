@@ -11,6 +11,7 @@ import { schemaRegistryClient } from '../../conformance/clients/schema-registry'
 import type { Endpoints } from '../../conformance/environments/environment';
 import { JsonOrderGenerator, type JsonDensity, ORDER_V1, ORDER_V2, OrderGenerator, wireFormat } from './data-generator';
 import { connectJsonEnvelope } from './sink-pipeline';
+import { createTopicAndWait } from '../../conformance/support/create-topic';
 
 export interface TopicSpec {
   topic: string;
@@ -48,7 +49,7 @@ export async function createTopic(kafka: Kafka, topic: string, partitions: numbe
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await createTopicAndWait(admin, { topic, numPartitions: partitions });
   } finally {
     await admin.disconnect();
   }

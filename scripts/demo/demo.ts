@@ -13,6 +13,7 @@ import { schemaRegistryClient } from '../../conformance/clients/schema-registry'
 import type { Endpoints } from '../../conformance/environments/environment';
 import type { ConnectorConfig, RunningSink, SinkUnderTest } from '../../conformance/sink-under-test/sink-under-test';
 import { localConfig, USER_V1, USER_V2, V1_ROWS, V1_ROWS_SQL, V2_ROWS, V2_ROWS_SQL, v1Records, v2Records } from '../../conformance/support/confluent-cloud-walkthrough';
+import { createTopicAndWait } from '../../conformance/support/create-topic';
 
 export interface DemoOptions {
   endpoints: Endpoints;
@@ -94,7 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicAndWait(admin, { topic, numPartitions: 1 });
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
