@@ -9,7 +9,9 @@ import { Buffer as BufferPolyfill } from 'buffer';
 
 const g = globalThis as unknown as { Buffer?: unknown; process?: unknown; TextDecoder?: unknown; TextEncoder?: unknown };
 g.Buffer ??= BufferPolyfill;
-g.process ??= { env: {}, pid: 0 };
+// Scratch table names hold the pid to stay apart from other writers': every task's context is a
+// process of its own here, and tasks of one worker (or of two workers) must not share a number.
+g.process ??= { env: {}, pid: 1 + Math.floor(Math.random() * 0x7fffffff) };
 
 /** Fatal UTF-8 decoding: bytes that do not re-encode to themselves held an invalid sequence. */
 class StrictUtf8Decoder {
