@@ -27,6 +27,8 @@ export interface BenchOptions {
   connectPasses: number;
   /** Repetitions of the Connect plugin's scenario (each: the standalone sink, then every worker's passes); not `runs`, for time. */
   connectRuns: number;
+  /** The Connect sinks' `consumer.override.max.poll.records`; 0: `batch.size` (Connect's own default is 500). */
+  connectMaxPollRecords: number;
   latencyRate: number;
   latencySeconds: number;
   runs: number;
@@ -53,6 +55,7 @@ const SIZES: Record<BenchOptions['size'], Omit<BenchOptions, 'size' | 'sink' | '
     connectRecords: 200_000,
     connectPasses: 3,
     connectRuns: 1,
+    connectMaxPollRecords: 0,
     latencyRate: 5_000,
     latencySeconds: 30,
     runs: 3,
@@ -71,6 +74,7 @@ const SIZES: Record<BenchOptions['size'], Omit<BenchOptions, 'size' | 'sink' | '
     connectRecords: 20_000,
     connectPasses: 2,
     connectRuns: 1,
+    connectMaxPollRecords: 0,
     latencyRate: 5_000,
     latencySeconds: 4,
     runs: 3,
@@ -91,6 +95,7 @@ const NUMERIC: Record<string, keyof BenchOptions> = {
   '--connect-records': 'connectRecords',
   '--connect-passes': 'connectPasses',
   '--connect-runs': 'connectRuns',
+  '--connect-max-poll-records': 'connectMaxPollRecords',
   '--latency-rate': 'latencyRate',
   '--latency-seconds': 'latencySeconds',
   '--runs': 'runs',
@@ -110,7 +115,9 @@ export const USAGE = `npm run bench -- [options]
   --connect-records N      Avro records drained by our Connect plugin (no JVM flags; optimizing
                            runtime), the Java connector and our standalone sink, one task each (full: 200000)
   --connect-passes N       connectors in a row per Kafka Connect worker: first = cold, last = warm (full: 3)
-  --connect-runs N         repetitions of that scenario (1: it takes about 11 minutes on a busy 2-core VM)
+  --connect-runs N         repetitions of that scenario (1: 3–12 minutes on a busy 2-core VM)
+  --connect-max-poll-records N   the Connect sinks' consumer max.poll.records (0, default: batch.size;
+                           Connect's own default is 500)
   --latency-rate N         records/s (5000)                --latency-seconds N
   --runs N                 repetitions of every scenario (3; at least 3 for a median and spread)
   --tasks-max N  --batch-size N  --linger-ms N             sink settings (2, 10000, 1000)

@@ -412,7 +412,7 @@ export async function runBench(options: BenchOptions, services: BenchServices, l
         log(`connect-plugin: our standalone sink (tasks.max=1), run ${i + 1}: ${Math.round(own.rate)} rec/s, ${own.cpuUsPerRecord.toFixed(1)} µs CPU/record`);
         for (const p of prepared.filter((x) => !failed.has(x.variant.key))) {
           try {
-            const run = await drainPasses(ctx, p, { topic: topic.topic, index: i, passes: options.connectPasses, expectRows: topic.count, timeoutMs });
+            const run = await drainPasses(ctx, p, { topic: topic.topic, index: i, passes: options.connectPasses, expectRows: topic.count, timeoutMs, maxPollRecords: options.connectMaxPollRecords || options.batchSize });
             workers.get(p.variant.key)!.push(run);
             log(`connect-plugin: ${p.variant.label}, run ${i + 1}: ${run.passes.map((r, n) => `pass ${n + 1} ${Math.round(r.rate)} rec/s, ${r.cpuUsPerRecord.toFixed(1)} µs CPU/record`).join('; ')}`);
           } catch (err) {

@@ -110,6 +110,8 @@ export interface PassesSpec {
   passes: number;
   expectRows: number;
   timeoutMs: number;
+  /** The consumer's `max.poll.records`: records per `put` at most. */
+  maxPollRecords: number;
 }
 
 /** One worker's passes over the topic, and the Truffle compilations counted meanwhile (NaN when not traced). */
@@ -133,9 +135,10 @@ export async function drainPasses(ctx: BenchContext, prepared: PreparedVariant, 
     for (let pass = 0; pass < spec.passes; pass++) {
       const name = `bench-${variant.key}-${ctx.runId}-${spec.index}-${pass}`;
       const table = `bench_${variant.key.replace(/-/g, '_')}_${ctx.runId}_${spec.index}_${pass}`;
-      // Connect hands a task at most max.poll.records (500) per put, and both connectors load each
-      // put: the consumer's polls are raised to batch.size, so that a load holds what batch.size says.
-      const config = connectorConfig(oneTask, name, spec.topic, table, { 'pk.mode': 'none', 'consumer.override.max.poll.records': String(ctx.settings.batchSize) });
+      // Connect hands a task at most max.poll.records (500 by default) per put, and the Java connector
+      // loads each put: by default the polls are raised to batch.size, so that its loads hold what
+      // batch.size says (our plugin gathers puts up to batch.size either way).
+      const config = connectorConfig(oneTask, name, spec.topic, table, { 'pk.mode': 'none', 'consumer.override.max.poll.records': String(spec.maxPollRecords) });
       passes.push(
         await measureDrain(ctx, { what: `${variant.label} (pass ${pass + 1})`, topic: spec.topic, groupId: `connect-${name}`, table, expectRows: spec.expectRows, timeoutMs: spec.timeoutMs }, async () => {
           const running = await sink.start(config);

@@ -113,11 +113,11 @@ class ConnectWriter {
 const api = {
   configDefinitions: (): string => JSON.stringify(connectConfigDefinitions()),
   validate: (propsJson: string): string => JSON.stringify(validateTaskConfig(JSON.parse(propsJson) as Record<string, string>).problems),
-  /** What the Java task needs before the writer: the Databend connection and the retry policy. */
+  /** What the Java task needs before the writer: the Databend connection, the retry policy and how records are batched. */
   taskSettings(propsJson: string): string {
-    const { connection, maxRetries, retryBackoffMs } = taskConfig(propsJson);
+    const { connection, maxRetries, retryBackoffMs, batchSize, lingerMs } = taskConfig(propsJson);
     const { host, port, user, password, database, ssl, requestTimeoutMs } = connection;
-    return JSON.stringify({ connection: { host, port, user, password, database, ssl, requestTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS }, maxRetries, retryBackoffMs });
+    return JSON.stringify({ connection: { host, port, user, password, database, ssl, requestTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS }, maxRetries, retryBackoffMs, batchSize, lingerMs });
   },
   createWriter(propsJson: string, host: DatabendHost, logLevel: string, log: { write(line: string): void }): ConnectWriter {
     const config = taskConfig(propsJson);

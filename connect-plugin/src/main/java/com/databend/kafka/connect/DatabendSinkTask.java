@@ -26,7 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task: each {@code put} hands the batch to the sink's writer in GraalJS as one text
+ * One task. Records are gathered across {@code put}s as the standalone sink gathers them: a batch is
+ * written once {@code batch.size} records wait (at most that many per batch), or once the oldest
+ * has waited {@code linger.ms} (checked at each {@code put}, which Connect calls after every poll),
+ * and whatever waits is written before offsets are committed ({@code preCommit}). Connect's consumer
+ * hands a task at most {@code max.poll.records} (500 by default) per {@code put}: without this, each
+ * load would hold 500 rows whatever {@code batch.size} says. A batch goes to the sink's writer in GraalJS as one text
  * ({@link RecordHandoff}: rows the task encoded itself, or records as Connect's JsonConverter writes
  * them), and the writer
  * plans, encodes and loads it through {@link DatabendHttpSession}. Offsets go back to Connect from
@@ -48,8 +53,25 @@ public class DatabendSinkTask extends SinkTask {
     private int maxRetries;
     private long retryBackoffMs;
     private int retries;
+    private int batchSize;
+    private long lingerMs;
     /** Per partition, the next offset whose predecessors are durable: what preCommit may return. */
     private final Map<TopicPartition, Long> durable = new HashMap<>();
+    /** Records handed to the task and not yet written, in the order they came. */
+    private final List<SinkRecord> pending = new ArrayList<>();
+    /** When the oldest pending record came (ms). */
+    private long pendingSince;
+    /**
+     * Per partition, the offset after the last record taken into {@code pending}: a record below it
+     * is pending or written already, and comes again only because Connect redelivers a put it was
+     * told to retry (RetriableException) or rewound after a failed commit.
+     */
+    private final Map<TopicPartition, Long> taken = new HashMap<>();
+    /**
+     * A write that failed for good (not retriable): every later call fails with it, so that nothing
+     * is written again after it (its partitions' records before the failure are written already).
+     */
+    private ConnectException failed;
 
     @Override
     public String version() {
@@ -78,6 +100,8 @@ public class DatabendSinkTask extends SinkTask {
         }
         maxRetries = ((Number) settings.get("maxRetries")).intValue();
         retryBackoffMs = ((Number) settings.get("retryBackoffMs")).longValue();
+        batchSize = Math.max(1, ((Number) settings.get("batchSize")).intValue());
+        lingerMs = ((Number) settings.get("lingerMs")).longValue();
         @SuppressWarnings("unchecked")
         Map<String, Object> connection = (Map<String, Object>) settings.get("connection");
         session = new DatabendHttpSession(connection);
@@ -94,14 +118,46 @@ public class DatabendSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        if (records.isEmpty()) return;
-        List<SinkRecord> batch = new ArrayList<>(records);
+        if (failed != null) throw failed;
+        for (SinkRecord r : records) {
+            TopicPartition tp = tp(r);
+            Long next = taken.get(tp);
+            if (next != null && r.kafkaOffset() < next) continue;
+            if (pending.isEmpty()) pendingSince = System.currentTimeMillis();
+            pending.add(r);
+            taken.put(tp, r.kafkaOffset() + 1);
+        }
+        writeDue(false);
+    }
+
+    /**
+     * Writes full batches of what is pending, and with {@code all} (or once the oldest has waited
+     * linger.ms) the rest too. A failed write leaves the batch pending, to be written again.
+     */
+    private void writeDue(boolean all) {
+        while (pending.size() >= batchSize || (!pending.isEmpty() && (all || System.currentTimeMillis() - pendingSince >= lingerMs))) {
+            List<SinkRecord> batch = pending.subList(0, Math.min(batchSize, pending.size()));
+            try {
+                write(new ArrayList<>(batch));
+            } catch (RetriableException e) {
+                throw e;
+            } catch (ConnectException e) {
+                failed = e;
+                throw e;
+            }
+            batch.clear();
+            pendingSince = System.currentTimeMillis();
+        }
+    }
+
+    /** One batch to Databend; throws as {@code put} may when it cannot be written. */
+    private void write(List<SinkRecord> batch) {
         RecordHandoff.Batch handed = handoff.of(batch);
         if (!tolerateAll && !handed.refused.isEmpty()) {
             // Nothing of the batch is written: nothing past the refused record becomes durable.
             throw new ConnectException(handed.refused.get(0).message);
         }
-        String refusedJson = write(handed.text);
+        String refusedJson = writeText(handed.text);
         retries = 0;
         JsonNode refused;
         try {
@@ -144,7 +200,7 @@ public class DatabendSinkTask extends SinkTask {
     }
 
     /** Runs the writer; its promise settles within the call, as the session answers synchronously. */
-    private String write(String handoff) {
+    private String writeText(String handoff) {
         Settled settled = new Settled();
         writer.invokeMember("writeNow", handoff, !tolerateAll, settled);
         if (settled.failure == null && settled.result == null) throw new ConnectException("the sink's writer did not finish within its call");
@@ -182,6 +238,9 @@ public class DatabendSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // What waits is written first; if that fails, Connect logs it, commits nothing and rewinds
+        // to its last commit (what is pending stays, and put takes no record twice).
+        if (failed == null) writeDue(true);
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : currentOffsets.keySet()) {
             Long next = durable.get(tp);
@@ -193,12 +252,22 @@ public class DatabendSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         // A partition (re)assigned starts from its committed offset: nothing of an earlier ownership is durable here.
-        for (TopicPartition tp : partitions) durable.remove(tp);
+        forget(partitions);
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) durable.remove(tp);
+        // Connect committed (preCommit, which wrote what was pending) before it closes; a record still
+        // pending here is not durable, and the partition's next owner reads it again.
+        forget(partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            durable.remove(tp);
+            taken.remove(tp);
+        }
+        pending.removeIf(r -> partitions.contains(tp(r)));
     }
 
     @Override
