@@ -23,6 +23,10 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  * The same harness drives another connector's task on the same records (its class as the fifth
  * argument, its jars on the class path): Databend's Java connector, for the comparison.
  *
+ * A fraction of the records (system property {@code fallback}, default 0) carry an amount of 10^7
+ * or more, spread through each batch: a double the JDK writes with an exponent, which the plugin
+ * once sent as Connect JSON instead of encoding it with the record's row program (docs/benchmarks.md).
+ *
  * args: <databend host:port> <records> <batch size> <insert|upsert> [task class]
  */
 public class TaskThroughput {
@@ -41,6 +45,8 @@ public class TaskThroughput {
         int total = Integer.parseInt(args[1]);
         int batchSize = Integer.parseInt(args[2]);
         String mode = args[3];
+        double fallback = Double.parseDouble(System.getProperty("fallback", "0"));
+        java.util.Random large = new java.util.Random(42);
         String table = "connect_bench_" + mode + "_" + System.currentTimeMillis();
         Map<String, String> props = new HashMap<>();
         props.put("name", "connect-bench");
@@ -80,7 +86,7 @@ public class TaskThroughput {
                 Struct v = new Struct(ORDER)
                         .put("id", offset)
                         .put("customer", "customer-" + (offset % 997))
-                        .put("amount", (offset % 10000) / 100.0)
+                        .put("amount", large.nextDouble() < fallback ? 12_345_678.25 + offset : (offset % 10000) / 100.0)
                         .put("quantity", (int) (offset % 50))
                         .put("status", offset % 3 == 0 ? "shipped" : "open")
                         .put("note", offset % 5 == 0 ? null : "note \"" + offset + "\", with, commas")
@@ -106,6 +112,7 @@ public class TaskThroughput {
         double cpuSecs = (cpu.getCurrentThreadCpuTime() - startCpu) / 1e9;
         double processSecs = (os.getProcessCpuTime() - startProcessCpu) / 1e9;
         task.stop();
+        System.out.printf("fallback %.2f: ", fallback);
         System.out.printf("%s %s: %,d records in %.1f s (start %.1f s): %.0f rec/s wall, %.0f rec/CPU-s task thread, %.0f rec/CPU-s whole JVM; JVM %s, flags %s%n",
                 mode, table, total, secs, startSeconds, total / secs, total / cpuSecs, total / processSecs, System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -3,7 +3,8 @@
 # on the JDK in JAVA_HOME (or PATH), with no JVM flags. Build first: npm run package-plugin.
 # usage: connect-plugin/bench/run.sh 127.0.0.1:8000 [records=200000] [batch=10000] [insert|upsert] [task class]
 # BENCH_CLASSPATH replaces this plugin's classes (another connector's jars, with its task class as
-# the fifth argument); JAVA_FLAGS adds JVM flags (the optimizing runtime, docs/benchmarks.md).
+# the fifth argument); JAVA_FLAGS adds JVM flags (the optimizing runtime, docs/benchmarks.md), or
+# -Dfallback=0.1: that fraction of records with a double the JDK writes with an exponent (TaskThroughput.java).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/.."

@@ -39,8 +39,9 @@ export interface HandoffFailure {
 }
 
 export class RecordHandoff {
-  private readonly keys = new ConnectJsonConverter(true);
-  private readonly values = new ConnectJsonConverter(true);
+  // RecordHandoff.java's JsonConverter writes Decimals as base64 (decimal.format's default): never as numbers.
+  private readonly keys = new ConnectJsonConverter(true, false);
+  private readonly values = new ConnectJsonConverter(true, false);
 
   constructor(private readonly programs?: RowPrograms) {}
 

@@ -236,6 +236,36 @@ describe('ConnectJsonConverter, schemas.enable=true', () => {
     });
   });
 
+  it('reads the same values when payloads never hold a Decimal as a number (the plugin\'s hand-off: base64)', async () => {
+    const schema = {
+      type: 'struct',
+      fields: [
+        { field: 'd', type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: { scale: '2', 'connect.decimal.precision': '12' } },
+        { field: 'price', type: 'double' },
+        { field: 'large', type: 'double' },
+        { field: 'f', type: 'float' },
+        { field: 'i64', type: 'int64' },
+        { field: 'negZero', type: 'double' },
+      ],
+    };
+    const payloads = [
+      '{"d": "z8c=", "price": 1.0243999999999998, "large": 1.23456785E7, "f": 0.1, "i64": 9007199254740993, "negZero": -0.0}',
+      '{"d": "AJiWfw==", "price": 0.30000000000000004, "large": 1.0E21, "f": 3.4E38, "i64": -9223372036854775808, "negZero": 2.0E-7}',
+    ];
+    for (const payload of payloads) {
+      const handoff = await convert(new ConnectJsonConverter(true, false), envelope(schema, payload));
+      expect(structFields(handoff)).toEqual(structFields(await convert(converter(), envelope(schema, payload))));
+    }
+    expect(structFields(await convert(new ConnectJsonConverter(true, false), envelope(schema, payloads[0])))).toEqual({
+      d: { unscaled: -12345n, scale: 2 },
+      price: 1.0243999999999998,
+      large: 12345678.5,
+      f: 0.1,
+      i64: 9007199254740993n,
+      negZero: -0,
+    });
+  });
+
   it('rejects a numeric decimal with more places than its scale', async () => {
     const schema = { type: 'struct', fields: [{ field: 'd', type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '1' } }] };
     expect((await rejection(convert(converter(), envelope(schema, '{"d": 1.25}')))).code).toBe('VALUE_OUT_OF_RANGE');

@@ -3,6 +3,8 @@ package com.databend.kafka.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -193,11 +195,13 @@ final class RowProgram {
     }
 
     /**
-     * The script writes a float as JavaScript's shortest text of the double its JSON held (what
-     * Jackson wrote: Float/Double.toString). Both spell a finite value in 0.001 ≤ |x| < 10^7 (and
-     * zero) as plain decimals, the JDK with a ".0" on integral values; outside that range the JDK
-     * writes an exponent and the record goes to the script. On Java 17 a double's text may carry more
-     * digits than the shortest (the JDK's pre-19 algorithm): the same double, which Databend stores.
+     * The script writes a float as JavaScript's text (Number.prototype.toString) of the double its
+     * JSON held, the text Jackson wrote: Double.toString, or Float.toString read as a double. For a
+     * finite value in 0.001 ≤ |x| < 10^7 (and zero) the JDK's text is a plain decimal, written as is
+     * without its ".0" on integral values (on Java 17 a double's text may carry more digits than the
+     * shortest, the JDK's pre-19 algorithm: the same double, which Databend stores). Outside that
+     * range the JDK writes an exponent, and the text is JavaScript's, made from the shortest digits
+     * ({@link #jsNumberText}).
      */
     private static boolean appendFloat(Object x, StringBuilder out) {
         String text;
@@ -212,10 +216,67 @@ final class RowProgram {
         } else {
             return false;
         }
-        if (text.indexOf('E') >= 0) return false;
-        if (text.endsWith(".0")) out.append(text, 0, text.length() - 2);
+        if (text.indexOf('E') >= 0) out.append(jsNumberText(Double.parseDouble(text)));
+        else if (text.endsWith(".0")) out.append(text, 0, text.length() - 2);
         else out.append(text);
         return true;
+    }
+
+    /**
+     * JavaScript's Number::toString of a finite, non-zero double: its shortest digits that read back
+     * as the same double (of two such, the one closer to it, then the even one), laid out plain for
+     * 10^-6 ≤ |x| < 10^21 and with an exponent ({@code 1.5e+21}, {@code 1e-7}) otherwise.
+     */
+    static String jsNumberText(double v) {
+        double abs = Math.abs(v);
+        BigDecimal exact = new BigDecimal(abs);
+        // The fewest digits p with a p-digit decimal that reads back as the double: whether there is
+        // one grows with p (a shorter one padded with zeros is one), so it is found by bisection;
+        // 17 always do. Of the p-digit decimals, the ones next to it below and above are the candidates.
+        int low = 1;
+        int high = 17;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (readsBack(exact.round(new MathContext(mid, RoundingMode.FLOOR)), abs) || readsBack(exact.round(new MathContext(mid, RoundingMode.CEILING)), abs)) high = mid;
+            else low = mid + 1;
+        }
+        BigDecimal down = exact.round(new MathContext(low, RoundingMode.FLOOR));
+        BigDecimal up = exact.round(new MathContext(low, RoundingMode.CEILING));
+        boolean downReads = readsBack(down, abs);
+        boolean upReads = readsBack(up, abs);
+        BigDecimal digits;
+        if (downReads && upReads && down.compareTo(up) != 0) {
+            int closer = exact.subtract(down).compareTo(up.subtract(exact));
+            digits = closer < 0 ? down : closer > 0 ? up : down.unscaledValue().testBit(0) ? up : down;
+        } else {
+            digits = downReads ? down : up;
+        }
+        digits = digits.stripTrailingZeros();
+        String s = digits.unscaledValue().toString();
+        int k = s.length();
+        // v = 0.s × 10^n, as ECMAScript's Number::toString names them.
+        int n = k - digits.scale();
+        StringBuilder out = new StringBuilder(k + 8);
+        if (v < 0) out.append('-');
+        if (k <= n && n <= 21) {
+            out.append(s);
+            for (int i = k; i < n; i++) out.append('0');
+        } else if (0 < n && n <= 21) {
+            out.append(s, 0, n).append('.').append(s, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.");
+            for (int i = n; i < 0; i++) out.append('0');
+            out.append(s);
+        } else {
+            out.append(s.charAt(0));
+            if (k > 1) out.append('.').append(s, 1, k);
+            out.append('e').append(n - 1 < 0 ? '-' : '+').append(Math.abs(n - 1));
+        }
+        return out.toString();
+    }
+
+    private static boolean readsBack(BigDecimal decimal, double v) {
+        return Double.parseDouble(decimal.toString()) == v;
     }
 
     /** {@code YYYY-MM-DD HH:MM:SS.ffffff+00:00}: UTC, with its offset, as the script's CSV encoder writes a timestamp. */

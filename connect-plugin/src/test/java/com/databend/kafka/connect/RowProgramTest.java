@@ -51,8 +51,9 @@ public class RowProgramTest {
     private static final Schema WITH_BYTES = SchemaBuilder.struct().name("Blob").field("id", Schema.INT64_SCHEMA).field("data", Schema.BYTES_SCHEMA).build();
 
     private static final String[] STRINGS = {"plain", "", "say \"hi\", ok", "Zoë 李雷 𝄞", "tab\there", "line\nbreak", "two\n\nlines\n", "group\u001dsep", "unit\u001fsep", "rec\u001esep", "lone \uD800 surrogate", "\\N", "\"", "a,b"};
-    private static final double[] DOUBLES = {0.0, -0.0, 0.001, 0.1, 2.5, 1234567.125, 9999999.0, 1e7, 1e-4, 1e21, 9007199254740993.0, -3.75, Double.NaN, Double.POSITIVE_INFINITY, 0.30000000000000004};
-    private static final float[] FLOATS = {0.1f, 1.5f, -0.0f, 16777216f, 3.4e38f, 1e-3f, 123.456f};
+    private static final double[] DOUBLES = {0.0, -0.0, 0.001, 0.1, 2.5, 1234567.125, 9999999.0, 1e7, 1e-4, 1e21, 9007199254740993.0, -3.75, Double.NaN, Double.POSITIVE_INFINITY, 0.30000000000000004,
+        12345678.25, -1.5e300, 1e-7, 9.999999999999999e20, 1.2345e-5, 2e23, Double.MIN_VALUE, Double.MAX_VALUE};
+    private static final float[] FLOATS = {0.1f, 1.5f, -0.0f, 16777216f, 3.4e38f, 1e-3f, 123.456f, 1e-4f, 1.17549435e-38f, Float.MIN_VALUE, 33554436f};
     private static final long[] LONGS = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 9007199254740993L, 42};
     private static final BigDecimal[] PRICES = {new BigDecimal("0.05"), new BigDecimal("-0.05"), new BigDecimal("1234.50"), new BigDecimal("9999.99"), new BigDecimal("10000.00"), new BigDecimal("0.00"), new BigDecimal("-9999.99")};
     private static final BigDecimal[] BIGS = {new BigDecimal("123456789012345678901234567890"), BigDecimal.ZERO, new BigDecimal("-7"), new BigDecimal("1" + "0".repeat(40))};
@@ -127,6 +128,43 @@ public class RowProgramTest {
                 assertTrue(config + ": the batch plans rows: " + expected, expected.contains("\"csv\":\"") && expected.contains("\"refused\":[{"));
                 assertEquals(config.toString(), expected, writer.invokeMember("plannedCsv", encoded).asString());
             }
+        }
+    }
+
+    /**
+     * Doubles and floats of every magnitude (random bit patterns, the edges of JavaScript's plain and
+     * exponent forms, subnormals): the text RowProgram writes is the script's for the same JSON.
+     */
+    @Test
+    public void floatsOfEveryMagnitudeAreWrittenAsTheScriptWritesThem() throws Exception {
+        Schema schema = SchemaBuilder.struct().name("Floats").field("d", Schema.FLOAT64_SCHEMA).field("f", Schema.FLOAT32_SCHEMA).build();
+        java.util.Random random = new java.util.Random(19);
+        List<Double> doubles = new ArrayList<>();
+        for (double d : DOUBLES) if (Double.isFinite(d)) doubles.add(d);
+        for (int e = -325; e <= 308; e++) {
+            doubles.add(Double.parseDouble("1e" + e));
+            doubles.add(Math.nextDown(Double.parseDouble("1e" + e)));
+            doubles.add(Math.nextUp(Double.parseDouble("1e" + e)));
+        }
+        for (int e = -1074; e <= 1023; e += 7) doubles.add(Math.scalb(1.0, e));
+        while (doubles.size() < 6000) {
+            double d = Double.longBitsToDouble(random.nextLong());
+            if (Double.isFinite(d)) doubles.add(d);
+        }
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < doubles.size(); i++) {
+            float f = i < FLOATS.length ? FLOATS[i] : Float.intBitsToFloat(random.nextInt());
+            if (!Float.isFinite(f)) f = 1.0f;
+            records.add(new SinkRecord("floats", 0, null, null, schema, new Struct(schema).put("d", doubles.get(i)).put("f", f), i));
+        }
+        Map<String, String> config = props("insert", "none", false);
+        config.put("topics", "floats");
+        try (SinkScript script = new SinkScript()) {
+            Value writer = script.api().invokeMember("createWriter", JSON.writeValueAsString(config), new NoDatabend(), "info", new DatabendSinkTask.ScriptLog());
+            String encoded = new RecordHandoff(writer).of(records).text;
+            long programmed = encoded.lines().filter(l -> l.split("\t", -1).length == 5).count();
+            assertEquals("every finite value is encoded by the program", records.size(), programmed);
+            assertEquals(writer.invokeMember("plannedCsv", new RecordHandoff(null).of(records).text).asString(), writer.invokeMember("plannedCsv", encoded).asString());
         }
     }
 
