@@ -9,7 +9,6 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const template = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'plugin-manifest', 'manifest.template.json'), 'utf8')) as {
   features: { supported_encodings: string[]; delivery_guarantee: string[]; single_message_transforms: boolean };
 };
-const capabilities = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'conformance', 'sink-under-test', 'databend-kafka-sink.capabilities.json'), 'utf8')) as { exactlyOnce: boolean };
 const scenarioDir = path.join(REPO_ROOT, 'conformance', 'scenarios');
 const scenarios = fs
   .readdirSync(scenarioDir)
@@ -30,12 +29,19 @@ describe('plugin-manifest/manifest.template.json', () => {
     expect(proven).not.toEqual([]);
   });
 
-  it('declares exactly-once delivery beside at-least-once only as the sink declares it to the suite and a scenario runs it', () => {
-    const proven = capabilities.exactlyOnce && scenarios.some((text) => text.includes("scenario('delivery.exactly-once'"));
-    expect(template.features.delivery_guarantee).toEqual(proven ? ['at_least_once', 'exactly_once'] : ['at_least_once']);
-  });
-
   it('declares no single message transforms (the sink has none)', () => {
     expect(template.features.single_message_transforms).toBe(false);
+  });
+});
+
+describe.each([
+  ['plugin-manifest/manifest.template.json', 'conformance/sink-under-test/databend-kafka-sink.capabilities.json'],
+  ['connect-plugin/manifest.template.json', 'connect-plugin/databend-kafka-sink-connect.capabilities.json'],
+])('%s', (manifest, capabilityFile) => {
+  it(`declares exactly-once delivery beside at-least-once only as ${capabilityFile} declares it to the suite and a scenario runs it`, () => {
+    const { features } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, manifest), 'utf8')) as { features: { delivery_guarantee: string[] } };
+    const capabilities = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, capabilityFile), 'utf8')) as { exactlyOnce: boolean };
+    const proven = capabilities.exactlyOnce && scenarios.some((text) => text.includes("scenario('delivery.exactly-once'"));
+    expect(features.delivery_guarantee).toEqual(proven ? ['at_least_once', 'exactly_once'] : ['at_least_once']);
   });
 });

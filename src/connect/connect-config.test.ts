@@ -56,10 +56,16 @@ describe('taskRawConfig', () => {
 });
 
 describe('validateTaskConfig', () => {
-  it('refuses exactly.once.enabled, which the plugin does not do', () => {
-    const { config, problems } = validateTaskConfig({ ...props, 'insert.mode': 'insert', 'pk.mode': 'none', 'pk.fields': '', 'exactly.once.enabled': 'true' });
-    expect(config).toBeUndefined();
-    expect(problems.map((p) => p.key)).toEqual(['exactly.once.enabled']);
+  it('takes exactly.once.enabled in insert mode, its offsets kept under the consumer group Connect gives the connector', () => {
+    const eo = { ...props, 'insert.mode': 'insert', 'pk.mode': 'none', 'pk.fields': '', 'exactly.once.enabled': 'true' };
+    expect(validateTaskConfig(eo)).toMatchObject({ problems: [], config: { exactlyOnce: { offsetsTable: { table: '_databend_sink_offsets' } }, kafka: { groupId: 'connect-orders-to-databend' } } });
+    expect(validateTaskConfig({ ...eo, 'consumer.override.group.id': 'orders-eo' }).config?.kafka.groupId).toBe('orders-eo');
+  });
+
+  it('refuses exactly.once.enabled where the standalone sink refuses it: upsert mode, deletes', () => {
+    expect(validateTaskConfig({ ...props, 'exactly.once.enabled': 'true' }).problems).toEqual([expect.objectContaining({ key: 'exactly.once.enabled', message: expect.stringContaining('applies to insert.mode=insert only') })]);
+    const deletes = validateTaskConfig({ ...props, 'insert.mode': 'insert', 'pk.mode': 'record_key', 'pk.fields': '', 'delete.enabled': 'true', 'exactly.once.enabled': 'true' });
+    expect(deletes.problems.map((p) => p.key)).toEqual(['exactly.once.enabled']);
   });
 
   it('gives the config of the seed', () => {

@@ -44,7 +44,8 @@ export function connectConfigDefinitions(): ConnectKeyDefinition[] {
 /**
  * The raw config the task validates (validateConfig with `inConnectWorker`) from the connector's
  * properties: the sink's own keys and `connection.*` driver options as given, Connect's name and
- * topics, and the hand-off converter in place of the user's (whose work the worker already did).
+ * topics, the consumer group (`consumer.override.group.id`, else Connect's `connect-<name>`), and
+ * the hand-off converter in place of the user's (whose work the worker already did).
  */
 export function taskRawConfig(props: Readonly<Record<string, string>>): Record<string, string> {
   const raw: Record<string, string> = {};
@@ -53,6 +54,10 @@ export function taskRawConfig(props: Readonly<Record<string, string>>): Record<s
     const ours = def ? !CONNECT_OWNED_GROUPS.includes(def.group) : key.startsWith('connection.');
     if (ours || (CONNECT_KEYS_READ as readonly string[]).includes(key)) raw[key] = value;
   }
+  // The group the worker's consumer joins (Connect's `connect-<name>` unless overridden): the
+  // exactly-once offsets are kept under it.
+  const group = props['consumer.override.group.id'];
+  if (group !== undefined) raw['group.id'] = group;
   for (const side of ['key', 'value']) {
     raw[`${side}.converter`] = HANDOFF_CONVERTER;
     raw[`${side}.converter.schemas.enable`] = 'true';
@@ -62,12 +67,10 @@ export function taskRawConfig(props: Readonly<Record<string, string>>): Record<s
 
 /**
  * The task's config from the connector's properties, or the problems, each naming its key: the
- * sink's validation, plus what the plugin does not do yet — exactly-once appends need the task to
- * seek to the offsets kept in Databend when a partition opens.
+ * sink's validation (exactly.once.enabled only with insert.mode=insert and without deletes, as
+ * for the standalone sink).
  */
 export function validateTaskConfig(props: Readonly<Record<string, string>>): { config?: SinkConfig; problems: { key: string; message: string }[] } {
   const { config, problems } = validateConfig(taskRawConfig(props), { inConnectWorker: true });
-  const all = problems.map(({ key, message }) => ({ key, message }));
-  if (config?.exactlyOnce) all.push({ key: 'exactly.once.enabled', message: 'is not supported by the Kafka Connect plugin yet (at-least-once only); run the standalone sink for exactly-once appends' });
-  return all.length > 0 ? { problems: all } : { config, problems: [] };
+  return config ? { config, problems: [] } : { problems: problems.map(({ key, message }) => ({ key, message })) };
 }

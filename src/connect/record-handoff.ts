@@ -31,9 +31,12 @@ const FIELD_SEPARATOR = '\u001f';
 const NULL_FIELD = '\u001e';
 const NEWLINE = '\u001d';
 
-/** A record the hand-off could not convert, by its index in the batch. */
+/** A record the hand-off could not convert, by its index in the batch, and where it was consumed. */
 export interface HandoffFailure {
   index: number;
+  topic: string;
+  partition: number;
+  offset: string;
   stage: ErrorStage;
   error: SinkError;
 }
@@ -83,7 +86,7 @@ export class RecordHandoff {
         indexes.push(i);
       } catch (err) {
         if (!(err instanceof SinkError) || !err.isRecordError) throw err;
-        failures.push({ index: i, stage, error: err.at({ topic, partition, offset }) });
+        failures.push({ index: i, topic, partition, offset, stage, error: err.at({ topic, partition, offset }) });
       }
     }
     return { records, indexes, failures };

@@ -4,21 +4,27 @@ import type { RawRecord } from '../ports/record-source';
 import type { RecordFailure, TransactionalRecordWriter } from '../ports/record-writer';
 import type { SinkRecord } from '../record/sink-record';
 
-/** A record that failed in the task, with the stage it failed in. */
-export interface Failure {
-  raw: RawRecord;
+/** Where a record of a chunk is: all the chunk's write needs of the consumed record. */
+export type RecordRef = Pick<RawRecord, 'topic' | 'partition' | 'offset'>;
+
+/**
+ * A record that failed in the task, with the stage it failed in; `raw` is the consumed record (the
+ * standalone sink's RawRecord, the Kafka Connect plugin's reference to its batch position).
+ */
+export interface Failure<R extends RecordRef = RawRecord> {
+  raw: R;
   error: SinkError;
   stage: ErrorStage;
 }
 
 /** What an exactly-once write of a chunk leaves the task to do. */
-export interface ChunkWritten {
+export interface ChunkWritten<R extends RecordRef = RawRecord> {
   /** The partition's offset now stored in Databend: what Kafka's committed offset follows. */
   next: bigint;
   /** Records written by this commit. */
   written: number;
   /** The chunk's failed records that this commit handled (none below the offset stored before it), in offset order. */
-  failures: Failure[];
+  failures: Failure<R>[];
 }
 
 /**
@@ -30,20 +36,20 @@ export interface ChunkWritten {
  * reports them again (the dead-letter topic is at-least-once). Under `none` the offset stops at the
  * first failed record and the caller stops the sink with it.
  */
-export async function writeChunkExactlyOnce(
+export async function writeChunkExactlyOnce<R extends RecordRef>(
   writer: TransactionalRecordWriter,
-  chunk: readonly RawRecord[],
+  chunk: readonly R[],
   converted: SinkRecord[],
-  conversionFailures: readonly Failure[],
+  conversionFailures: readonly Failure<R>[],
   tolerance: 'none' | 'all',
-  report: (failure: Failure) => Promise<void>,
-): Promise<ChunkWritten> {
+  report: (failure: Failure<R>) => Promise<void>,
+): Promise<ChunkWritten<R>> {
   const last = chunk[chunk.length - 1];
-  let byOffset: Map<string, RawRecord> | null = null;
-  const failuresFrom = (from: string, failed: RecordFailure[]): Failure[] => {
+  let byOffset: Map<string, R> | null = null;
+  const failuresFrom = (from: string, failed: RecordFailure[]): Failure<R>[] => {
     // Built only when Databend or the planner refused something.
     if (failed.length > 0) byOffset ??= new Map(chunk.map((r) => [r.offset, r]));
-    const all = [...conversionFailures, ...failed.map((f) => ({ raw: (byOffset as Map<string, RawRecord>).get(f.record.offset) as RawRecord, error: f.error.at(f.record), stage: 'TASK_PUT' as const }))];
+    const all = [...conversionFailures, ...failed.map((f) => ({ raw: (byOffset as Map<string, R>).get(f.record.offset) as R, error: f.error.at(f.record), stage: 'TASK_PUT' as const }))];
     return all.filter((f) => BigInt(f.raw.offset) >= BigInt(from)).sort((a, b) => (BigInt(a.raw.offset) < BigInt(b.raw.offset) ? -1 : 1));
   };
   // Under tolerance=none the chunk ends before its first failed record — the first at or after the

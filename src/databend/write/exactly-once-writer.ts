@@ -147,6 +147,29 @@ export class ExactlyOnceWriter implements TransactionalRecordWriter {
     });
   }
 
+  /**
+   * The offsets Databend holds for these partitions (of this group), outside any transaction: where
+   * a consumer that takes them over may start (the Kafka Connect task seeks there when a partition
+   * opens). A partition without a stored offset, or no offsets table yet, is left out.
+   */
+  storedOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; next: string }[]> {
+    return this.writer.withSession(async (session) => {
+      const stored: { topic: string; partition: number; next: string }[] = [];
+      for (const { topic, partition } of partitions) {
+        let rows: (string | null)[][];
+        try {
+          rows = await session.query(readOffsetSql(this.options.offsetsTable, { groupId: this.options.groupId, topic, partition }, this.options.quoting));
+        } catch (err) {
+          if (isMissingTable(err)) return [];
+          throw err;
+        }
+        const next = rows[0]?.[0] ?? null;
+        if (next !== null && BigInt(next) >= 0n) stored.push({ topic, partition, next });
+      }
+      return stored;
+    });
+  }
+
   /** One transaction; rolled back unless it committed. */
   private async transaction(session: DatabendSession, key: OffsetKey, pending: Pending, offset: OffsetCommit): Promise<Outcome> {
     const prepared = pending.prepared as NonNullable<Pending['prepared']>;

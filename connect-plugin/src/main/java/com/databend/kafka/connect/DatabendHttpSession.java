@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.graalvm.polyglot.HostAccess;
@@ -47,6 +48,8 @@ public final class DatabendHttpSession {
     private final String authorization;
     private final Duration timeout;
     private final String database;
+    /** Settings the session takes at login (the exactly-once writer's), as {@code SET name = value}. */
+    private final Map<String, String> settings = new LinkedHashMap<>();
     private HttpClient http;
     private JsonNode sessionState;
     private String version = "";
@@ -61,6 +64,8 @@ public final class DatabendHttpSession {
         authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         timeout = Duration.ofMillis(((Number) connection.get("requestTimeoutMs")).longValue());
         database = String.valueOf(connection.get("database"));
+        Object given = connection.get("sessionSettings");
+        if (given instanceof Map) ((Map<?, ?>) given).forEach((k, v) -> settings.put(String.valueOf(k), String.valueOf(v)));
         newServerSession();
     }
 
@@ -75,6 +80,10 @@ public final class DatabendHttpSession {
         version = rows.path(0).path(0).asText("");
         // The sink renders values in UTC; the session must not shift them (kept in the session state the server returns).
         run("SET timezone = 'UTC'");
+        for (Map.Entry<String, String> s : settings.entrySet()) {
+            String v = s.getValue();
+            run("SET " + s.getKey() + " = " + (v.matches("-?\\d+") ? v : "'" + v.replace("'", "''") + "'"));
+        }
     }
 
     @HostAccess.Export

@@ -3,6 +3,7 @@ package com.databend.kafka.connect;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * ErrantRecordReporter; under errors.tolerance=none a refused record fails the task with nothing
  * committed past it. Databend unreachable: the batch is retried ({@code RetriableException}) every
  * retry.backoff.ms, max.retries times.
+ *
+ * <p>Under exactly.once.enabled the script writes each partition's rows and its next offset in one
+ * Databend transaction (src/connect/connect-writer.ts), handing refused records to the
+ * ErrantRecordReporter before COMMIT ({@link InTransactionReporter}); a partition that opens seeks
+ * to the offset Databend holds for it, and {@code preCommit} returns the offsets Databend holds.
  */
 public class DatabendSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(DatabendSinkTask.class);
@@ -50,6 +56,8 @@ public class DatabendSinkTask extends SinkTask {
     private RecordHandoff handoff;
     private ErrantRecordReporter reporter;
     private boolean tolerateAll;
+    /** exactly.once.enabled: offsets are kept in Databend, in the transaction of their rows. */
+    private boolean exactlyOnce;
     private int maxRetries;
     private long retryBackoffMs;
     private int retries;
@@ -102,6 +110,7 @@ public class DatabendSinkTask extends SinkTask {
         retryBackoffMs = ((Number) settings.get("retryBackoffMs")).longValue();
         batchSize = Math.max(1, ((Number) settings.get("batchSize")).intValue());
         lingerMs = ((Number) settings.get("lingerMs")).longValue();
+        exactlyOnce = Boolean.TRUE.equals(settings.get("exactlyOnce"));
         @SuppressWarnings("unchecked")
         Map<String, Object> connection = (Map<String, Object>) settings.get("connection");
         session = new DatabendHttpSession(connection);
@@ -157,16 +166,29 @@ public class DatabendSinkTask extends SinkTask {
             // Nothing of the batch is written: nothing past the refused record becomes durable.
             throw new ConnectException(handed.refused.get(0).message);
         }
-        String refusedJson = writeText(handed.text);
+        List<Future<Void>> reported = new ArrayList<>();
+        if (exactlyOnce) {
+            // Refused before the script saw them: with the reporter before any offset of the batch moves.
+            for (RecordHandoff.Refusal r : handed.refused) report(batch.get(r.index), r.message, reported);
+            awaitReported(reported);
+            reported.clear();
+        }
+        String answerJson = writeText(handed.text, new InTransactionReporter(reporter, batch, handed.positions));
         retries = 0;
-        JsonNode refused;
+        JsonNode answer;
         try {
-            refused = JSON.readTree(refusedJson);
+            answer = JSON.readTree(answerJson);
         } catch (IOException e) {
             throw new ConnectException("reading the writer's answer: " + e.getMessage(), e);
         }
+        JsonNode refused = answer.path("refused");
+        if (exactlyOnce) {
+            markStored(batch, answer.path("stored"));
+            // Under tolerance=all the refused records went to the reporter inside their transaction.
+            if (!tolerateAll && refused.size() > 0) throw new ConnectException(refused.get(0).get("code").asText() + ": " + refused.get(0).get("message").asText());
+            return;
+        }
         Map<TopicPartition, Long> firstRefused = new HashMap<>();
-        List<Future<Void>> reported = new ArrayList<>();
         for (JsonNode r : refused) {
             SinkRecord record = batch.get(handed.positions[r.get("index").asInt()]);
             firstRefused.putIfAbsent(tp(record), record.kafkaOffset());
@@ -180,6 +202,11 @@ public class DatabendSinkTask extends SinkTask {
         for (JsonNode r : refused) {
             report(batch.get(handed.positions[r.get("index").asInt()]), r.get("code").asText() + ": " + r.get("message").asText(), reported);
         }
+        awaitReported(reported);
+        markDurable(batch, Map.of());
+    }
+
+    private static void awaitReported(List<Future<Void>> reported) {
         for (Future<Void> f : reported) {
             try {
                 f.get();
@@ -190,7 +217,21 @@ public class DatabendSinkTask extends SinkTask {
                 throw new ConnectException("reporting a refused record failed: " + e.getCause().getMessage(), e.getCause());
             }
         }
-        markDurable(batch, Map.of());
+    }
+
+    /**
+     * Exactly-once: each written partition is durable up to the offset Databend now holds, but not
+     * past this batch (Connect ignores an offset the task has not consumed: one stored by another
+     * member that wrote further).
+     */
+    private void markStored(List<SinkRecord> batch, JsonNode stored) {
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (SinkRecord r : batch) ends.merge(tp(r), r.kafkaOffset() + 1, Math::max);
+        for (JsonNode s : stored) {
+            TopicPartition tp = new TopicPartition(s.get("topic").asText(), s.get("partition").asInt());
+            Long end = ends.get(tp);
+            if (end != null) durable.merge(tp, Math.min(Long.parseLong(s.get("next").asText()), end), Math::max);
+        }
     }
 
     /** A refused record to Connect's ErrantRecordReporter (errors.tolerance=all), or the log on workers without one. */
@@ -200,9 +241,14 @@ public class DatabendSinkTask extends SinkTask {
     }
 
     /** Runs the writer; its promise settles within the call, as the session answers synchronously. */
-    private String writeText(String handoff) {
+    private String writeText(String handoff, InTransactionReporter inTransaction) {
         Settled settled = new Settled();
-        writer.invokeMember("writeNow", handoff, !tolerateAll, settled);
+        writer.invokeMember("writeNow", handoff, !tolerateAll, inTransaction, settled);
+        return settledOrThrow(settled);
+    }
+
+    /** The settled call's result, or its failure as Connect takes it: retriable (up to max.retries) or fatal. */
+    private String settledOrThrow(Settled settled) {
         if (settled.failure == null && settled.result == null) throw new ConnectException("the sink's writer did not finish within its call");
         if (settled.failure == null) return settled.result;
         JsonNode failure;
@@ -253,6 +299,36 @@ public class DatabendSinkTask extends SinkTask {
     public void open(Collection<TopicPartition> partitions) {
         // A partition (re)assigned starts from its committed offset: nothing of an earlier ownership is durable here.
         forget(partitions);
+        if (exactlyOnce && !partitions.isEmpty()) seekToStored(partitions);
+    }
+
+    /**
+     * Exactly-once: partitions that open start at the offsets Databend holds for them (Kafka's
+     * committed offsets may lag behind: a kill between a COMMIT in Databend and Connect's offset
+     * commit). Seeking only saves reading again what was written: the writer leaves out records
+     * below the stored offset anyway. So when Databend cannot be read here, the partitions start
+     * from Kafka's committed offsets.
+     */
+    private void seekToStored(Collection<TopicPartition> partitions) {
+        ArrayNode asked = JSON.createArrayNode();
+        for (TopicPartition tp : partitions) asked.addObject().put("topic", tp.topic()).put("partition", tp.partition());
+        Map<TopicPartition, Long> seek = new HashMap<>();
+        Settled settled = new Settled();
+        writer.invokeMember("storedOffsetsNow", asked.toString(), settled);
+        try {
+            if (settled.result == null) throw new IOException(settled.failure == null ? "no answer within the call" : settled.failure);
+            for (JsonNode s : JSON.readTree(settled.result)) {
+                seek.put(new TopicPartition(s.get("topic").asText(), s.get("partition").asInt()), Long.parseLong(s.get("next").asText()));
+            }
+        } catch (IOException e) {
+            LOG.warn("exactly-once: the offsets kept in Databend for {} were not read ({}); they start from Kafka's committed offsets, and the writer leaves out records written before", partitions, e.getMessage());
+            return;
+        }
+        if (seek.isEmpty()) return;
+        LOG.info("exactly-once: partitions start at the offsets kept in Databend: {}", seek);
+        context.offset(seek);
+        // What Databend holds is durable: Kafka's committed offset may follow it.
+        durable.putAll(seek);
     }
 
     @Override
@@ -275,6 +351,40 @@ public class DatabendSinkTask extends SinkTask {
         if (script != null) script.close();
         script = null;
         writer = null;
+    }
+
+    /**
+     * The script's reporter under exactly-once (exported): a refused record to Connect's
+     * ErrantRecordReporter, its future awaited, inside the Databend transaction that moves the
+     * offset past it; '' when the reporter took it, else why not (the transaction is rolled back).
+     */
+    public static final class InTransactionReporter {
+        private final ErrantRecordReporter reporter;
+        private final List<SinkRecord> batch;
+        private final int[] positions;
+
+        InTransactionReporter(ErrantRecordReporter reporter, List<SinkRecord> batch, int[] positions) {
+            this.reporter = reporter;
+            this.batch = batch;
+            this.positions = positions;
+        }
+
+        @HostAccess.Export
+        public String report(int index, String message) {
+            if (reporter == null) {
+                LOG.warn("record skipped (errors.tolerance=all): {}", message);
+                return "";
+            }
+            try {
+                reporter.report(batch.get(positions[index]), new DataException(message)).get();
+                return "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            } catch (ExecutionException e) {
+                return String.valueOf(e.getCause().getMessage());
+            }
+        }
     }
 
     /** Where the writer's promise lands (exported to the script). */
