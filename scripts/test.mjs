@@ -51,9 +51,9 @@ const LEGACY_SCENARIOS = [
 
 // Our Kafka Connect plugin (the zip package-plugin built above) in a real worker: rows its Java side
 // encodes (row programs) in insert, upsert and delete batches, the type matrix through Connect's
-// Avro converter, refused records to Connect's errant record reporter. Every P0 scenario on it:
-// docs/connect-plugin.md.
-const PLUGIN_SCENARIOS = ['append.basic', 'upsert.value-key', 'delete.tombstone', 'types.matrix', 'errors.poison-dlq'].map((id) => `conformance/scenarios/${id}.conformance.test.ts`);
+// Avro converter, refused records to Connect's errant record reporter, exactly-once appends across a
+// killed and a frozen worker. Every P0 scenario on it: docs/connect-plugin.md.
+const PLUGIN_SCENARIOS = ['append.basic', 'upsert.value-key', 'delete.tombstone', 'types.matrix', 'errors.poison-dlq', 'delivery.exactly-once'].map((id) => `conformance/scenarios/${id}.conformance.test.ts`);
 const PLUGIN_ZIP = `dist/bendsink-databend-kafka-sink-connect-${JSON.parse(fs.readFileSync('package.json', 'utf8')).version}.zip`;
 
 runJest('jest', 'reports/jest-results.json', ['--maxWorkers=2', ...only], {});
