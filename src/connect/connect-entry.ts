@@ -23,6 +23,7 @@ import { createForwardingLogger } from '../logging/logger';
 import { connectConfigDefinitions, validateTaskConfig } from './connect-config';
 import { ConnectWriter } from './connect-writer';
 import { type DatabendHost, HostSession } from './host-session';
+import { loginStatements } from '../dialect/session-settings';
 
 /** The validated config of a task; throws the problems, each naming its key. */
 function taskConfig(propsJson: string): SinkConfig {
@@ -35,15 +36,15 @@ const api = {
   configDefinitions: (): string => JSON.stringify(connectConfigDefinitions()),
   validate: (propsJson: string): string => JSON.stringify(validateTaskConfig(JSON.parse(propsJson) as Record<string, string>).problems),
   /**
-   * What the Java task needs before the writer: the Databend connection (with the settings its
-   * session takes at login: the exactly-once writer's), the retry policy, how records are batched,
+   * What the Java task needs before the writer: the Databend connection (with the statements its
+   * session runs at login, the exactly-once writer's settings among them), the retry policy, how records are batched,
    * and whether it writes exactly once (then it seeks to the offsets in Databend when partitions open).
    */
   taskSettings(propsJson: string): string {
     const { connection, maxRetries, retryBackoffMs, batchSize, lingerMs, exactlyOnce } = taskConfig(propsJson);
     const { host, port, user, password, database, ssl, requestTimeoutMs } = connection;
-    const sessionSettings = exactlyOnce ? EXACTLY_ONCE_SESSION_SETTINGS : {};
-    return JSON.stringify({ connection: { host, port, user, password, database, ssl, requestTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, sessionSettings }, maxRetries, retryBackoffMs, batchSize, lingerMs, exactlyOnce: exactlyOnce !== null });
+    const loginSql = loginStatements(exactlyOnce ? EXACTLY_ONCE_SESSION_SETTINGS : {});
+    return JSON.stringify({ connection: { host, port, user, password, database, ssl, requestTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, loginStatements: loginSql }, maxRetries, retryBackoffMs, batchSize, lingerMs, exactlyOnce: exactlyOnce !== null });
   },
   createWriter(propsJson: string, host: DatabendHost, logLevel: string, log: { write(line: string): void }): ConnectWriter {
     const config = taskConfig(propsJson);

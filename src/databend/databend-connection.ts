@@ -5,7 +5,7 @@ import { UNOBSERVED, type SinkEventPublisher } from '../events/sink-events';
 import { jitteredBackoff } from '../retry/retry';
 import { writeBatchFile } from './batch-files';
 import { DatabendQueryError, describeServer, type DatabendServer, type DatabendSession } from './databend-session';
-import { sqlStringLiteral } from '../dialect/identifiers';
+import { loginStatements } from '../dialect/session-settings';
 
 // databend-driver logs to stdout unless told otherwise, and reads RUST_LOG when it is loaded.
 process.env.RUST_LOG = 'off';
@@ -178,9 +178,7 @@ export async function connectDatabend(
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const login = async () => {
         const conn = await new Client(driverDsn(config.dsn)).getConn();
-        // Values are rendered in UTC by the sink; the session must not shift them.
-        await conn.exec("SET timezone = 'UTC'");
-        for (const [name, value] of Object.entries(settings)) await conn.exec(`SET ${name} = ${sqlStringLiteral(value)}`);
+        for (const sql of loginStatements(settings)) await conn.exec(sql);
         return conn;
       };
       const conn = await withRequestTimeout(login(), timeoutMs, `connecting to Databend at ${config.host}:${config.port}`);

@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.graalvm.polyglot.HostAccess;
@@ -48,8 +49,8 @@ public final class DatabendHttpSession {
     private final String authorization;
     private final Duration timeout;
     private final String database;
-    /** Settings the session takes at login (the exactly-once writer's), as {@code SET name = value}. */
-    private final Map<String, String> settings = new LinkedHashMap<>();
+    /** What the session runs at login, as the script rendered it (src/dialect/session-settings.ts). */
+    private final List<String> loginStatements = new ArrayList<>();
     private HttpClient http;
     private JsonNode sessionState;
     private String version = "";
@@ -64,8 +65,8 @@ public final class DatabendHttpSession {
         authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         timeout = Duration.ofMillis(((Number) connection.get("requestTimeoutMs")).longValue());
         database = String.valueOf(connection.get("database"));
-        Object given = connection.get("sessionSettings");
-        if (given instanceof Map) ((Map<?, ?>) given).forEach((k, v) -> settings.put(String.valueOf(k), String.valueOf(v)));
+        Object given = connection.get("loginStatements");
+        if (given instanceof List) for (Object sql : (List<?>) given) loginStatements.add(String.valueOf(sql));
         newServerSession();
     }
 
@@ -78,12 +79,8 @@ public final class DatabendHttpSession {
     void connect() throws SessionException {
         JsonNode rows = run("SELECT version()").path("data");
         version = rows.path(0).path(0).asText("");
-        // The sink renders values in UTC; the session must not shift them (kept in the session state the server returns).
-        run("SET timezone = 'UTC'");
-        for (Map.Entry<String, String> s : settings.entrySet()) {
-            String v = s.getValue();
-            run("SET " + s.getKey() + " = " + (v.matches("-?\\d+") ? v : "'" + v.replace("'", "''") + "'"));
-        }
+        // Kept in the session state the server returns, sent back with every statement.
+        for (String sql : loginStatements) run(sql);
     }
 
     @HostAccess.Export
