@@ -36,12 +36,12 @@ export interface StoredOffset {
 }
 
 /**
- * What `write` answers: the refused records by index (`reported`: already handed to the reporter,
- * inside the transaction), and under exactly-once each written partition's offset in Databend.
+ * What `write` answers: the refused records by index (under exactly-once and errors.tolerance=all
+ * already handed to the reporter, inside the transaction), and under exactly-once each written
+ * partition's offset in Databend.
  */
 export interface WriteAnswer {
   refused: Refusal[];
-  reported: boolean;
   stored: StoredOffset[];
 }
 
@@ -149,7 +149,7 @@ export class ConnectWriter {
       const indexOf = new Map(toWrite.map((r, i) => [r, indexes[i]]));
       for (const { record, error } of writeFailures) refused.push({ index: indexOf.get(record) as number, stage: 'TASK_PUT', code: error.code, message: error.at(record).message });
     }
-    return { refused, reported: false, stored: [] };
+    return { refused, stored: [] };
   }
 
   /**
@@ -184,7 +184,7 @@ export class ConnectWriter {
       if (problem !== '') return Promise.reject(new SinkError('KAFKA_UNAVAILABLE', `Connect's ErrantRecordReporter did not take ${f.raw.topic}/${f.raw.partition}@${f.raw.offset}: ${problem}`));
       return Promise.resolve();
     };
-    const answer: WriteAnswer = { refused: [], reported: !stopAtFirstFailure, stored: [] };
+    const answer: WriteAnswer = { refused: [], stored: [] };
     for (const p of partitions.values()) {
       // Connect hands a partition's records over in offset order: the batch's order is theirs.
       p.chunk.sort((a, b) => a.index - b.index);

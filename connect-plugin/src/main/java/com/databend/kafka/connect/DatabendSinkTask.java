@@ -185,7 +185,7 @@ public class DatabendSinkTask extends SinkTask {
         if (exactlyOnce) {
             markStored(batch, answer.path("stored"));
             // Under tolerance=all the refused records went to the reporter inside their transaction.
-            if (!tolerateAll && refused.size() > 0) throw new ConnectException(refused.get(0).get("code").asText() + ": " + refused.get(0).get("message").asText());
+            if (!tolerateAll && refused.size() > 0) throw new ConnectException(refusal(refused.get(0)));
             return;
         }
         Map<TopicPartition, Long> firstRefused = new HashMap<>();
@@ -196,14 +196,19 @@ public class DatabendSinkTask extends SinkTask {
         if (!tolerateAll && refused.size() > 0) {
             // The records before each partition's first refused one are written: durable, nothing past it.
             markDurable(batch, firstRefused);
-            throw new ConnectException(refused.get(0).get("code").asText() + ": " + refused.get(0).get("message").asText());
+            throw new ConnectException(refusal(refused.get(0)));
         }
         for (RecordHandoff.Refusal r : handed.refused) report(batch.get(r.index), r.message, reported);
         for (JsonNode r : refused) {
-            report(batch.get(handed.positions[r.get("index").asInt()]), r.get("code").asText() + ": " + r.get("message").asText(), reported);
+            report(batch.get(handed.positions[r.get("index").asInt()]), refusal(r), reported);
         }
         awaitReported(reported);
         markDurable(batch, Map.of());
+    }
+
+    /** A refused record of the writer's answer as the task states it: its code and message. */
+    private static String refusal(JsonNode r) {
+        return r.get("code").asText() + ": " + r.get("message").asText();
     }
 
     private static void awaitReported(List<Future<Void>> reported) {
